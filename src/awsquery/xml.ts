@@ -1,0 +1,50 @@
+/**
+ * XML rendering for AWS Query responses. A result is a plain object whose key order is the
+ * element order; arrays render as `<member>` lists (or `<entry><key/><value/></entry>` maps via
+ * `xmlMap`); undefined and null are omitted; Dates render as `2026-11-27T19:50:10Z`.
+ */
+export type XmlValue = string | number | boolean | Date | XmlObject | XmlValue[] | XmlMap | null | undefined;
+export interface XmlObject {
+  [key: string]: XmlValue;
+}
+export class XmlMap {
+  constructor(readonly entries: [string, XmlValue][]) {}
+}
+export const xmlMap = (o: Record<string, XmlValue> | [string, XmlValue][]) =>
+  new XmlMap(Array.isArray(o) ? o : Object.entries(o));
+
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#xD;' };
+export const escapeXml = (s: string) => s.replace(/[&<>"'\r]/g, (c) => ESC[c]!);
+
+export const awsDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function renderValue(v: XmlValue): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return escapeXml(v);
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof Date) return awsDate(v);
+  if (Array.isArray(v)) return v.map((m) => `<member>${renderValue(m)}</member>`).join('');
+  if (v instanceof XmlMap) return v.entries.map(([k, x]) => `<entry><key>${escapeXml(k)}</key><value>${renderValue(x)}</value></entry>`).join('');
+  return renderObject(v);
+}
+
+export function renderObject(o: XmlObject): string {
+  let s = '';
+  for (const k in o) {
+    const v = o[k];
+    if (v === undefined || v === null) continue;
+    s += `<${k}>${renderValue(v)}</${k}>`;
+  }
+  return s;
+}
+
+export function successXml(action: string, ns: string, result: XmlObject | undefined, requestId: string): string {
+  const body = result === undefined ? '' : `<${action}Result>${renderObject(result)}</${action}Result>`;
+  return `<${action}Response xmlns="${ns}">${body}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
+}
+
+export function errorXml(ns: string | undefined, type: string, code: string, message: string, requestId: string): string {
+  const x = ns ? ` xmlns="${ns}"` : '';
+  return `<ErrorResponse${x}><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+}

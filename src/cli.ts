@@ -1,0 +1,93 @@
+import { ConfigError, loadConfig } from './config/index.js';
+import { createLogger } from './log.js';
+import { openDatabase, printCredentials, startTessera } from './main.js';
+import { migrate } from './store/migrate.js';
+import { resolveMasterKey } from './keys/master.js';
+import { bootstrap } from './iam/bootstrap.js';
+
+/** `tessera serve | migrate | bootstrap` */
+const USAGE = `usage: tessera <command>
+
+  serve      run the service (default)
+  migrate    apply pending database migrations, then exit
+  bootstrap  create the root account and its admin key if missing, print a new key once, exit
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const cmd = argv[0] ?? 'serve';
+  if (cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(e.message + '\n');
+      return 2;
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  switch (cmd) {
+    case 'serve': {
+      const rt = await startTessera(config, { logger });
+      let signals = 0;
+      const onSignal = (sig: string) => {
+        if (++signals > 1) {
+          logger.warn({ sig }, 'second signal: exiting now');
+          process.exit(1);
+        }
+        logger.info({ sig }, 'signal received');
+        rt.stop().then(
+          () => process.exit(0),
+          (e) => {
+            logger.error({ err: e }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => onSignal('SIGTERM'));
+      process.on('SIGINT', () => onSignal('SIGINT'));
+      return -1;
+    }
+    case 'migrate':
+    case 'bootstrap': {
+      const { db, embedded } = await openDatabase(config, logger);
+      try {
+        const applied = await migrate(db);
+        logger.info({ applied }, applied.length ? 'migrations applied' : 'schema is current');
+        if (cmd === 'bootstrap') {
+          const { key } = await resolveMasterKey({ configured: config.masterKey, dataDir: config.dataDir });
+          const r = await bootstrap(db, {
+            masterKey: key,
+            accountId: config.accountId,
+            rootAccessKeyId: config.rootAccessKeyId,
+            rootSecretAccessKey: config.rootSecretAccessKey,
+          });
+          if (r.generatedCredentials) printCredentials({ accountId: r.accountId, ...r.generatedCredentials });
+          else logger.info({ accountId: r.accountId }, 'already bootstrapped');
+        }
+      } finally {
+        await db.close();
+        await embedded?.stop();
+      }
+      return 0;
+    }
+    default:
+      process.stderr.write(USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e) => {
+    const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
+    process.stderr.write(`tessera: ${e instanceof Error ? e.message : String(e)}${cause}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+/**
+ * Tessera's configuration: one schema, parsed once at boot from the environment, passed as a
+ * typed object. Nothing else reads process.env. Every key is documented here and in README.md.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const accountId = z.string().regex(/^\d{12}$/, 'must be 12 digits');
+
+export const configSchema = z
+  .object({
+    /** TCP port to listen on. Default 8080. */
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Interface to bind. Default 0.0.0.0 (all interfaces). */
+    HOST: z.string().min(1).default('0.0.0.0'),
+    /** Postgres connection string. When absent, an embedded PostgreSQL runs in TESSERA_DATA_DIR (single-node dev mode). */
+    DATABASE_URL: z.string().url().optional(),
+    /** Max connections in the Postgres pool. Default 10. */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    /** Redis connection string. When absent, an in-process cache is used (single node only). */
+    REDIS_URL: z.string().url().optional(),
+    /** Folder for the embedded database and the generated master key. Default ./.tessera */
+    TESSERA_DATA_DIR: z.string().min(1).default('./.tessera'),
+    /** The externally visible base URL (issuer of tokens, SAML SP ids). Default http://localhost:PORT */
+    TESSERA_PUBLIC_URL: z.string().url().optional(),
+    /** Access key id of the root account's admin key, seeded on first boot (AKIA + 16 chars). */
+    TESSERA_ROOT_ACCESS_KEY_ID: z.string().regex(/^AKIA[A-Z2-7]{16}$/, 'must be AKIA followed by 16 characters A-Z, 2-7').optional(),
+    /** Secret of the root admin key, seeded on first boot (40 characters). */
+    TESSERA_ROOT_SECRET_ACCESS_KEY: z.string().min(20).max(128).optional(),
+    /** The root account id (12 digits). Generated on first boot when absent. */
+    TESSERA_ACCOUNT_ID: accountId.optional(),
+    /** Key-encryption key, 32 bytes base64 (or 64 hex chars). Generated into the data folder in embedded mode; required otherwise. */
+    TESSERA_MASTER_KEY: z.string().optional(),
+    /** ARN partition. Default aws. */
+    TESSERA_PARTITION: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/).default('aws'),
+    /** Allow http:// OIDC issuers on loopback addresses. Dev/test only. Default false. */
+    TESSERA_ALLOW_INSECURE_ISSUERS: bool.default(false),
+    /** Trust X-Forwarded-For from this many proxy hops for aws:SourceIp. Default 0. */
+    TESSERA_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /** Maximum request body in bytes. Default 1 MiB (SAML responses are up to 100,000 chars). */
+    TESSERA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** Seconds to wait for in-flight requests on SIGTERM before closing. Default 25. */
+    TESSERA_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(25),
+    /** Apply pending migrations when `serve` starts. Default true in embedded mode, false with DATABASE_URL (run `tessera migrate`). */
+    TESSERA_AUTO_MIGRATE: bool.optional(),
+    /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.TESSERA_ROOT_ACCESS_KEY_ID === undefined) !== (c.TESSERA_ROOT_SECRET_ACCESS_KEY === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.TESSERA_ROOT_ACCESS_KEY_ID === undefined ? 'TESSERA_ROOT_ACCESS_KEY_ID' : 'TESSERA_ROOT_SECRET_ACCESS_KEY'],
+        message: 'TESSERA_ROOT_ACCESS_KEY_ID and TESSERA_ROOT_SECRET_ACCESS_KEY must be set together',
+      });
+    }
+    if (c.DATABASE_URL && !c.TESSERA_MASTER_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['TESSERA_MASTER_KEY'], message: 'required when DATABASE_URL is set' });
+    }
+    if (c.TESSERA_MASTER_KEY !== undefined && parseMasterKey(c.TESSERA_MASTER_KEY) === null) {
+      ctx.addIssue({ code: 'custom', path: ['TESSERA_MASTER_KEY'], message: 'must be 32 bytes, base64 or hex encoded' });
+    }
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  redisUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string;
+  rootAccessKeyId: string | undefined;
+  rootSecretAccessKey: string | undefined;
+  accountId: string | undefined;
+  masterKey: Buffer | undefined;
+  partition: string;
+  allowInsecureIssuers: boolean;
+  trustProxyHops: number;
+  maxBodyBytes: number;
+  shutdownGraceSeconds: number;
+  autoMigrate: boolean;
+  logLevel: RawConfig['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** 32 bytes from base64 (std or url) or 64 hex characters; null when neither. */
+export function parseMasterKey(text: string): Buffer | null {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {
+    const b = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (b.length === 32) return b;
+  }
+  return null;
+}
+
+/** Parse the environment once; throws ConfigError listing every bad key. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const keys = Object.keys(configSchema.shape) as (keyof RawConfig)[];
+  const picked: Record<string, string> = {};
+  for (const k of keys) {
+    const v = env[k];
+    if (v !== undefined && v !== '') picked[k] = v;
+  }
+  const r = configSchema.safeParse(picked);
+  if (!r.success) {
+    throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`));
+  }
+  const c = r.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
+    redisUrl: c.REDIS_URL,
+    dataDir: c.TESSERA_DATA_DIR,
+    publicUrl: (c.TESSERA_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    rootAccessKeyId: c.TESSERA_ROOT_ACCESS_KEY_ID,
+    rootSecretAccessKey: c.TESSERA_ROOT_SECRET_ACCESS_KEY,
+    accountId: c.TESSERA_ACCOUNT_ID,
+    masterKey: c.TESSERA_MASTER_KEY === undefined ? undefined : (parseMasterKey(c.TESSERA_MASTER_KEY) ?? undefined),
+    partition: c.TESSERA_PARTITION,
+    allowInsecureIssuers: c.TESSERA_ALLOW_INSECURE_ISSUERS,
+    trustProxyHops: c.TESSERA_TRUST_PROXY_HOPS,
+    maxBodyBytes: c.TESSERA_MAX_BODY_BYTES,
+    shutdownGraceSeconds: c.TESSERA_SHUTDOWN_GRACE_SECONDS,
+    autoMigrate: c.TESSERA_AUTO_MIGRATE ?? c.DATABASE_URL === undefined,
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AwsError, Errors, isAwsError } from '../errors/index.js';
+import { parseForm, type Params } from './form.js';
+import { Input } from '../awsquery/input.js';
+import { errorXml, successXml } from '../awsquery/xml.js';
+import { SERVICES, type OpContext, type Operation, type RequestInfo, type ServiceName } from '../awsquery/operation.js';
+import type { OperationRegistry } from '../awsquery/registry.js';
+import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
+import type { Caller } from '../iam/caller.js';
+import type { Services } from '../services.js';
+import { clientIp } from './client-ip.js';
+
+/**
+ * The AWS Query protocol adapter: `POST /` (form body) and `GET /?Action=…`, routed by Action
+ * and Version. The whole pipeline reads as its steps:
+ *   readBody → parseParams → route → authenticate → parseInput → run → audit → respond
+ * It is a plain (req, res) handler, not a chain of Express middleware: this is the hot path.
+ */
+const VERSION_TO_SERVICE = new Map<string, ServiceName>(
+  (Object.entries(SERVICES) as [ServiceName, { version: string }][]).map(([s, v]) => [v.version, s]),
+);
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;
+/** Bodies larger than this are not read at all; the connection is closed after the answer. */
+const DISCARD_LIMIT = 64 * 1024 * 1024;
+
+interface Exchange {
+  info: RequestInfo;
+  service: ServiceName | undefined;
+  action: string | undefined;
+  caller: Caller | null;
+  accessKeyId: string | undefined;
+  audit: Record<string, unknown>;
+  start: bigint;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    let size = 0;
+    let tooLarge = Number.isFinite(declared) && declared > limit;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) tooLarge = true;
+      if (size > DISCARD_LIMIT) {
+        req.destroy();
+        return;
+      }
+      if (!tooLarge) chunks.push(c);
+    });
+    req.on('end', () => (tooLarge ? reject(Errors.requestTooLarge()) : resolve(Buffer.concat(chunks, size))));
+    req.on('error', (e) => reject(new AwsError('IncompleteBody', 'The request body could not be read.', 400, { cause: e })));
+    req.on('aborted', () => reject(new AwsError('IncompleteBody', 'The request body could not be read.', 400)));
+  });
+}
+
+function parseParams(req: IncomingMessage, body: Buffer): Params {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const params: Params = new Map();
+  if (q !== -1) parseForm(url.slice(q + 1), params);
+  if (body.length > 0) {
+    const ct = req.headers['content-type'];
+    if (ct === undefined || !FORM_TYPE.test(ct)) throw Errors.unsupportedMediaType();
+    let text: string;
+    try {
+      text = UTF8.decode(body);
+    } catch {
+      throw Errors.malformedQueryString('The request body is not valid UTF-8.');
+    }
+    parseForm(text, params);
+  }
+  return params;
+}
+
+function route(registry: OperationRegistry, params: Params, ex: Exchange): { service: ServiceName; op: Operation } {
+  const action = params.get('Action');
+  if (action === undefined || action === '') throw Errors.missingAction();
+  const version = params.get('Version');
+  if (version === undefined || version === '') throw Errors.missingParameter('Version');
+  const service = VERSION_TO_SERVICE.get(version);
+  ex.service = service;
+  const op = service ? registry.get(service, action) : undefined;
+  if (!service || !op) throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${version}`, 400);
+  return { service, op };
+}
+
+async function authenticate(
+  services: Services,
+  req: IncomingMessage,
+  body: Buffer,
+  service: ServiceName,
+  ex: Exchange,
+): Promise<Caller> {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  if (!hasSignature({ headers: req.headers, query: q === -1 ? '' : url.slice(q + 1) })) {
+    throw Errors.missingAuthenticationToken();
+  }
+  let caller: Caller | null = null;
+  const claims = await verifySigV4(
+    { method: req.method ?? 'GET', url, headers: req.headers, body },
+    {
+      now: ex.info.now,
+      services: [service],
+      keyCache: services.signingKeyCache,
+      lookupSecret: async (accessKeyId, c) => {
+        ex.accessKeyId = accessKeyId;
+        const r = await services.credentials.resolve(accessKeyId, c.sessionToken, ex.info.now);
+        if (!r) return null;
+        caller = r.caller;
+        return r.secret;
+      },
+    },
+  );
+  ex.info.region = claims.region;
+  return caller!;
+}
+
+function send(res: ServerResponse, status: number, requestId: string, xml: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(xml),
+    'x-amzn-requestid': requestId,
+  });
+  res.end(xml);
+}
+
+export function createAwsQueryHandler(services: Services, registry: OperationRegistry) {
+  const { config, metrics, logger, audit } = services;
+  return async function awsQuery(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ex: Exchange = {
+      info: {
+        requestId: randomUUID(),
+        now: services.now(),
+        sourceIp: clientIp(req, config.trustProxyHops),
+        userAgent: String(req.headers['user-agent'] ?? '').slice(0, 1024),
+        region: 'us-east-1',
+        secureTransport: (req.socket as { encrypted?: boolean }).encrypted === true || (config.trustProxyHops > 0 && req.headers['x-forwarded-proto'] === 'https'),
+      },
+      service: undefined,
+      action: undefined,
+      caller: null,
+      accessKeyId: undefined,
+      audit: {},
+      start: process.hrtime.bigint(),
+    };
+    let status = 200;
+    let xml: string;
+    let error: AwsError | undefined;
+    try {
+      const body = await readBody(req, config.maxBodyBytes);
+      const params = parseParams(req, body);
+      const { service, op } = route(registry, params, ex);
+      ex.service = service;
+      ex.action = op.name;
+      if (op.auth === 'sigv4') ex.caller = await authenticate(services, req, body, service, ex);
+      const input = new Input(params);
+      const parsed = op.parse(input);
+      input.done();
+      const ctx: OpContext = { req: ex.info, caller: ex.caller, services, audit: ex.audit };
+      const out = await (op.run as (c: OpContext, i: unknown) => Promise<unknown>)(ctx, parsed);
+      xml = successXml(op.name, SERVICES[service].namespace, op.render ? op.render(out) : undefined, ex.info.requestId);
+    } catch (e) {
+      error = toAwsError(e, logger, ex);
+      status = error.status;
+      xml = '';
+    }
+    if (ex.action !== undefined && ex.service !== undefined) {
+      try {
+        await audit.record({
+          time: ex.info.now,
+          requestId: ex.info.requestId,
+          service: ex.service,
+          action: ex.action,
+          accountId: ex.caller?.accountId,
+          principalArn: ex.caller?.arn,
+          principalId: ex.caller?.userId,
+          accessKeyId: ex.accessKeyId,
+          sourceIp: ex.info.sourceIp,
+          userAgent: ex.info.userAgent,
+          outcome: error ? 'failure' : 'success',
+          errorCode: error?.code,
+          detail: ex.audit,
+        });
+      } catch (e) {
+        logger.error({ err: e, requestId: ex.info.requestId }, 'audit write failed; refusing to answer');
+        error = Errors.serviceUnavailable();
+        status = 503;
+      }
+    }
+    if (error) {
+      const ns = ex.service ? SERVICES[ex.service].namespace : undefined;
+      xml = errorXml(ns, error.fault, error.code, error.message, ex.info.requestId);
+    }
+    const service = ex.service ?? 'unknown';
+    const action = ex.action ?? 'unknown';
+    metrics.requests.inc({ service, action, outcome: error ? error.code : 'success' });
+    metrics.latency.observe({ service, action }, Number(process.hrtime.bigint() - ex.start) / 1e9);
+    if (error?.code === 'RequestEntityTooLarge' && !res.headersSent) res.setHeader('connection', 'close');
+    send(res, status, ex.info.requestId, xml!);
+  };
+}
+
+function toAwsError(e: unknown, logger: Services['logger'], ex: Exchange): AwsError {
+  if (isAwsError(e)) {
+    if (!e.expose) {
+      logger.error({ err: e, requestId: ex.info.requestId, action: ex.action }, 'request failed');
+      return e.status === 503 ? e : Errors.internal(e);
+    }
+    return e;
+  }
+  logger.error({ err: e, requestId: ex.info.requestId, action: ex.action }, 'unhandled error');
+  return Errors.internal(e);
+}

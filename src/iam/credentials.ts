@@ -1,0 +1,104 @@
+import { open } from '../keys/envelope.js';
+import type { Db } from '../store/db.js';
+import type { Caller } from './caller.js';
+
+/**
+ * Resolves an access key id to its secret and its caller, for SigV4 verification. Long-term
+ * (AKIA) keys come from Postgres and are kept in-process for a short TTL; any change to a key,
+ * user or account publishes an invalidation (services.invalidate) that drops them on every
+ * replica. Temporary (ASIA) keys are resolved by the resolver registered for them (STS), which
+ * reads no database row.
+ */
+export interface ResolvedCredential {
+  secret: string;
+  caller: Caller;
+}
+
+export interface TemporaryCredentialResolver {
+  resolve(accessKeyId: string, sessionToken: string | undefined, now: Date): Promise<ResolvedCredential | null>;
+}
+
+interface Entry {
+  value: ResolvedCredential | null;
+  expires: number;
+}
+
+const TTL_MS = 30_000;
+const MAX = 50_000;
+
+export class CredentialResolver {
+  private readonly cache = new Map<string, Entry>();
+  temporary: TemporaryCredentialResolver | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly masterKey: Buffer,
+    private readonly partition: string,
+  ) {}
+
+  async resolve(accessKeyId: string, sessionToken: string | undefined, now: Date): Promise<ResolvedCredential | null> {
+    if (accessKeyId.startsWith('ASIA')) {
+      return this.temporary ? this.temporary.resolve(accessKeyId, sessionToken, now) : null;
+    }
+    if (!/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) return null;
+    const hit = this.cache.get(accessKeyId);
+    if (hit && hit.expires > now.getTime()) return hit.value;
+    const value = await this.load(accessKeyId);
+    if (this.cache.size >= MAX) this.cache.clear();
+    this.cache.set(accessKeyId, { value, expires: now.getTime() + TTL_MS });
+    return value;
+  }
+
+  /** Drop cached keys: one id, or all when undefined. */
+  invalidate(accessKeyId?: string): void {
+    if (accessKeyId === undefined) this.cache.clear();
+    else this.cache.delete(accessKeyId);
+  }
+
+  private async load(accessKeyId: string): Promise<ResolvedCredential | null> {
+    const r = await this.db.query<{
+      secret_sealed: Buffer;
+      status: string;
+      account_id: string;
+      user_id: string;
+      user_name: string;
+      path: string;
+      is_root: boolean;
+    }>(
+      `SELECT k.secret_sealed, k.status, k.account_id, u.user_id, u.user_name, u.path, u.is_root
+         FROM access_keys k JOIN users u ON u.user_id = k.user_id
+        WHERE k.access_key_id = $1`,
+      [accessKeyId],
+    );
+    const row = r.rows[0];
+    if (!row || row.status !== 'Active') return null;
+    const secret = open(this.masterKey, row.secret_sealed, accessKeyId).toString('utf8');
+    const p = this.partition;
+    const caller: Caller = row.is_root
+      ? {
+          type: 'Account',
+          accountId: row.account_id,
+          arn: `arn:${p}:iam::${row.account_id}:root`,
+          userId: row.account_id,
+          accessKeyId,
+          credential: 'long-term',
+          userName: undefined,
+          principalId: row.user_id,
+          principalArn: `arn:${p}:iam::${row.account_id}:root`,
+          isRoot: true,
+        }
+      : {
+          type: 'User',
+          accountId: row.account_id,
+          arn: `arn:${p}:iam::${row.account_id}:user${row.path}${row.user_name}`,
+          userId: row.user_id,
+          accessKeyId,
+          credential: 'long-term',
+          userName: row.user_name,
+          principalId: row.user_id,
+          principalArn: `arn:${p}:iam::${row.account_id}:user${row.path}${row.user_name}`,
+          isRoot: false,
+        };
+    return { secret, caller };
+  }
+}

@@ -1,0 +1,186 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/index.js';
+import { createApp } from './app.js';
+import { createDb, type Db } from './store/db.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded.js';
+import { migrate, migrationsCurrent } from './store/migrate.js';
+import { createCache } from './cache/index.js';
+import type { Cache } from './cache/cache.js';
+import { createLogger, type Logger } from './log.js';
+import { createMetrics } from './http/metrics.js';
+import { AuditLog } from './audit/log.js';
+import { CredentialResolver } from './iam/credentials.js';
+import { bootstrap, type BootstrapResult } from './iam/bootstrap.js';
+import { resolveMasterKey } from './keys/master.js';
+import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from './services.js';
+
+/**
+ * The composition root: config → database (external or embedded) → migrations → cache →
+ * bootstrap → services → app → listen; and the reverse on stop, after in-flight requests drain.
+ */
+export interface BuildOptions {
+  config: Config;
+  db: Db;
+  cache: Cache;
+  logger: Logger;
+  masterKey: Buffer;
+  accountId: string;
+  now?: () => Date;
+  defaultMetrics?: boolean;
+}
+
+export async function buildServices(o: BuildOptions): Promise<Services & { dispose(): Promise<void> }> {
+  const metrics = createMetrics({ defaultMetrics: o.defaultMetrics ?? false });
+  const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition);
+  const apply = (m: InvalidationMessage) => {
+    if (m.kind === 'access-key') credentials.invalidate(m.accessKeyId);
+    else credentials.invalidate();
+  };
+  const unsubscribe = await o.cache.subscribe(INVALIDATION_CHANNEL, (raw) => {
+    try {
+      apply(JSON.parse(raw) as InvalidationMessage);
+    } catch {
+      credentials.invalidate();
+    }
+  });
+  const audit = new AuditLog(o.db, metrics);
+  const services: Services = {
+    config: o.config,
+    db: o.db,
+    cache: o.cache,
+    logger: o.logger,
+    metrics,
+    audit,
+    masterKey: o.masterKey,
+    accountId: o.accountId,
+    credentials,
+    signingKeyCache: new Map(),
+    now: o.now ?? (() => new Date()),
+    async invalidate(m) {
+      apply(m);
+      await o.cache.publish(INVALIDATION_CHANNEL, JSON.stringify(m));
+    },
+  };
+  return {
+    ...services,
+    async dispose() {
+      await unsubscribe().catch(() => {});
+      await audit.flush();
+    },
+  };
+}
+
+export interface Runtime {
+  url: string;
+  port: number;
+  services: Services;
+  bootstrap: BootstrapResult;
+  embedded: boolean;
+  /** Stop accepting, answer every request already accepted, then close pools. */
+  stop(): Promise<void>;
+}
+
+export interface OpenedDatabase {
+  db: Db;
+  embedded: EmbeddedDatabase | undefined;
+}
+
+export async function openDatabase(config: Config, logger: Logger): Promise<OpenedDatabase> {
+  if (config.databaseUrl) return { db: createDb(config.databaseUrl, { max: config.databasePoolSize }), embedded: undefined };
+  const t0 = Date.now();
+  const embedded = await startEmbeddedPostgres({ dir: config.dataDir, onLog: (l) => logger.debug({ pg: l }, 'embedded postgres') });
+  logger.info({ dataDir: config.dataDir, port: embedded.port, ms: Date.now() - t0 }, 'embedded PostgreSQL started');
+  return { db: createDb(embedded.url, { max: config.databasePoolSize }), embedded };
+}
+
+export async function startTessera(
+  config: Config,
+  opts: { logger?: Logger; onCredentials?: (c: { accountId: string; accessKeyId: string; secretAccessKey: string }) => void } = {},
+): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const { db, embedded } = await openDatabase(config, logger);
+  let cache: Cache | undefined;
+  try {
+    if (!config.databaseUrl) {
+      logger.warn(
+        { dataDir: config.dataDir },
+        'single-node dev mode: embedded PostgreSQL and ' + (config.redisUrl ? 'Redis' : 'an in-process cache') + '; not for production',
+      );
+    }
+    if (config.autoMigrate) {
+      const applied = await migrate(db);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+    } else if (!(await migrationsCurrent(db))) {
+      throw new Error('the database schema is not current: run `tessera migrate` first');
+    }
+    const { key: masterKey, generated } = await resolveMasterKey({ configured: config.masterKey, dataDir: config.dataDir });
+    if (generated) logger.warn({ file: `${config.dataDir}/master.key` }, 'generated a new master key (dev mode); keep this file safe');
+    cache = createCache({ redisUrl: config.redisUrl, logger });
+    if (!config.redisUrl && config.databaseUrl) {
+      logger.warn('REDIS_URL is not set: using an in-process cache, which is only correct for a single replica');
+    }
+    const boot = await bootstrap(db, {
+      masterKey,
+      accountId: config.accountId,
+      rootAccessKeyId: config.rootAccessKeyId,
+      rootSecretAccessKey: config.rootSecretAccessKey,
+    });
+    if (boot.generatedCredentials) {
+      const c = { accountId: boot.accountId, ...boot.generatedCredentials };
+      if (opts.onCredentials) opts.onCredentials(c);
+      else printCredentials(c);
+    }
+    const services = await buildServices({ config, db, cache, logger, masterKey, accountId: boot.accountId, defaultMetrics: true });
+    const app = createApp(services);
+    const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    logger.info({ url, accountId: boot.accountId, mode: embedded ? 'embedded' : 'external' }, 'tessera listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        logger.info('shutting down: no new connections; finishing in-flight requests');
+        server.on('request', (_req, res) => res.setHeader('connection', 'close'));
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
+        grace.unref();
+        await closed;
+        clearTimeout(grace);
+        await services.dispose();
+        await cache!.close().catch(() => {});
+        await db.close().catch(() => {});
+        if (embedded) await embedded.stop().catch(() => {});
+        logger.info('stopped');
+      })());
+    return { url, port, services, bootstrap: boot, embedded: embedded !== undefined, stop };
+  } catch (e) {
+    await cache?.close().catch(() => {});
+    await db.close().catch(() => {});
+    if (embedded) await embedded.stop().catch(() => {});
+    throw e;
+  }
+}
+
+export function printCredentials(c: { accountId: string; accessKeyId: string; secretAccessKey: string }): void {
+  // Printed once, to the terminal only (never to the JSON log).
+  process.stdout.write(
+    [
+      '',
+      '================ Tessera root credentials (shown once) ================',
+      `  Account:               ${c.accountId}`,
+      `  AWS_ACCESS_KEY_ID=${c.accessKeyId}`,
+      `  AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}`,
+      '  Store them now: they will not be printed again.',
+      '=======================================================================',
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,17 @@
+import type { ConditionOperator } from '../operator.js';
+import { joinParts } from '../operator.js';
+import { compileDate, parseDate } from '../shared/dates.js';
+
+/** Matching a specific date. Dates are ISO 8601 or epoch seconds, compared in milliseconds. */
+export const DateEquals: ConditionOperator<number> = {
+  name: 'DateEquals',
+  family: 'date',
+  negated: false,
+  variables: false,
+  wildcards: false,
+  compile: (parts) => compileDate(joinParts(parts)),
+  test: (v, p) => {
+    const t = parseDate(v);
+    return t === p;
+  },
+};

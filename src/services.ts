@@ -1,0 +1,37 @@
+import type { Config } from './config/index.js';
+import type { Db } from './store/db.js';
+import type { Cache } from './cache/cache.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './http/metrics.js';
+import type { AuditLog } from './audit/log.js';
+import type { CredentialResolver } from './iam/credentials.js';
+
+/**
+ * Everything an operation may use, built once by the composition root (main.ts) or a test, and
+ * passed down explicitly. No globals, no env reads below this line.
+ */
+export interface Services {
+  config: Config;
+  db: Db;
+  cache: Cache;
+  logger: Logger;
+  metrics: Metrics;
+  audit: AuditLog;
+  masterKey: Buffer;
+  /** The installation's bootstrap (root) account id. */
+  accountId: string;
+  credentials: CredentialResolver;
+  /** Derived SigV4 signing keys, shared by every request. */
+  signingKeyCache: Map<string, Buffer>;
+  /** Tell every replica (through the cache's pub/sub) that configuration changed. */
+  invalidate(message: InvalidationMessage): Promise<void>;
+  /** The clock; the HTTP edge reads it once per request. */
+  now(): Date;
+}
+
+export type InvalidationMessage =
+  | { kind: 'access-key'; accessKeyId: string }
+  | { kind: 'principal'; principalId: string }
+  | { kind: 'all' };
+
+export const INVALIDATION_CHANNEL = 'tessera:invalidate';

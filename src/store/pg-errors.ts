@@ -1,0 +1,48 @@
+import { AwsError, Errors } from '../errors/index.js';
+
+/**
+ * Postgres errors become domain errors here, and only here. Repositories that expect a
+ * particular constraint violation (23505 on a unique name) catch `PgConstraintError` and turn
+ * it into their AWS error (EntityAlreadyExists, ...). Everything else is a ServiceFailure-class
+ * error whose internals are never shown.
+ */
+export class PgConstraintError extends Error {
+  override readonly name = 'PgConstraintError';
+  constructor(
+    readonly pgCode: string,
+    readonly constraint: string | undefined,
+    cause: unknown,
+  ) {
+    super(`constraint violation ${pgCode} ${constraint ?? ''}`, { cause });
+  }
+}
+
+interface PgLikeError {
+  code?: string;
+  constraint?: string;
+}
+
+export function translatePgError(e: unknown): Error {
+  if (e instanceof AwsError || e instanceof PgConstraintError) return e;
+  const pe = e as PgLikeError;
+  if (pe && typeof pe.code === 'string') {
+    // 23xxx: integrity constraint violations
+    if (pe.code.startsWith('23')) return new PgConstraintError(pe.code, pe.constraint, e);
+    // 40001 serialization failure, 40P01 deadlock: the caller may retry
+    if (pe.code === '40001' || pe.code === '40P01') {
+      return Errors.concurrentModification('The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.');
+    }
+    // 57P01 admin shutdown, 08xxx connection exceptions, 53xxx insufficient resources
+    if (pe.code.startsWith('08') || pe.code === '57P01' || pe.code.startsWith('53')) {
+      return new AwsError('ServiceUnavailable', 'Service is unavailable', 503, { cause: e });
+    }
+  }
+  if (e instanceof Error && /ECONNREFUSED|timeout|Connection terminated/i.test(e.message)) {
+    return new AwsError('ServiceUnavailable', 'Service is unavailable', 503, { cause: e });
+  }
+  if (e instanceof Error && !(pe && typeof pe.code === 'string')) return e;
+  return Errors.serviceFailure(e);
+}
+
+export const isUniqueViolation = (e: unknown, constraint?: string): e is PgConstraintError =>
+  e instanceof PgConstraintError && e.pgCode === '23505' && (constraint === undefined || e.constraint === constraint);
