@@ -1,0 +1,96 @@
+import { Errors } from '../errors/index.js';
+import type { Input } from '../awsquery/input.js';
+
+/**
+ * Input rules and helpers shared by every IAM action: names, paths, tags, pagination and ARNs,
+ * with the limits and patterns from AWS's IAM model (botocore iam/2010-05-08).
+ */
+export const NAME_PATTERN = /^[\w+=,.@-]+$/;
+export const NAME_PATTERN_TEXT = '[\\w+=,.@-]+';
+export const PATH_PATTERN = /^(\/|\/[\u0021-\u007E]+\/)$/;
+export const PATH_PATTERN_TEXT = '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)';
+export const PATH_PREFIX_PATTERN = /^\u002F[\u0021-\u007F]*$/;
+export const PATH_PREFIX_PATTERN_TEXT = '\\u002F[\\u0021-\\u007F]*';
+export const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+export const TAG_KEY_PATTERN_TEXT = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+';
+export const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const TAG_VALUE_PATTERN_TEXT = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*';
+/** Policy documents: `[\u0009\u000A\u000D\u0020-\u00FF]+` in the model; IAM accepts any printable Unicode in practice. */
+export const POLICY_DOC_PATTERN = /^[\u0009\u000A\u000D\u0020-\u{10FFFF}]+$/u;
+export const POLICY_DOC_PATTERN_TEXT = '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+';
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export const readName = (p: Input, field: string, max: number, required = true) =>
+  p.string(field, { required, min: 1, max, pattern: NAME_PATTERN, patternText: NAME_PATTERN_TEXT });
+
+export const readPath = (p: Input, field = 'Path') =>
+  p.string(field, { min: 1, max: 512, pattern: PATH_PATTERN, patternText: PATH_PATTERN_TEXT });
+
+export const readPathPrefix = (p: Input, field = 'PathPrefix') =>
+  p.string(field, { min: 1, max: 512, pattern: PATH_PREFIX_PATTERN, patternText: PATH_PREFIX_PATTERN_TEXT });
+
+export const readArn = (p: Input, field: string, required = true) => p.string(field, { required, min: 20, max: 2048 });
+
+/** `Tags.member.N.Key/Value`, at most 50, keys unique case-insensitively. */
+export function readTags(p: Input, field = 'Tags'): Tag[] | undefined {
+  const tags = p.list(
+    field,
+    (r) => ({
+      Key: r.string('Key', { required: true, min: 1, max: 128, pattern: TAG_KEY_PATTERN, patternText: TAG_KEY_PATTERN_TEXT }) ?? '',
+      Value: r.string('Value', { required: true, min: 0, max: 256, pattern: TAG_VALUE_PATTERN, patternText: TAG_VALUE_PATTERN_TEXT }) ?? '',
+    }),
+    { max: 50 },
+  );
+  return tags;
+}
+
+export function assertUniqueTagKeys(tags: Tag[]): void {
+  const seen = new Set<string>();
+  for (const t of tags) {
+    const k = t.Key.toLowerCase();
+    if (seen.has(k)) throw Errors.invalidInput('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+    seen.add(k);
+  }
+}
+
+export const readTagKeys = (p: Input, field = 'TagKeys') =>
+  p.stringList(field, { required: true, min: 1, max: 128, pattern: TAG_KEY_PATTERN, patternText: TAG_KEY_PATTERN_TEXT, maxItems: 50 });
+
+/** Marker / MaxItems (1-1000, default 100). */
+export interface Page {
+  marker: string | undefined;
+  maxItems: number;
+}
+
+export function readPage(p: Input): Page {
+  const marker = p.string('Marker', { min: 1, max: 320, pattern: /^[\u0020-\u00FF]+$/, patternText: '[\\u0020-\\u00FF]+' });
+  const maxItems = p.int('MaxItems', { min: 1, max: 1000 }) ?? 100;
+  return { marker, maxItems };
+}
+
+/** Opaque markers: the sort key of the last item returned, base64url. */
+export const encodeMarker = (lastKey: string) => Buffer.from(lastKey, 'utf8').toString('base64url');
+export function decodeMarker(marker: string | undefined): string | undefined {
+  if (marker === undefined) return undefined;
+  if (!/^[A-Za-z0-9_-]+$/.test(marker)) throw Errors.invalidInput('Invalid Marker.');
+  return Buffer.from(marker, 'base64url').toString('utf8');
+}
+
+/**
+ * Apply Marker/MaxItems to items already sorted by `key`. Fetch `maxItems + 1` rows after the
+ * marker from SQL and pass them here: returns the page, IsTruncated and the next Marker.
+ */
+export function paginate<T>(rows: T[], page: Page, key: (t: T) => string): { items: T[]; IsTruncated: boolean; Marker?: string } {
+  if (rows.length <= page.maxItems) return { items: rows, IsTruncated: false };
+  const items = rows.slice(0, page.maxItems);
+  return { items, IsTruncated: true, Marker: encodeMarker(key(items[items.length - 1]!)) };
+}
+
+export const iamArn = (partition: string, accountId: string, resource: string) => `arn:${partition}:iam::${accountId}:${resource}`;
+
+/** Policy documents go out URL-encoded, as IAM returns them. */
+export const encodeDocument = (doc: string) => encodeURIComponent(doc);

@@ -1,0 +1,104 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { createApp } from '../../src/app.js';
+import { buildServices } from '../../src/main.js';
+import { bootstrap } from '../../src/iam/bootstrap.js';
+import { createCache, type Cache } from '../../src/cache/index.js';
+import { createLogger } from '../../src/log.js';
+import { newAccessKeyId, newSecretAccessKey } from '../../src/tokens/ids.js';
+import type { Services } from '../../src/services.js';
+import { freshDatabase, type TestDatabase } from './db.js';
+
+/**
+ * A running Tessera on port 0 over a fresh database: the real app, real Postgres, and Redis
+ * when REDIS_URL is set (else the in-process cache). `replica()` starts a second instance on the
+ * same database and cache namespace, as a second pod would be.
+ */
+export interface TestTessera {
+  url: string;
+  accountId: string;
+  root: { accessKeyId: string; secretAccessKey: string };
+  services: Services;
+  database: TestDatabase;
+  replica(): Promise<TestInstance>;
+  stop(): Promise<void>;
+}
+
+export interface TestInstance {
+  url: string;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+export const redisUrl = (): string | undefined => inject('redisUrl') || undefined;
+
+export async function startTestTessera(
+  opts: { env?: Record<string, string>; now?: () => Date; accountId?: string } = {},
+): Promise<TestTessera> {
+  const database = await freshDatabase();
+  const accountId = opts.accountId ?? '123456789012';
+  const root = { accessKeyId: newAccessKeyId('AKIA', accountId), secretAccessKey: newSecretAccessKey() };
+  const masterKey = randomBytes(32);
+  const config: Config = loadConfig({
+    DATABASE_URL: database.url,
+    TESSERA_MASTER_KEY: masterKey.toString('base64'),
+    LOG_LEVEL: 'silent',
+    TESSERA_ALLOW_INSECURE_ISSUERS: 'true',
+    ...(redisUrl() ? { REDIS_URL: redisUrl()! } : {}),
+    ...opts.env,
+  });
+  await bootstrap(database.db, { masterKey, accountId, rootAccessKeyId: root.accessKeyId, rootSecretAccessKey: root.secretAccessKey });
+  const keyPrefix = `tessera-test:${randomBytes(4).toString('hex')}:`;
+  // Replicas share one cache namespace. In-process mode: one MemoryCache object shared by every
+  // instance stands in for the one Redis they would share.
+  const sharedMemory: Cache | undefined = config.redisUrl ? undefined : createCache({ keyPrefix });
+  const instances: TestInstance[] = [];
+
+  const startInstance = async (): Promise<TestInstance> => {
+    const cache: Cache = sharedMemory ?? createCache({ redisUrl: config.redisUrl, keyPrefix });
+    const services = await buildServices({
+      config,
+      db: database.db,
+      cache,
+      logger: createLogger('silent'),
+      masterKey,
+      accountId,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+    const server = http.createServer(createApp(services));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const inst: TestInstance = {
+      url: `http://127.0.0.1:${port}`,
+      services,
+      async stop() {
+        await new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        });
+        await services.dispose();
+        if (!sharedMemory) await cache.close();
+      },
+    };
+    instances.push(inst);
+    return inst;
+  };
+
+  const first = await startInstance();
+  return {
+    url: first.url,
+    accountId,
+    root,
+    services: first.services,
+    database,
+    replica: startInstance,
+    async stop() {
+      for (const i of instances.splice(0)) await i.stop().catch(() => {});
+      await sharedMemory?.close();
+      await database.drop();
+    },
+  };
+}
