@@ -25,4 +25,43 @@ export interface Caller {
   mfaAuthenticated?: boolean;
   /** When the credentials were issued (aws:TokenIssueTime) for temporary credentials. */
   tokenIssueTime?: Date;
+  /** Temporary credentials only: what the session is. */
+  session?: SessionInfo | undefined;
+}
+
+/**
+ * What a temporary credential carries (sealed inside its session token, never readable by the
+ * holder). Filled by STS when it issues credentials; read by authorization.
+ */
+export interface SessionInfo {
+  /** Which STS action issued it. */
+  issuedBy: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML' | 'GetSessionToken' | 'GetFederationToken';
+  /** Role sessions: the role's unique id (AROA…), name and ARN. */
+  roleId?: string | undefined;
+  roleName?: string | undefined;
+  roleArn?: string | undefined;
+  /** The session name (assumed roles) or federated user name. */
+  sessionName?: string | undefined;
+  /** GetSessionToken: the IAM user (or root) whose long-term key requested it. */
+  parentUserId?: string | undefined;
+  /** Inline session policy text and managed session policy ARNs (PolicyArns). */
+  sessionPolicy?: string | undefined;
+  policyArns?: string[] | undefined;
+  /** Session tags (case-preserving keys) and which of them are transitive. */
+  tags?: Record<string, string> | undefined;
+  transitiveTagKeys?: string[] | undefined;
+  sourceIdentity?: string | undefined;
+  /** MFA was used to obtain the session, and when. */
+  mfaAuthenticated?: boolean | undefined;
+  mfaAuthTime?: Date | undefined;
+  /** Federated sessions: the provider (OIDC issuer host/path or SAML provider ARN) and the subject. */
+  federatedProvider?: string | undefined;
+  /** Condition keys from the IdP that persist into later requests (e.g. `<prov>:sub`, `saml:sub`). */
+  federatedContext?: Record<string, string | string[]> | undefined;
+  /** True when this session was itself created with temporary credentials (role chaining). */
+  chained?: boolean | undefined;
+  issuedAt: Date;
+  expiresAt: Date;
+  /** Unique id of this session (for revocation). */
+  sessionId: string;
 }
