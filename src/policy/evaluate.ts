@@ -29,9 +29,12 @@ export interface EvaluationInput {
   readonly identityPolicies?: readonly CompiledPolicy[];
   /** The resource's policy; for AssumeRole* this is the role's trust policy. */
   readonly resourcePolicy?: CompiledPolicy;
-  /** The caller's permissions boundary (AWS allows one; each given one must allow). */
+  /** The caller's permissions boundary (AWS allows one; when several are given, any allow counts). */
   readonly permissionBoundaries?: readonly CompiledPolicy[];
-  /** Session policies passed when the session was created (each given one must allow). */
+  /**
+   * Session policies passed when the session was created: the inline `Policy` and the managed
+   * `PolicyArns` together form the session policy, so an allow in any of them counts.
+   */
   readonly sessionPolicies?: readonly CompiledPolicy[];
   /** Service control policies, one list per level from the root down to the account. */
   readonly scps?: readonly (readonly CompiledPolicy[])[];

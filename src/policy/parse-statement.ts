@@ -42,7 +42,8 @@ function validateResource(r: string, loc: Locator, path: string, at: number): vo
   if (r === '*') return;
   let colons = 0;
   for (let i = 0; i < r.length; i++) if (r.charCodeAt(i) === 0x3a) colons++;
-  if (!r.startsWith('arn:') || colons < 5) throw loc.error(`Resource ${r} must be in ARN format or "*".`, path, at);
+  // A wildcard may stand for several components (`arn:aws:s3:*`): the whole ARN is matched as one string.
+  if (!r.startsWith('arn:') || (colons < 5 && !r.includes('*'))) throw loc.error(`Resource ${r} must be in ARN format or "*".`, path, at);
 }
 
 function parseConditions(node: JsonNode, loc: Locator, path: string): ParsedCondition[] {
