@@ -11,6 +11,9 @@ import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './http/metrics.js';
 import { AuditLog } from './audit/log.js';
 import { CredentialResolver } from './iam/credentials.js';
+import { KeyRing } from './keys/ring.js';
+import { RevocationStore } from './sts/revocation.js';
+import { TemporaryCredentials } from './sts/temporary-credentials.js';
 import { bootstrap, type BootstrapResult } from './iam/bootstrap.js';
 import { resolveMasterKey } from './keys/master.js';
 import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from './services.js';
@@ -33,6 +36,9 @@ export interface BuildOptions {
 export async function buildServices(o: BuildOptions): Promise<Services & { dispose(): Promise<void> }> {
   const metrics = createMetrics({ defaultMetrics: o.defaultMetrics ?? false });
   const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition);
+  const keys = new KeyRing(o.db, o.masterKey);
+  const revocations = new RevocationStore(o.cache);
+  credentials.temporary = new TemporaryCredentials(keys, revocations);
   const apply = (m: InvalidationMessage) => {
     if (m.kind === 'access-key') credentials.invalidate(m.accessKeyId);
     else credentials.invalidate();
@@ -55,6 +61,8 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     masterKey: o.masterKey,
     accountId: o.accountId,
     credentials,
+    keys,
+    revocations,
     signingKeyCache: new Map(),
     now: o.now ?? (() => new Date()),
     async invalidate(m) {

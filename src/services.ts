@@ -5,6 +5,8 @@ import type { Logger } from './log.js';
 import type { Metrics } from './http/metrics.js';
 import type { AuditLog } from './audit/log.js';
 import type { CredentialResolver } from './iam/credentials.js';
+import type { KeyRing } from './keys/ring.js';
+import type { RevocationStore } from './sts/revocation.js';
 
 /**
  * Everything an operation may use, built once by the composition root (main.ts) or a test, and
@@ -21,6 +23,10 @@ export interface Services {
   /** The installation's bootstrap (root) account id. */
   accountId: string;
   credentials: CredentialResolver;
+  /** Rotating keys for session tokens, derived secrets, authorization messages and JWTs (sts_keys). */
+  keys: KeyRing;
+  /** Revoked temporary-credential sessions, shared through the cache. */
+  revocations: RevocationStore;
   /** Derived SigV4 signing keys, shared by every request. */
   signingKeyCache: Map<string, Buffer>;
   /** Tell every replica (through the cache's pub/sub) that configuration changed. */

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { AwsError, Errors } from '../errors/index.js';
+import { Errors } from '../errors/index.js';
 
 /**
  * AWS Signature Version 4 verification, header (`Authorization: AWS4-HMAC-SHA256 …`) and
@@ -173,11 +173,12 @@ export function parseSignature(req: SignedRequest): SigV4Claims {
   };
 }
 
+/** Non-S3 services encode each segment of the path as sent once more (so `%20` becomes `%2520`). */
 function canonicalPath(path: string): string {
   if (path === '' || path === '/') return '/';
   return path
     .split('/')
-    .map((s) => uriEncode(safeDecode(s.replace(/\+/g, '%2B'))))
+    .map((s) => uriEncode(s))
     .join('/');
 }
 
@@ -245,19 +246,9 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
       return `${n}:${(v ?? '').trim().replace(/\s+/g, ' ')}\n`;
     })
     .join('');
-  const claimed = headerValue(req.headers, 'x-amz-content-sha256');
-  let payloadHash: string;
-  if (claimed === 'UNSIGNED-PAYLOAD') payloadHash = claimed;
-  else {
-    payloadHash = req.body.length === 0 ? EMPTY_SHA256 : sha256hex(req.body);
-    if (claimed !== undefined && claimed !== payloadHash) {
-      throw new AwsError(
-        'XAmzContentSHA256Mismatch',
-        'The provided x-amz-content-sha256 header does not match what was computed.',
-        400,
-      );
-    }
-  }
+  // The payload hash is always computed from the bytes received: STS and IAM do not accept
+  // UNSIGNED-PAYLOAD, and a claimed x-amz-content-sha256 only counts as a signed header.
+  const payloadHash = req.body.length === 0 ? EMPTY_SHA256 : sha256hex(req.body);
   const canonical = [req.method, canonicalPath(path), canonicalQuery(rawQuery, c.presigned), canonHeaders, c.signedHeaders.join(';'), payloadHash].join('\n');
   const scope = `${c.date}/${c.region}/${c.service}/aws4_request`;
   const stringToSign = [ALGORITHM, c.amzDate, scope, sha256hex(canonical)].join('\n');
