@@ -24,8 +24,12 @@ export interface Tag {
   Value: string;
 }
 
-export const readName = (p: Input, field: string, max: number, required = true) =>
-  p.string(field, { required, min: 1, max, pattern: NAME_PATTERN, patternText: NAME_PATTERN_TEXT });
+/** A required IAM name (the adapter rejects the request before `run` when it is missing). */
+export function readName(p: Input, field: string, max: number): string;
+export function readName(p: Input, field: string, max: number, required: false): string | undefined;
+export function readName(p: Input, field: string, max: number, required = true): string | undefined {
+  return p.string(field, { required, min: 1, max, pattern: NAME_PATTERN, patternText: NAME_PATTERN_TEXT });
+}
 
 export const readPath = (p: Input, field = 'Path') =>
   p.string(field, { min: 1, max: 512, pattern: PATH_PATTERN, patternText: PATH_PATTERN_TEXT });
@@ -33,7 +37,11 @@ export const readPath = (p: Input, field = 'Path') =>
 export const readPathPrefix = (p: Input, field = 'PathPrefix') =>
   p.string(field, { min: 1, max: 512, pattern: PATH_PREFIX_PATTERN, patternText: PATH_PREFIX_PATTERN_TEXT });
 
-export const readArn = (p: Input, field: string, required = true) => p.string(field, { required, min: 20, max: 2048 });
+export function readArn(p: Input, field: string): string;
+export function readArn(p: Input, field: string, required: false): string | undefined;
+export function readArn(p: Input, field: string, required = true): string | undefined {
+  return p.string(field, { required, min: 20, max: 2048 });
+}
 
 /** `Tags.member.N.Key/Value`, at most 50, keys unique case-insensitively. */
 export function readTags(p: Input, field = 'Tags'): Tag[] | undefined {

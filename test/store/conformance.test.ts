@@ -94,7 +94,7 @@ describe.each(targets)('storage on %s', (_name, admin) => {
       await writeFile(join(mdir, '0002_b.sql'), 'CREATE TABLE b (x int); INSERT INTO b VALUES (1); SELECT 1/0;');
       await expect(migrate(db, mdir)).rejects.toThrow(/0002_b failed/);
       const t = await db.query(`SELECT to_regclass('b') AS t`);
-      expect(t.rows[0].t).toBeNull();
+      expect(t.rows[0]?.t).toBeNull();
     } finally {
       await rm(mdir, { recursive: true, force: true });
       await drop();
