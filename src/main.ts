@@ -14,6 +14,7 @@ import { CredentialResolver } from './iam/credentials.js';
 import { KeyRing } from './keys/ring.js';
 import { RevocationStore } from './sts/revocation.js';
 import { TemporaryCredentials } from './sts/temporary-credentials.js';
+import { PolicyCache } from './iam/effective-policies.js';
 import { bootstrap, type BootstrapResult } from './iam/bootstrap.js';
 import { resolveMasterKey } from './keys/master.js';
 import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from './services.js';
@@ -39,7 +40,9 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
   const keys = new KeyRing(o.db, o.masterKey);
   const revocations = new RevocationStore(o.cache);
   credentials.temporary = new TemporaryCredentials(keys, revocations);
+  const policyCache = new PolicyCache(o.db);
   const apply = (m: InvalidationMessage) => {
+    policyCache.invalidate(m);
     if (m.kind === 'access-key') credentials.invalidate(m.accessKeyId);
     else credentials.invalidate();
   };
@@ -47,7 +50,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     try {
       apply(JSON.parse(raw) as InvalidationMessage);
     } catch {
-      credentials.invalidate();
+      apply({ kind: 'all' });
     }
   });
   const audit = new AuditLog(o.db, metrics);
@@ -63,6 +66,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     credentials,
     keys,
     revocations,
+    policyCache,
     signingKeyCache: new Map(),
     now: o.now ?? (() => new Date()),
     async invalidate(m) {

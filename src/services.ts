@@ -7,6 +7,7 @@ import type { AuditLog } from './audit/log.js';
 import type { CredentialResolver } from './iam/credentials.js';
 import type { KeyRing } from './keys/ring.js';
 import type { RevocationStore } from './sts/revocation.js';
+import type { PolicyCache } from './iam/effective-policies.js';
 
 /**
  * Everything an operation may use, built once by the composition root (main.ts) or a test, and
@@ -27,6 +28,8 @@ export interface Services {
   keys: KeyRing;
   /** Revoked temporary-credential sessions, shared through the cache. */
   revocations: RevocationStore;
+  /** Compiled policies per principal (authorization), dropped by invalidation messages. */
+  policyCache: PolicyCache;
   /** Derived SigV4 signing keys, shared by every request. */
   signingKeyCache: Map<string, Buffer>;
   /** Tell every replica (through the cache's pub/sub) that configuration changed. */
