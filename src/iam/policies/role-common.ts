@@ -1,0 +1,17 @@
+import { Errors } from '../../errors/index.js';
+import type { Input } from '../../awsquery/input.js';
+import type { Queryable } from './shared.js';
+import { POLICY_ARN } from './shared.js';
+
+/** Inputs and checks shared by the role actions. */
+export const readDescription = (p: Input) =>
+  p.string('Description', { max: 1000, pattern: /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*' });
+
+export const readMaxSessionDuration = (p: Input) => p.int('MaxSessionDuration', { min: 3600, max: 43200 });
+
+/** A permissions boundary must name an existing managed policy (own or AWS managed). */
+export async function requireBoundaryPolicy(c: Queryable, accountId: string, arn: string): Promise<void> {
+  if (!POLICY_ARN.test(arn)) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
+  const r = await c.query(`SELECT 1 FROM policies WHERE arn = $1 AND (account_id = $2 OR account_id IS NULL)`, [arn, accountId]);
+  if (r.rowCount === 0) throw Errors.noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+}
