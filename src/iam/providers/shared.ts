@@ -1,0 +1,81 @@
+import { Errors } from '../../errors/index.js';
+import type { AuthedContext } from '../../awsquery/operation.js';
+import { assertUniqueTagKeys, iamArn, type Tag } from '../common.js';
+
+/**
+ * Helpers shared by the provider, account and simulation actions: the caller's account and
+ * partition, provider ARNs, tag merging and the SQL runner type both `Db` and a transaction
+ * client satisfy.
+ */
+export interface Sql {
+  query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
+}
+
+export const accountOf = (ctx: AuthedContext) => ctx.caller.accountId;
+export const partitionOf = (ctx: AuthedContext) => ctx.services.config.partition;
+export const arnFor = (ctx: AuthedContext, resource: string) => iamArn(partitionOf(ctx), accountOf(ctx), resource);
+
+/** Per-account quotas (IAM defaults). */
+export const OIDC_PROVIDERS_PER_ACCOUNT = 100;
+export const SAML_PROVIDERS_PER_ACCOUNT = 100;
+export const CLIENT_IDS_PER_OIDC_PROVIDER = 100;
+export const THUMBPRINTS_PER_OIDC_PROVIDER = 5;
+export const TAGS_PER_ENTITY = 50;
+
+/** `arn:PART:iam::ACCT:<kind>/<rest>` → its account and rest, or InvalidInput. */
+export function parseIamArn(arn: string, kind: 'oidc-provider' | 'saml-provider'): { partition: string; accountId: string; rest: string } {
+  const m = /^arn:([a-z][a-z0-9-]*):iam::(\d{12}):([a-z-]+)\/(.+)$/.exec(arn);
+  if (!m || m[3] !== kind) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
+  return { partition: m[1]!, accountId: m[2]!, rest: m[4]! };
+}
+
+/** Tags as stored (jsonb array, in insertion order). */
+export const tagsOf = (v: unknown): Tag[] => (Array.isArray(v) ? (v as Tag[]).map((t) => ({ Key: t.Key, Value: t.Value })) : []);
+
+/** TagX semantics: a given key (case-insensitive) replaces the stored value, others append; at most 50. */
+export function mergeTags(existing: Tag[], add: Tag[], quotaName: string): Tag[] {
+  assertUniqueTagKeys(add);
+  const out = existing.map((t) => ({ ...t }));
+  for (const t of add) {
+    const i = out.findIndex((e) => e.Key.toLowerCase() === t.Key.toLowerCase());
+    if (i >= 0) out[i] = { Key: t.Key, Value: t.Value };
+    else out.push({ Key: t.Key, Value: t.Value });
+  }
+  if (out.length > TAGS_PER_ENTITY) throw Errors.limitExceeded(`Cannot exceed quota for ${quotaName}: ${TAGS_PER_ENTITY}`);
+  return out;
+}
+
+export function removeTags(existing: Tag[], keys: string[]): Tag[] {
+  const drop = new Set(keys.map((k) => k.toLowerCase()));
+  return existing.filter((t) => !drop.has(t.Key.toLowerCase()));
+}
+
+/** Context keys for a request that carries tags (aws:RequestTag/<k>, aws:TagKeys). */
+export function tagContext(tags: Tag[] | undefined, keys?: string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const t of tags ?? []) out[`aws:RequestTag/${t.Key}`] = t.Value;
+  const all = keys ?? (tags ?? []).map((t) => t.Key);
+  if (all.length > 0) out['aws:TagKeys'] = all;
+  return out;
+}
+
+/** Serialize quota checks and creates of one kind per account within a transaction. */
+export const lockAccount = (c: Sql, what: string, accountId: string) =>
+  c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${what}:${accountId}`]);
+
+/** A tag page: Marker is the index of the next tag. */
+export function pageTags(tags: Tag[], marker: string | undefined, maxItems: number): { Tags: Tag[]; IsTruncated: boolean; Marker?: string } {
+  let start = 0;
+  if (marker !== undefined) {
+    const n = Number(Buffer.from(marker, 'base64url').toString('utf8'));
+    if (!Number.isInteger(n) || n < 0) throw Errors.invalidInput('Invalid Marker.');
+    start = n;
+  }
+  const items = tags.slice(start, start + maxItems);
+  const next = start + items.length;
+  if (next < tags.length) return { Tags: items, IsTruncated: true, Marker: Buffer.from(String(next)).toString('base64url') };
+  return { Tags: items, IsTruncated: false };
+}
+
+/** Tags as XML `<member><Key/><Value/></member>` items. */
+export const xmlTags = (tags: readonly Tag[]): { Key: string; Value: string }[] => tags.map((t) => ({ Key: t.Key, Value: t.Value }));
