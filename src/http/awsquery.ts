@@ -10,6 +10,7 @@ import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
 import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
 import { clientIp } from './client-ip.js';
+import { enforceCredentialScope } from '../sts/restrictions.js';
 
 /**
  * The AWS Query protocol adapter: `POST /` (form body) and `GET /?Action=…`, routed by Action
@@ -157,7 +158,10 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
       const { service, op } = route(registry, params, ex);
       ex.service = service;
       ex.action = op.name;
-      if (op.auth === 'sigv4') ex.caller = await authenticate(services, req, body, service, ex);
+      if (op.auth === 'sigv4') {
+        ex.caller = await authenticate(services, req, body, service, ex);
+        enforceCredentialScope(ex.caller, service, op.name);
+      }
       const input = new Input(params);
       const parsed = op.parse(input);
       input.done();

@@ -1,0 +1,207 @@
+import { createPrivateKey, createPublicKey, generateKeyPair, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import { open, seal } from './envelope.js';
+import { base32Random } from '../tokens/ids.js';
+import type { Db } from '../store/db.js';
+
+/**
+ * Tessera's rotating key ring (table sts_keys, migration 0005), shared by every replica.
+ *
+ * Purposes:
+ * - `session`: 32 random bytes; sub-keys derived with HKDF seal session tokens
+ *   (`subkey(k, 'token')`), derive temporary secrets (`'secret'`) and seal encoded
+ *   authorization messages (`'authz'`). Signs new tokens for ROTATE.session, then verifies
+ *   for the longest credential lifetime (36 h) more.
+ * - `jwt-RS256` / `jwt-ES384`: asymmetric keys for GetWebIdentityToken; public halves served
+ *   at /.well-known/jwks.json until every token they signed has expired.
+ *
+ * Rotation: `current(purpose, now)` returns the newest key whose window holds `now`; when none
+ * does (first use, or the last one retired) it creates one inside a transaction holding a
+ * Postgres advisory lock, re-reading first, so many replicas racing create exactly one. Other
+ * replicas pick new keys up when they meet an unknown key id (`byId` reloads, at most once a
+ * second) and every RELOAD_MS anyway. A new key activates at once; replicas that have not
+ * reloaded yet keep signing with the previous key, which still verifies everywhere, so nothing
+ * breaks during the overlap.
+ */
+export type KeyPurpose = 'session' | 'jwt-RS256' | 'jwt-ES384';
+
+export interface RingKey {
+  id: number;
+  kid: string;
+  purpose: KeyPurpose;
+  /** session: 32 bytes; jwt-*: PKCS#8 DER private key. */
+  material: Buffer;
+  publicJwk: Record<string, unknown> | undefined;
+  activatesAt: Date;
+  retiresAt: Date;
+  expiresAt: Date;
+}
+
+const HOUR = 3600_000;
+/** How long a key signs new tokens. */
+export const ROTATE_MS: Record<KeyPurpose, number> = { session: 24 * HOUR, 'jwt-RS256': 7 * 24 * HOUR, 'jwt-ES384': 7 * 24 * HOUR };
+/** How long after retiring it still verifies: the longest lifetime of what it signed, plus slack. */
+export const RETAIN_MS: Record<KeyPurpose, number> = { session: 36 * HOUR + HOUR, 'jwt-RS256': 2 * HOUR, 'jwt-ES384': 2 * HOUR };
+const RELOAD_MS = 5 * 60_000;
+const MISS_RELOAD_MS = 1000;
+const LOCK_ID = 7_245_118_005;
+
+const genPair = promisify(generateKeyPair);
+
+interface Row {
+  key_id: number;
+  kid: string;
+  purpose: KeyPurpose;
+  material_sealed: Buffer;
+  public_jwk: Record<string, unknown> | null;
+  activates_at: Date;
+  retires_at: Date;
+  expires_at: Date;
+}
+
+export class KeyRing {
+  private keys = new Map<number, RingKey>();
+  private loadedAt = -Infinity;
+  private loading: Promise<void> | undefined;
+  private lastMissReload = -Infinity;
+  private readonly subkeys = new Map<string, Buffer>();
+  private readonly privateKeys = new Map<number, KeyObject>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly masterKey: Buffer,
+  ) {}
+
+  /** The key that signs new tokens of this purpose at `now`, creating one if none is live. */
+  async current(purpose: KeyPurpose, now: Date): Promise<RingKey> {
+    await this.ensureLoaded(now);
+    const live = this.pick(purpose, now);
+    if (live) return live;
+    await this.rotate(purpose, now);
+    const k = this.pick(purpose, now);
+    if (!k) throw new Error(`key ring: no ${purpose} key after rotation`);
+    return k;
+  }
+
+  /** A key by its numeric id, for verification; reloads once (rate-limited) on a miss. */
+  async byId(id: number, now: Date): Promise<RingKey | undefined> {
+    await this.ensureLoaded(now);
+    let k = this.keys.get(id);
+    if (!k && Date.now() - this.lastMissReload >= MISS_RELOAD_MS) {
+      this.lastMissReload = Date.now();
+      await this.reload(now);
+      k = this.keys.get(id);
+    }
+    return k && k.expiresAt.getTime() > now.getTime() ? k : undefined;
+  }
+
+  /** Synchronous lookup of an already-loaded key (hot path); undefined when not loaded. */
+  peek(id: number): RingKey | undefined {
+    return this.keys.get(id);
+  }
+
+  /** Every key of a purpose that still verifies at `now` (JWKS). */
+  async verificationKeys(purpose: KeyPurpose, now: Date): Promise<RingKey[]> {
+    await this.ensureLoaded(now);
+    return [...this.keys.values()].filter((k) => k.purpose === purpose && k.expiresAt.getTime() > now.getTime());
+  }
+
+  /** HKDF-SHA256 sub-key of a session key for one use ('token', 'secret', 'authz'). */
+  subkey(key: RingKey, use: string): Buffer {
+    const name = `${key.id}:${use}`;
+    let k = this.subkeys.get(name);
+    if (!k) {
+      k = Buffer.from(hkdfSync('sha256', key.material, Buffer.from(key.kid), Buffer.from(`tessera ${use}`), 32));
+      this.subkeys.set(name, k);
+    }
+    return k;
+  }
+
+  /** The private KeyObject of an asymmetric key. */
+  privateKey(key: RingKey): KeyObject {
+    let k = this.privateKeys.get(key.id);
+    if (!k) {
+      k = createPrivateKey({ key: key.material, format: 'der', type: 'pkcs8' });
+      this.privateKeys.set(key.id, k);
+    }
+    return k;
+  }
+
+  async reload(now: Date): Promise<void> {
+    const r = await this.db.query<Row>(
+      `SELECT key_id, kid, purpose, material_sealed, public_jwk, activates_at, retires_at, expires_at
+         FROM sts_keys WHERE expires_at > $1`,
+      [now],
+    );
+    const next = new Map<number, RingKey>();
+    for (const row of r.rows) {
+      const known = this.keys.get(row.key_id);
+      next.set(
+        row.key_id,
+        known ?? {
+          id: row.key_id,
+          kid: row.kid,
+          purpose: row.purpose,
+          material: open(this.masterKey, row.material_sealed, row.kid),
+          publicJwk: row.public_jwk ?? undefined,
+          activatesAt: row.activates_at,
+          retiresAt: row.retires_at,
+          expiresAt: row.expires_at,
+        },
+      );
+    }
+    this.keys = next;
+    this.loadedAt = Date.now();
+  }
+
+  private async ensureLoaded(now: Date): Promise<void> {
+    if (Date.now() - this.loadedAt < RELOAD_MS) return;
+    this.loading ??= this.reload(now).finally(() => {
+      this.loading = undefined;
+    });
+    await this.loading;
+  }
+
+  private pick(purpose: KeyPurpose, now: Date): RingKey | undefined {
+    const t = now.getTime();
+    let best: RingKey | undefined;
+    for (const k of this.keys.values()) {
+      if (k.purpose !== purpose || k.activatesAt.getTime() > t || k.retiresAt.getTime() <= t) continue;
+      if (!best || k.activatesAt.getTime() > best.activatesAt.getTime() || (k.activatesAt.getTime() === best.activatesAt.getTime() && k.id > best.id)) best = k;
+    }
+    return best;
+  }
+
+  private async rotate(purpose: KeyPurpose, now: Date): Promise<void> {
+    const material = await newMaterial(purpose);
+    await this.db.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
+      const live = await c.query(
+        `SELECT 1 FROM sts_keys WHERE purpose = $1 AND activates_at <= $2 AND retires_at > $2 LIMIT 1`,
+        [purpose, now],
+      );
+      if (live.rowCount) return;
+      const kid = `${purpose === 'session' ? 's' : purpose === 'jwt-RS256' ? 'r' : 'e'}-${base32Random(16).toLowerCase()}`;
+      const retires = new Date(now.getTime() + ROTATE_MS[purpose]);
+      const expires = new Date(retires.getTime() + RETAIN_MS[purpose]);
+      const jwk = material.publicJwk ? { ...material.publicJwk, kid, use: 'sig', alg: purpose.slice(4) } : null;
+      await c.query(
+        `INSERT INTO sts_keys (kid, purpose, material_sealed, public_jwk, activates_at, retires_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [kid, purpose, seal(this.masterKey, material.secret, kid), jwk, now, retires, expires],
+      );
+    });
+    await this.reload(now);
+  }
+}
+
+async function newMaterial(purpose: KeyPurpose): Promise<{ secret: Buffer; publicJwk?: Record<string, unknown> }> {
+  if (purpose === 'session') return { secret: randomBytes(32) };
+  const { privateKey } =
+    purpose === 'jwt-RS256'
+      ? await genPair('rsa', { modulusLength: 2048 })
+      : await genPair('ec', { namedCurve: 'P-384' });
+  const secret = privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer;
+  const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' }) as Record<string, unknown>;
+  return { secret, publicJwk };
+}

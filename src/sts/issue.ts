@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import type { Services } from '../services.js';
+import type { Caller, SessionInfo } from '../iam/caller.js';
+import { newAccessKeyId } from '../tokens/ids.js';
+import { callerFromPayload, deriveSecret, sealSessionToken, type TokenIdentity } from '../tokens/session-token.js';
+import { packedPolicySize } from './packed-policy.js';
+
+/**
+ * issueCredentials: the one place temporary credentials are minted (AssumeRole,
+ * AssumeRoleWithWebIdentity, AssumeRoleWithSAML, GetSessionToken, GetFederationToken).
+ *
+ *   const issued = await issueCredentials(ctx.services, {
+ *     identity: assumedRoleIdentity(ctx.services.config.partition, role, sessionName),
+ *     session: { issuedBy: 'AssumeRoleWithWebIdentity', roleId, roleName, roleArn, sessionName,
+ *                sessionPolicy, policyArns, tags, transitiveTagKeys, sourceIdentity,
+ *                federatedProvider, federatedContext },
+ *     durationSeconds,            // already validated against the role's MaxSessionDuration
+ *     now: ctx.req.now,
+ *   });
+ *   → { credentials: { AccessKeyId, SecretAccessKey, SessionToken, Expiration },
+ *       packedPolicySize (percentage; undefined when no policy/ARNs/tags), sessionId, caller }
+ *
+ * Throws PackedPolicyTooLarge when the session policy + ARNs + tags don't fit. The caller
+ * validates the policy document itself (MalformedPolicyDocument) and authorizes beforehand.
+ * `credentials` can be rendered as is into the `<Credentials>` element. Never log it: add
+ * `issuedAudit(issued)` to ctx.audit instead (session id, access key id, expiration).
+ */
+export interface IssueInput {
+  identity: TokenIdentity;
+  session: Omit<SessionInfo, 'issuedAt' | 'expiresAt' | 'sessionId'>;
+  durationSeconds: number;
+  now: Date;
+}
+
+export interface IssuedCredentials {
+  credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: Date };
+  packedPolicySize: number | undefined;
+  sessionId: string;
+  expiresAt: Date;
+  caller: Caller;
+}
+
+export async function issueCredentials(services: Services, input: IssueInput): Promise<IssuedCredentials> {
+  const { identity, now } = input;
+  const packed = packedPolicySize(input.session);
+  const key = await services.keys.current('session', now);
+  const accessKeyId = newAccessKeyId('ASIA', identity.accountId);
+  const sessionId = randomBytes(12).toString('base64url');
+  // AWS reports whole seconds; so does the token.
+  const issuedAt = new Date(now.getTime());
+  const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + input.durationSeconds * 1000);
+  const session: SessionInfo = { ...input.session, issuedAt, expiresAt, sessionId };
+  const payload = { identity, session };
+  const SessionToken = sealSessionToken(key.id, services.keys.subkey(key, 'token'), accessKeyId, payload);
+  const SecretAccessKey = deriveSecret(services.keys.subkey(key, 'secret'), accessKeyId, sessionId);
+  return {
+    credentials: { AccessKeyId: accessKeyId, SecretAccessKey, SessionToken, Expiration: expiresAt },
+    packedPolicySize: packed,
+    sessionId,
+    expiresAt,
+    caller: callerFromPayload(payload, accessKeyId),
+  };
+}
+
+/** Non-secret audit fields of an issuance. */
+export const issuedAudit = (i: IssuedCredentials) => ({
+  issuedAccessKeyId: i.credentials.AccessKeyId,
+  sessionId: i.sessionId,
+  expiration: i.expiresAt.toISOString(),
+});
+
+export interface RoleRef {
+  accountId: string;
+  roleId: string;
+  roleName: string;
+  roleArn: string;
+}
+
+/** arn:aws:sts::ACCT:assumed-role/ROLE/SESSION, userId AROA…:SESSION; policies are the role's. */
+export function assumedRoleIdentity(partition: string, role: RoleRef, sessionName: string): TokenIdentity {
+  return {
+    type: 'AssumedRole',
+    accountId: role.accountId,
+    arn: `arn:${partition}:sts::${role.accountId}:assumed-role/${role.roleName}/${sessionName}`,
+    userId: `${role.roleId}:${sessionName}`,
+    userName: undefined,
+    principalId: role.roleId,
+    principalArn: role.roleArn,
+    isRoot: false,
+  };
+}
+
+/** arn:aws:sts::ACCT:federated-user/NAME, userId ACCT:NAME; policies are the parent user's. */
+export function federatedUserIdentity(partition: string, parent: Caller, name: string): TokenIdentity {
+  return {
+    type: 'FederatedUser',
+    accountId: parent.accountId,
+    arn: `arn:${partition}:sts::${parent.accountId}:federated-user/${name}`,
+    userId: `${parent.accountId}:${name}`,
+    userName: undefined,
+    principalId: parent.principalId,
+    principalArn: parent.principalArn,
+    isRoot: false,
+  };
+}
+
+/** GetSessionToken: the same identity as the long-term caller (user or root). */
+export function sameIdentity(c: Caller): TokenIdentity {
+  return {
+    type: c.type,
+    accountId: c.accountId,
+    arn: c.arn,
+    userId: c.userId,
+    userName: c.userName,
+    principalId: c.principalId,
+    principalArn: c.principalArn,
+    isRoot: c.isRoot,
+  };
+}

@@ -1,0 +1,56 @@
+import { Errors } from '../errors/index.js';
+import { Lru } from '../cache/lru.js';
+import type { ResolvedCredential, TemporaryCredentialResolver } from '../iam/credentials.js';
+import type { KeyRing } from '../keys/ring.js';
+import { callerFromPayload, deriveSecret, openSessionToken, sessionTokenKeyId, type SessionTokenPayload } from '../tokens/session-token.js';
+import type { RevocationStore } from './revocation.js';
+
+/**
+ * Resolves ASIA access keys for SigV4 verification from their session token alone: no database
+ * row. Outcomes (the adapter turns `null` into InvalidClientTokenId):
+ * - no token, a token that is not ours, tampered, or bound to another access key id → null;
+ * - expired → ExpiredToken (400) "The security token included in the request is expired";
+ * - revoked (RevokeSession / RevokeRoleSessions) → InvalidClientTokenId.
+ * Opened tokens are memoised per access key id (the token must match byte for byte).
+ */
+interface Memo {
+  token: string;
+  payload: SessionTokenPayload;
+  secret: string;
+}
+
+export class TemporaryCredentials implements TemporaryCredentialResolver {
+  private readonly memo = new Lru<string, Memo>({ max: 50_000, ttlMs: 10 * 60_000 });
+
+  constructor(
+    private readonly ring: KeyRing,
+    private readonly revocations: RevocationStore,
+  ) {}
+
+  async resolve(accessKeyId: string, sessionToken: string | undefined, now: Date): Promise<ResolvedCredential | null> {
+    if (!sessionToken || !/^ASIA[A-Z2-7]{16}$/.test(accessKeyId)) return null;
+    let m = this.memo.get(accessKeyId);
+    if (!m || m.token !== sessionToken) {
+      const opened = await this.open(accessKeyId, sessionToken, now);
+      if (!opened) return null;
+      m = opened;
+      this.memo.set(accessKeyId, m);
+    }
+    const s = m.payload.session;
+    if (now.getTime() >= s.expiresAt.getTime()) throw Errors.expiredToken();
+    if (await this.revocations.isRevoked({ sessionId: s.sessionId, accessKeyId, roleId: s.roleId, issuedAt: s.issuedAt })) {
+      throw Errors.invalidClientTokenId();
+    }
+    return { secret: m.secret, caller: callerFromPayload(m.payload, accessKeyId) };
+  }
+
+  private async open(accessKeyId: string, token: string, now: Date): Promise<Memo | null> {
+    const keyId = sessionTokenKeyId(token);
+    if (keyId === null) return null;
+    const key = this.ring.peek(keyId) ?? (await this.ring.byId(keyId, now));
+    if (!key || key.purpose !== 'session') return null;
+    const payload = openSessionToken(this.ring.subkey(key, 'token'), token, accessKeyId);
+    if (!payload) return null;
+    return { token, payload, secret: deriveSecret(this.ring.subkey(key, 'secret'), accessKeyId, payload.session.sessionId) };
+  }
+}

@@ -1,0 +1,182 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Caller, PrincipalType, SessionInfo } from '../iam/caller.js';
+
+/**
+ * Session tokens of temporary (ASIA) credentials: opaque to their holder, verifiable by any
+ * replica without a database row. Pure functions; the keys come from the key ring.
+ *
+ * Layout (then standard base64):  version(1)=1 | keyId(uint32 BE) | iv(12) | tag(16) | ciphertext
+ * ciphertext = AES-256-GCM(deflateRaw(JSON payload)), AAD = version|keyId|accessKeyId, so a token
+ * only opens for the access key id it was issued with and under the key it names.
+ *
+ * The secret access key is not in the token: it is HMAC-SHA256(secret-derivation key,
+ * accessKeyId "\n" sessionId), 30 bytes in base64 = 40 characters (`deriveSecret`).
+ */
+const VERSION = 1;
+const HEADER = 5;
+const MIN_LEN = HEADER + 12 + 16 + 1;
+/** Tokens longer than this are not even decoded (AWS session tokens are a few KB at most). */
+export const MAX_TOKEN_CHARS = 16_384;
+
+/** The identity fields of a Caller that a token carries (accessKeyId and credential are implied). */
+export interface TokenIdentity {
+  type: PrincipalType;
+  accountId: string;
+  arn: string;
+  userId: string;
+  userName?: string | undefined;
+  principalId: string;
+  principalArn: string;
+  isRoot: boolean;
+}
+
+export interface SessionTokenPayload {
+  identity: TokenIdentity;
+  session: SessionInfo;
+}
+
+type Json = Record<string, unknown>;
+const ms = (d: Date | undefined) => (d === undefined ? undefined : d.getTime());
+const date = (n: unknown) => (typeof n === 'number' ? new Date(n) : undefined);
+
+function encode(p: SessionTokenPayload): Buffer {
+  const { identity: i, session: s } = p;
+  const o: Json = {
+    t: i.type,
+    a: i.accountId,
+    n: i.arn,
+    u: i.userId,
+    un: i.userName,
+    pi: i.principalId,
+    pa: i.principalArn,
+    r: i.isRoot ? 1 : undefined,
+    s: {
+      ib: s.issuedBy,
+      ri: s.roleId,
+      rn: s.roleName,
+      ra: s.roleArn,
+      sn: s.sessionName,
+      pu: s.parentUserId,
+      sp: s.sessionPolicy,
+      pl: s.policyArns,
+      tg: s.tags,
+      tt: s.transitiveTagKeys,
+      si: s.sourceIdentity,
+      mf: s.mfaAuthenticated ? 1 : undefined,
+      mt: ms(s.mfaAuthTime),
+      fp: s.federatedProvider,
+      fc: s.federatedContext,
+      ch: s.chained ? 1 : undefined,
+      ia: ms(s.issuedAt),
+      ea: ms(s.expiresAt),
+      id: s.sessionId,
+    },
+  };
+  return deflateRawSync(Buffer.from(JSON.stringify(o), 'utf8'));
+}
+
+function decode(buf: Buffer): SessionTokenPayload | null {
+  const o = JSON.parse(inflateRawSync(buf, { maxOutputLength: 1 << 20 }).toString('utf8')) as Json;
+  const s = o.s as Json | undefined;
+  if (!s || typeof o.a !== 'string' || typeof s.id !== 'string' || typeof s.ea !== 'number' || typeof s.ia !== 'number') return null;
+  const session: SessionInfo = {
+    issuedBy: s.ib as SessionInfo['issuedBy'],
+    roleId: s.ri as string | undefined,
+    roleName: s.rn as string | undefined,
+    roleArn: s.ra as string | undefined,
+    sessionName: s.sn as string | undefined,
+    parentUserId: s.pu as string | undefined,
+    sessionPolicy: s.sp as string | undefined,
+    policyArns: s.pl as string[] | undefined,
+    tags: s.tg as Record<string, string> | undefined,
+    transitiveTagKeys: s.tt as string[] | undefined,
+    sourceIdentity: s.si as string | undefined,
+    mfaAuthenticated: s.mf === 1 ? true : undefined,
+    mfaAuthTime: date(s.mt),
+    federatedProvider: s.fp as string | undefined,
+    federatedContext: s.fc as Record<string, string | string[]> | undefined,
+    chained: s.ch === 1 ? true : undefined,
+    issuedAt: new Date(s.ia),
+    expiresAt: new Date(s.ea),
+    sessionId: s.id,
+  };
+  return {
+    identity: {
+      type: o.t as PrincipalType,
+      accountId: o.a,
+      arn: o.n as string,
+      userId: o.u as string,
+      userName: o.un as string | undefined,
+      principalId: o.pi as string,
+      principalArn: o.pa as string,
+      isRoot: o.r === 1,
+    },
+    session,
+  };
+}
+
+function header(keyId: number): Buffer {
+  const h = Buffer.alloc(HEADER);
+  h[0] = VERSION;
+  h.writeUInt32BE(keyId, 1);
+  return h;
+}
+
+/** Seal a payload under the token sub-key of ring key `keyId`, bound to `accessKeyId`. */
+export function sealSessionToken(keyId: number, tokenKey: Buffer, accessKeyId: string, payload: SessionTokenPayload): string {
+  const h = header(keyId);
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', tokenKey, iv);
+  c.setAAD(Buffer.concat([h, Buffer.from(accessKeyId, 'latin1')]));
+  const ct = Buffer.concat([c.update(encode(payload)), c.final()]);
+  return Buffer.concat([h, iv, c.getAuthTag(), ct]).toString('base64');
+}
+
+/** The ring key id a token names, or null when it is not a Tessera session token at all. */
+export function sessionTokenKeyId(token: string): number | null {
+  if (token.length < 8 || token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return null;
+  const raw = Buffer.from(token.slice(0, 8), 'base64');
+  if (raw.length < HEADER || raw[0] !== VERSION) return null;
+  return raw.readUInt32BE(1);
+}
+
+/** Open a token; null when it was tampered with, is bound to another key id, or is malformed. */
+export function openSessionToken(tokenKey: Buffer, token: string, accessKeyId: string): SessionTokenPayload | null {
+  const raw = Buffer.from(token, 'base64');
+  if (raw.length < MIN_LEN || raw[0] !== VERSION) return null;
+  try {
+    const d = createDecipheriv('aes-256-gcm', tokenKey, raw.subarray(HEADER, HEADER + 12));
+    d.setAAD(Buffer.concat([raw.subarray(0, HEADER), Buffer.from(accessKeyId, 'latin1')]));
+    d.setAuthTag(raw.subarray(HEADER + 12, HEADER + 28));
+    const plain = Buffer.concat([d.update(raw.subarray(HEADER + 28)), d.final()]);
+    return decode(plain);
+  } catch {
+    return null;
+  }
+}
+
+/** The 40-character secret access key of a temporary credential. */
+export function deriveSecret(secretKey: Buffer, accessKeyId: string, sessionId: string): string {
+  return createHmac('sha256', secretKey).update(`${accessKeyId}\n${sessionId}`).digest().subarray(0, 30).toString('base64');
+}
+
+/** The Caller a verified token stands for. */
+export function callerFromPayload(p: SessionTokenPayload, accessKeyId: string): Caller {
+  const { identity: i, session: s } = p;
+  return {
+    type: i.type,
+    accountId: i.accountId,
+    arn: i.arn,
+    userId: i.userId,
+    accessKeyId,
+    credential: 'temporary',
+    userName: i.userName,
+    principalId: i.principalId,
+    principalArn: i.principalArn,
+    isRoot: i.isRoot,
+    mfaAuthenticated: s.mfaAuthenticated === true,
+    tokenIssueTime: s.issuedAt,
+    session: s,
+  };
+}

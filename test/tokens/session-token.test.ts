@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { callerFromPayload, deriveSecret, openSessionToken, sealSessionToken, sessionTokenKeyId, type SessionTokenPayload } from '../../src/tokens/session-token.js';
+import { newAccessKeyId } from '../../src/tokens/ids.js';
+
+const key = randomBytes(32);
+const akid = newAccessKeyId('ASIA', '123456789012');
+const payload: SessionTokenPayload = {
+  identity: {
+    type: 'AssumedRole',
+    accountId: '123456789012',
+    arn: 'arn:aws:sts::123456789012:assumed-role/Dev/s1',
+    userId: 'AROAAAAAAAAAAAAAAAAAA:s1',
+    principalId: 'AROAAAAAAAAAAAAAAAAAA',
+    principalArn: 'arn:aws:iam::123456789012:role/Dev',
+    isRoot: false,
+  },
+  session: {
+    issuedBy: 'AssumeRole',
+    roleId: 'AROAAAAAAAAAAAAAAAAAA',
+    roleName: 'Dev',
+    roleArn: 'arn:aws:iam::123456789012:role/Dev',
+    sessionName: 's1',
+    tags: { Project: 'x' },
+    transitiveTagKeys: ['Project'],
+    sourceIdentity: 'alice',
+    mfaAuthenticated: true,
+    mfaAuthTime: new Date(1_700_000_000_000),
+    issuedAt: new Date(1_700_000_000_000),
+    expiresAt: new Date(1_700_003_600_000),
+    sessionId: 'sess-1',
+  },
+};
+
+describe('session tokens', () => {
+  it('round-trips the caller and session, bound to the access key id', () => {
+    const t = sealSessionToken(7, key, akid, payload);
+    expect(sessionTokenKeyId(t)).toBe(7);
+    const back = openSessionToken(key, t, akid);
+    expect(back).toEqual({ identity: { ...payload.identity, userName: undefined }, session: expect.objectContaining(payload.session) });
+    const c = callerFromPayload(back!, akid);
+    expect(c).toMatchObject({ type: 'AssumedRole', credential: 'temporary', accessKeyId: akid, mfaAuthenticated: true });
+    expect(openSessionToken(key, t, newAccessKeyId('ASIA', '123456789012'))).toBeNull();
+    expect(openSessionToken(randomBytes(32), t, akid)).toBeNull();
+  });
+
+  it('any flipped byte makes it invalid', () => {
+    const raw = Buffer.from(sealSessionToken(1, key, akid, payload), 'base64');
+    for (const i of [0, 3, 10, 20, 30, raw.length - 1]) {
+      const b = Buffer.from(raw);
+      b[i] = b[i]! ^ 1;
+      expect(openSessionToken(key, b.toString('base64'), akid)).toBeNull();
+    }
+    expect(sessionTokenKeyId('not a token!')).toBeNull();
+  });
+
+  it('is compact and opaque', () => {
+    const t = sealSessionToken(1, key, akid, payload);
+    expect(t.length).toBeLessThan(800);
+    expect(Buffer.from(t, 'base64').toString('latin1')).not.toContain('alice');
+  });
+
+  it('derives a stable 40-character secret per access key and session', () => {
+    const s = deriveSecret(key, akid, 'sess-1');
+    expect(s).toHaveLength(40);
+    expect(deriveSecret(key, akid, 'sess-1')).toBe(s);
+    expect(deriveSecret(key, akid, 'sess-2')).not.toBe(s);
+  });
+});
