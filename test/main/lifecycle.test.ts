@@ -12,7 +12,9 @@ import { freePort } from '../../src/store/embedded.js';
  * readiness, credentials printed once, restart keeps the account, configured root keys, and
  * SIGTERM draining in-flight requests.
  */
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tessera.js');
+// Exactly what `npm start` runs (package.json "start").
+const ROOT = join(import.meta.dirname, '..', '..');
+const START = ['--import', 'tsx', join(ROOT, 'src', 'cli.ts')];
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
@@ -28,7 +30,7 @@ interface Proc {
 async function serve(dataDir: string, env: Record<string, string> = {}): Promise<Proc> {
   const port = await freePort();
   const childEnv: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', TESSERA_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...START, 'serve'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -91,7 +93,8 @@ describe('tessera serve on embedded PostgreSQL', () => {
   }, 90_000);
 
   it('refuses bad configuration with a message naming every bad key', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve'], {
+    const child = spawn(process.execPath, [...START, 'serve'], {
+      cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', PORT: 'abc', LOG_LEVEL: 'loud', TESSERA_ACCOUNT_ID: '12', DATABASE_URL: 'not a url' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
