@@ -1,6 +1,7 @@
 import { open } from '../keys/envelope.js';
 import type { Db } from '../store/db.js';
 import type { Caller } from './caller.js';
+import { LastUsedRecorder } from './users/last-used.js';
 
 /**
  * Resolves an access key id to its secret and its caller, for SigV4 verification. Long-term
@@ -29,12 +30,25 @@ const MAX = 50_000;
 export class CredentialResolver {
   private readonly cache = new Map<string, Entry>();
   temporary: TemporaryCredentialResolver | undefined;
+  private readonly lastUsed: LastUsedRecorder;
 
   constructor(
     private readonly db: Db,
     private readonly masterKey: Buffer,
     private readonly partition: string,
-  ) {}
+  ) {
+    this.lastUsed = new LastUsedRecorder(db);
+  }
+
+  /** Note a successful use of a long-term key (GetAccessKeyLastUsed); never waits on the database. */
+  recordUse(accessKeyId: string | undefined, service: string, region: string, now: Date): void {
+    if (accessKeyId !== undefined) this.lastUsed.record(accessKeyId, service, region, now);
+  }
+
+  /** Wait for last-used writes in flight (before reading them, and at shutdown). */
+  flushLastUsed(): Promise<void> {
+    return this.lastUsed.flush();
+  }
 
   async resolve(accessKeyId: string, sessionToken: string | undefined, now: Date): Promise<ResolvedCredential | null> {
     if (accessKeyId.startsWith('ASIA')) {

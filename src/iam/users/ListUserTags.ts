@@ -1,0 +1,22 @@
+import { defineOperation } from '../../awsquery/operation.js';
+import { encodeMarker, decodeMarker, readName, readPage } from '../common.js';
+import { authorize } from '../authorize.js';
+import { accountOf, findUser, userArn } from './shared.js';
+
+/** Tags in the order they were added; the Marker is the index of the next tag. */
+export const ListUserTags = defineOperation({
+  service: 'iam',
+  name: 'ListUserTags',
+  auth: 'sigv4',
+  parse: (p) => ({ UserName: readName(p, 'UserName', 128)!, page: readPage(p) }),
+  run: async (ctx, i) => {
+    const u = await findUser(ctx.services.db, accountOf(ctx), i.UserName);
+    await authorize(ctx, 'iam:ListUserTags', userArn(ctx, u.path, u.user_name));
+    const start = Number(decodeMarker(i.page.marker) ?? 0) || 0;
+    const items = u.tags.slice(start, start + i.page.maxItems);
+    const next = start + items.length;
+    const truncated = next < u.tags.length;
+    return { Tags: items.map((t) => ({ Key: t.Key, Value: t.Value })), IsTruncated: truncated, Marker: truncated ? encodeMarker(String(next)) : undefined };
+  },
+  render: (o) => o,
+});

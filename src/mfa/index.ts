@@ -1,0 +1,62 @@
+import { open } from '../keys/envelope.js';
+import { verifyTotp } from './totp.js';
+import type { Services } from '../services.js';
+
+export { verifyTotp, verifyConsecutive, totpAt, timeStep, TOTP_PERIOD, type TotpResult } from './totp.js';
+export { newTotpSeed, otpauthUri, qrPng } from './enrol.js';
+
+/**
+ * verifyMfaCode — the MFA check for STS (AssumeRole / GetSessionToken with SerialNumber +
+ * TokenCode) and any other flow that asks for a TOTP code.
+ *
+ *   await verifyMfaCode(services, { accountId, userId, serialNumber, code, now }) → boolean
+ *
+ * True only when all hold:
+ * - `serialNumber` names a virtual MFA device of account `accountId` (matched exactly, as AWS
+ *   does with the ARN the user passes) that is enabled (assigned) for IAM user `userId`
+ *   (the root user's id is the account id);
+ * - `code` is the 6-digit TOTP for the step at `now` (±1 step of drift);
+ * - the code's step is later than the last step accepted for this device — the device's
+ *   counter is advanced with one conditional UPDATE, so of two concurrent uses of one code
+ *   (on any replicas) exactly one succeeds, and a code is never accepted twice.
+ * Never throws for a wrong or unknown device/code (returns false); infrastructure failures
+ * (database unreachable) propagate as AwsError. Callers map false to their own error (STS:
+ * AccessDenied "MultiFactorAuthentication failed with invalid MFA one time pass code.").
+ */
+export interface VerifyMfaInput {
+  accountId: string;
+  userId: string;
+  serialNumber: string;
+  code: string;
+  now: Date;
+}
+
+export async function verifyMfaCode(services: Pick<Services, 'db' | 'masterKey'>, input: VerifyMfaInput): Promise<boolean> {
+  if (!/^\d{6}$/.test(input.code)) return false;
+  const r = await services.db.query<{ seed_sealed: Buffer; last_counter: number | null }>(
+    `SELECT seed_sealed, last_counter FROM mfa_devices
+      WHERE serial_number = $1 AND account_id = $2 AND user_id = $3 AND enable_date IS NOT NULL`,
+    [input.serialNumber, input.accountId, input.userId],
+  );
+  const row = r.rows[0];
+  if (!row) return false;
+  let secret: string;
+  try {
+    secret = open(services.masterKey, row.seed_sealed, input.serialNumber).toString('utf8');
+  } catch {
+    return false;
+  }
+  const v = verifyTotp(secret, input.code, input.now, row.last_counter === null ? null : Number(row.last_counter));
+  if (!v.ok) return false;
+  return consumeCounter(services, input.serialNumber, v.counter);
+}
+
+/** Advance a device's last accepted step atomically; false when it was already at or past it. */
+export async function consumeCounter(services: Pick<Services, 'db'>, serialNumber: string, counter: number): Promise<boolean> {
+  const u = await services.db.query(
+    `UPDATE mfa_devices SET last_counter = $2
+      WHERE serial_number = $1 AND (last_counter IS NULL OR last_counter < $2)`,
+    [serialNumber, counter],
+  );
+  return u.rowCount === 1;
+}
