@@ -117,6 +117,7 @@ async function authenticate(
     },
   );
   ex.info.region = claims.region;
+  services.credentials.recordUse(ex.accessKeyId, service, claims.region, ex.info.now);
   return caller!;
 }
 
