@@ -55,12 +55,24 @@ export function compileStatement(s: ParsedStatement, variables: boolean): Compil
     const matchers: PatternMatcher[] = resValues.map((r) => compilePattern(r, { variables }));
     for (const m of matchers) resourceVariables.push(...m.variables);
     const star = resValues.includes('*');
+    // Resource: any value matches; a value whose variable cannot be resolved matches nothing.
     const any = (r: string, ctx: ContextLookup, missing?: Set<string>): boolean => {
       if (star) return true;
-      for (const m of matchers) if (m.match(r, ctx, missing)) return true;
+      for (const m of matchers) if (m.match(r, ctx, missing) === true) return true;
       return false;
     };
-    matchesResource = s.resource ? any : (r, ctx, missing) => !any(r, ctx, missing);
+    // NotResource: no value matches; an unresolvable variable makes the statement unusable
+    // ("if AWS cannot resolve a variable, the entire statement might be invalid").
+    const none = (r: string, ctx: ContextLookup, missing?: Set<string>): boolean => {
+      if (star) return false;
+      let ok = true;
+      for (const m of matchers) {
+        const hit = m.match(r, ctx, missing);
+        if (hit !== false) ok = false;
+      }
+      return ok;
+    };
+    matchesResource = s.resource ? any : none;
   }
 
   const conditions = s.conditions.map((c) => compileCondition(c, variables));

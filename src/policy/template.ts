@@ -105,8 +105,11 @@ export function partsToString(parts: readonly GlobPart[]): string {
 /** A compiled wildcard pattern that may contain variables. */
 export interface PatternMatcher {
   readonly variables: readonly string[];
-  /** `missing` collects absent variable keys. */
-  match(text: string, ctx: ContextLookup, missing?: Set<string>): boolean;
+  /**
+   * true / false, or null when a variable cannot be resolved (absent key without default, or a
+   * multivalued key): AWS then treats the value as unusable. `missing` collects absent keys.
+   */
+  match(text: string, ctx: ContextLookup, missing?: Set<string>): boolean | null;
 }
 
 export function compilePattern(value: string, opts: { variables: boolean; lowerCase?: boolean }): PatternMatcher {
@@ -120,7 +123,7 @@ export function compilePattern(value: string, opts: { variables: boolean; lowerC
     variables: t.variables,
     match: (s, ctx, missing) => {
       const parts = resolveParts(t, ctx, missing);
-      if (parts === null) return false;
+      if (parts === null) return null;
       const g: Glob = compileGlobParts(parts);
       return g.match(s);
     },
