@@ -1,6 +1,6 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { isUniqueViolation } from '../../store/pg-errors.js';
+import { isUniqueViolation, translatePgError } from '../../store/pg-errors.js';
 import { authorize } from '../authorize.js';
 import { readAlias } from './aliases.js';
 import { accountOf } from './shared.js';
@@ -21,7 +21,7 @@ export const CreateAccountAlias = defineOperation({
           [accountOf(ctx), i.AccountAlias, ctx.req.now],
         );
       } catch (e) {
-        if (isUniqueViolation(e)) throw Errors.entityAlreadyExists(`The account alias ${i.AccountAlias} already exists.`);
+        if (isUniqueViolation(translatePgError(e))) throw Errors.entityAlreadyExists(`The account alias ${i.AccountAlias} already exists.`);
         throw e;
       }
     });

@@ -1,6 +1,6 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { isUniqueViolation } from '../../store/pg-errors.js';
+import { isUniqueViolation, translatePgError } from '../../store/pg-errors.js';
 import { newUniqueId } from '../../tokens/ids.js';
 import { authorize } from '../authorize.js';
 import { readName, readPath } from '../common.js';
@@ -22,7 +22,7 @@ export const CreateGroup = defineOperation({
         );
         return r.rows[0]!;
       } catch (e) {
-        if (isUniqueViolation(e)) throw Errors.entityAlreadyExists(`Group with name ${i.GroupName} already exists.`);
+        if (isUniqueViolation(translatePgError(e))) throw Errors.entityAlreadyExists(`Group with name ${i.GroupName} already exists.`);
         throw e;
       }
     });

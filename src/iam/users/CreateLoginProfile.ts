@@ -1,6 +1,6 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { isUniqueViolation } from '../../store/pg-errors.js';
+import { isUniqueViolation, translatePgError } from '../../store/pg-errors.js';
 import { authorize } from '../authorize.js';
 import { readName } from '../common.js';
 import { checkPolicy, hashPassword, loadPolicy, readPassword, remember } from './password.js';
@@ -28,7 +28,7 @@ export const CreateLoginProfile = defineOperation({
           [u.user_id, hash, i.PasswordResetRequired, ctx.req.now],
         );
       } catch (e) {
-        if (isUniqueViolation(e)) throw Errors.entityAlreadyExists(`Login Profile for user ${u.user_name} already exists.`);
+        if (isUniqueViolation(translatePgError(e))) throw Errors.entityAlreadyExists(`Login Profile for user ${u.user_name} already exists.`);
         throw e;
       }
       await remember(c, u.user_id, hash, ctx.req.now);

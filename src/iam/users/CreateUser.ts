@@ -1,6 +1,6 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { isUniqueViolation } from '../../store/pg-errors.js';
+import { isUniqueViolation, translatePgError } from '../../store/pg-errors.js';
 import { newUniqueId } from '../../tokens/ids.js';
 import { authorize } from '../authorize.js';
 import { assertUniqueTagKeys, readArn, readName, readPath, readTags } from '../common.js';
@@ -42,7 +42,7 @@ export const CreateUser = defineOperation({
         );
         return r.rows[0]!;
       } catch (e) {
-        if (isUniqueViolation(e)) throw Errors.entityAlreadyExists(`User with name ${i.UserName} already exists.`);
+        if (isUniqueViolation(translatePgError(e))) throw Errors.entityAlreadyExists(`User with name ${i.UserName} already exists.`);
         throw e;
       }
     });

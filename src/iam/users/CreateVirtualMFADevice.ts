@@ -1,7 +1,7 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
 import { seal } from '../../keys/envelope.js';
-import { isUniqueViolation } from '../../store/pg-errors.js';
+import { isUniqueViolation, translatePgError } from '../../store/pg-errors.js';
 import { newTotpSeed, otpauthUri, qrPng } from '../../mfa/index.js';
 import { authorize } from '../authorize.js';
 import { assertUniqueTagKeys, readName, readPath, readTags } from '../common.js';
@@ -34,7 +34,7 @@ export const CreateVirtualMFADevice = defineOperation({
           [serial, accountOf(ctx), i.VirtualMFADeviceName, i.Path, seal(ctx.services.masterKey, seed, serial), JSON.stringify(i.Tags), ctx.req.now],
         );
       } catch (e) {
-        if (isUniqueViolation(e)) throw Errors.entityAlreadyExists('MFADevice entity at the same path and name already exists.');
+        if (isUniqueViolation(translatePgError(e))) throw Errors.entityAlreadyExists('MFADevice entity at the same path and name already exists.');
         throw e;
       }
     });

@@ -1,6 +1,6 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { PgConstraintError } from '../../store/pg-errors.js';
+import { PgConstraintError, translatePgError } from '../../store/pg-errors.js';
 import { authorize } from '../authorize.js';
 import { readName } from '../common.js';
 import { accountOf, existingTables, findGroup, groupArn } from './shared.js';
@@ -31,7 +31,8 @@ export const DeleteGroup = defineOperation({
       try {
         await c.query('DELETE FROM groups WHERE group_id = $1', [g.group_id]);
       } catch (e) {
-        if (e instanceof PgConstraintError && e.pgCode === '23503') throw Errors.deleteConflict('Cannot delete entity, must remove users from group first.');
+        const te = translatePgError(e);
+        if (te instanceof PgConstraintError && te.pgCode === '23503') throw Errors.deleteConflict('Cannot delete entity, must remove users from group first.');
         throw e;
       }
     });

@@ -1,6 +1,6 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { PgConstraintError } from '../../store/pg-errors.js';
+import { PgConstraintError, translatePgError } from '../../store/pg-errors.js';
 import { authorize } from '../authorize.js';
 import { readName } from '../common.js';
 import { accountOf, existingTables, findUser, userArn, type Q } from './shared.js';
@@ -43,7 +43,8 @@ export const DeleteUser = defineOperation({
         await c.query('DELETE FROM users WHERE user_id = $1', [u.user_id]);
       } catch (e) {
         // A dependent table this check does not know about yet (foreign key without cascade).
-        if (e instanceof PgConstraintError && e.pgCode === '23503') throw Errors.deleteConflict('Cannot delete entity, must delete policies first.');
+        const te = translatePgError(e);
+        if (te instanceof PgConstraintError && te.pgCode === '23503') throw Errors.deleteConflict('Cannot delete entity, must delete policies first.');
         throw e;
       }
       return u.user_id;

@@ -1,6 +1,6 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { isUniqueViolation } from '../../store/pg-errors.js';
+import { isUniqueViolation, translatePgError } from '../../store/pg-errors.js';
 import { authorize } from '../authorize.js';
 import { readName, readPath } from '../common.js';
 import { accountOf, findGroup, groupArn } from './shared.js';
@@ -26,7 +26,7 @@ export const UpdateGroup = defineOperation({
       try {
         await c.query('UPDATE groups SET group_name = $2, path = $3 WHERE group_id = $1', [cur.group_id, i.NewGroupName ?? cur.group_name, i.NewPath ?? cur.path]);
       } catch (e) {
-        if (isUniqueViolation(e)) throw Errors.entityAlreadyExists(`Group with name ${i.NewGroupName} already exists.`);
+        if (isUniqueViolation(translatePgError(e))) throw Errors.entityAlreadyExists(`Group with name ${i.NewGroupName} already exists.`);
         throw e;
       }
     });

@@ -1,6 +1,6 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { isUniqueViolation } from '../../store/pg-errors.js';
+import { isUniqueViolation, translatePgError } from '../../store/pg-errors.js';
 import { authorize } from '../authorize.js';
 import { readName, readPath } from '../common.js';
 import { accountOf, findUser, userArn } from './shared.js';
@@ -30,7 +30,7 @@ export const UpdateUser = defineOperation({
           i.NewPath ?? u.path,
         ]);
       } catch (e) {
-        if (isUniqueViolation(e)) throw Errors.entityAlreadyExists(`User with name ${i.NewUserName} already exists.`);
+        if (isUniqueViolation(translatePgError(e))) throw Errors.entityAlreadyExists(`User with name ${i.NewUserName} already exists.`);
         throw e;
       }
       return u.user_id;
