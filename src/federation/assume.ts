@@ -1,0 +1,115 @@
+import { Errors } from '../errors/index.js';
+import { compilePolicy } from '../policy/index.js';
+import type { OpContext } from '../awsquery/operation.js';
+import { assumedRoleIdentity, issueCredentials, issuedAudit, type IssuedCredentials } from '../sts/issue.js';
+import type { RoleRecord } from '../sts/roles.js';
+import { checkSessionPolicy, type SessionPolicyInput } from '../sts/session-input.js';
+import { evaluateFederatedTrust, federatedTrustRequest } from '../trust/federated.js';
+import type { FederatedIdentity } from './connector.js';
+
+/**
+ * The second half of AssumeRoleWithWebIdentity / AssumeRoleWithSAML, after the token or assertion
+ * is verified:
+ *   checkSessionPolicy → checkDuration (≤ role MaxSessionDuration) → matchTrustPolicy (+ TagSession,
+ *   SetSourceIdentity) → capDuration (SAML SessionNotOnOrAfter) → mint (issueCredentials) → audit.
+ * Refusals: MalformedPolicyDocument, ValidationError (duration), AccessDenied "Not authorized to
+ * perform sts:AssumeRoleWith…" (AWS reveals nothing more about why the trust policy refused).
+ */
+export interface FederatedAssumeInput {
+  identity: FederatedIdentity;
+  role: RoleRecord;
+  sessionName: string;
+  sourceIdentity: string | undefined;
+  sessionPolicy: SessionPolicyInput;
+  durationSeconds: number;
+}
+
+/** Non-secret audit facts of a federated request (never the token or assertion). */
+export function auditIdentity(ctx: OpContext, identity: FederatedIdentity): void {
+  Object.assign(ctx.audit, {
+    provider: identity.providerArn,
+    issuer: identity.issuer,
+    subject: identity.subject,
+    audience: identity.audience,
+    ...(identity.tokenId ? { tokenId: identity.tokenId } : {}),
+  });
+}
+
+export async function assumeFederated(ctx: OpContext, input: FederatedAssumeInput): Promise<IssuedCredentials> {
+  const { identity, role, sessionName, sourceIdentity } = input;
+  const now = ctx.req.now;
+  checkSessionPolicy(input.sessionPolicy);
+  if (input.durationSeconds > role.maxSessionDuration) {
+    throw Errors.validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  }
+  const facts = {
+    roleArn: role.roleArn,
+    sessionName,
+    sourceIdentity,
+    tags: identity.session.tags,
+    transitiveTagKeys: identity.session.transitiveTagKeys,
+    now,
+    sourceIp: ctx.req.sourceIp,
+    userAgent: ctx.req.userAgent,
+    secureTransport: ctx.req.secureTransport,
+    region: ctx.req.region,
+  };
+  const request = federatedTrustRequest(identity, facts);
+  let trustPolicy;
+  try {
+    trustPolicy = compilePolicy(role.trustPolicy, { kind: 'trust', id: role.roleArn, sourceType: 'resource' });
+  } catch (e) {
+    ctx.services.logger.warn({ err: e, role: role.roleArn }, 'stored trust policy does not compile');
+    throw Errors.accessDenied(`Not authorized to perform ${request.action}`);
+  }
+  const outcome = evaluateFederatedTrust(trustPolicy, request, facts);
+  if (!outcome.allowed) {
+    ctx.audit.authorization = { decision: outcome.result.decision, action: outcome.deniedAction, resource: role.roleArn };
+    throw Errors.accessDenied(`Not authorized to perform ${outcome.deniedAction}`);
+  }
+
+  let durationSeconds = input.durationSeconds;
+  const cap = identity.session.notOnOrAfter;
+  if (cap !== undefined) {
+    const left = Math.floor((cap.getTime() - now.getTime()) / 1000);
+    if (left <= 0) {
+      throw Errors.expiredTokenException(
+        `Token expired: current date/time ${Math.floor(now.getTime() / 1000)} must be before the expiration date/time ${Math.floor(cap.getTime() / 1000)}`,
+      );
+    }
+    durationSeconds = Math.min(durationSeconds, left);
+  }
+
+  const issued = await issueCredentials(ctx.services, {
+    identity: assumedRoleIdentity(ctx.services.config.partition, role, sessionName),
+    session: {
+      issuedBy: identity.kind === 'oidc' ? 'AssumeRoleWithWebIdentity' : 'AssumeRoleWithSAML',
+      roleId: role.roleId,
+      roleName: role.roleName,
+      roleArn: role.roleArn,
+      sessionName,
+      sessionPolicy: input.sessionPolicy.policy,
+      policyArns: input.sessionPolicy.policyArns,
+      tags: identity.session.tags,
+      transitiveTagKeys: identity.session.transitiveTagKeys,
+      sourceIdentity,
+      federatedProvider: identity.providerArn,
+      federatedContext: identity.persistentKeys,
+    },
+    durationSeconds,
+    now,
+  });
+  Object.assign(ctx.audit, issuedAudit(issued));
+  return issued;
+}
+
+const SOURCE_IDENTITY = /^[\w+=,.@-]{2,64}$/;
+
+/** SourceIdentity asserted by the IdP: 2-64 of `[\w+=,.@-]`, not starting with `aws:`. */
+export function checkSourceIdentity(v: string | undefined, where: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (!SOURCE_IDENTITY.test(v) || v.toLowerCase().startsWith('aws:')) {
+    throw Errors.invalidIdentityToken(`SourceIdentity in ${where} must match [a-zA-Z_0-9+=,.@-]{2,64} and must not start with aws:`);
+  }
+  return v;
+}

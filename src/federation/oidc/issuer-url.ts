@@ -1,0 +1,44 @@
+import { Errors } from '../../errors/index.js';
+
+/**
+ * OIDC issuer URLs as IAM names them. The provider's ARN suffix and condition-key prefix are the
+ * issuer without its scheme, keeping host, port and path: `https://token.actions.githubusercontent.com`
+ * → `token.actions.githubusercontent.com`; `http://127.0.0.1:4000/realms/x` → `127.0.0.1:4000/realms/x`.
+ * Issuers must be https; plain http only on a loopback host and only with
+ * `config.allowInsecureIssuers` (TESSERA_ALLOW_INSECURE_ISSUERS, dev/test).
+ */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** `host[:port]/path` without scheme or trailing slash. */
+export function issuerKey(url: string): string {
+  return url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+}
+
+export function isLoopbackUrl(u: URL): boolean {
+  return LOOPBACK.has(u.hostname) || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
+}
+
+/** True when Tessera may fetch from `url` (https, or http on loopback with allowInsecure). */
+export function fetchableUrl(url: string, allowInsecure: boolean): URL | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.username || u.password) return null;
+  if (u.protocol === 'https:') return u;
+  if (u.protocol === 'http:' && allowInsecure && isLoopbackUrl(u)) return u;
+  return null;
+}
+
+/**
+ * The token's `iss` must name the registered provider exactly (the scheme aside, which must be
+ * https, or http on loopback in insecure mode). Throws InvalidIdentityToken otherwise.
+ */
+export function assertIssuerMatches(iss: string, providerUrl: string, allowInsecure: boolean): void {
+  const u = fetchableUrl(iss, allowInsecure);
+  if (!u || u.search || u.hash || issuerKey(iss) !== issuerKey(providerUrl)) {
+    throw Errors.invalidIdentityToken('Issuer in the token does not match the OpenID Connect provider URL');
+  }
+}

@@ -1,0 +1,148 @@
+import * as jose from 'jose';
+import { Errors } from '../../errors/index.js';
+import type { FederatedIdentity } from '../connector.js';
+import { parseTagsClaim } from '../session-tags.js';
+import type { JwksStore } from './jwks.js';
+import { assertIssuerMatches, issuerKey } from './issuer-url.js';
+
+/**
+ * Verifying a web identity token (OIDC id_token or JWT access token) for
+ * AssumeRoleWithWebIdentity, as AWS documents it:
+ *   decodeHeader (RS256/384/512, ES256/384/512 only) → findProvider (by `iss`, in the role's account)
+ *   → verifySignature (issuer JWKS) → checkClaims (iss, aud ∈ client ids, exp with 5 min skew,
+ *   nbf/iat sanity, integer NumericDates) → normalize (FederatedIdentity + condition keys).
+ */
+export interface OidcProviderRecord {
+  arn: string;
+  /** The registered provider URL (with or without scheme, as IAM stores it). */
+  url: string;
+  clientIds: string[];
+  thumbprints?: string[];
+}
+
+export interface WebIdentityVerification {
+  findProvider(issuer: string): Promise<OidcProviderRecord | null>;
+  jwks: JwksStore;
+  allowInsecure: boolean;
+  now: Date;
+}
+
+export const WEB_IDENTITY_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
+/** IAM accepts OIDC JWTs up to 5 minutes past `exp` (id_roles_providers_oidc). */
+export const CLOCK_SKEW_SECONDS = 300;
+export const MAX_TOKEN_LENGTH = 20_000;
+
+const invalid = (m: string) => Errors.invalidIdentityToken(m);
+
+function decodeHeader(token: string): jose.ProtectedHeaderParameters {
+  if (token.length > MAX_TOKEN_LENGTH) throw invalid('The web identity token is too large');
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) throw invalid('The web identity token is not a valid JWT');
+  let header: jose.ProtectedHeaderParameters;
+  try {
+    header = jose.decodeProtectedHeader(token);
+  } catch {
+    throw invalid('The web identity token is not a valid JWT');
+  }
+  if (typeof header.alg !== 'string' || !WEB_IDENTITY_ALGORITHMS.includes(header.alg)) {
+    throw invalid(`Unsupported token signing algorithm ${typeof header.alg === 'string' ? header.alg : ''}`.trim());
+  }
+  return header;
+}
+
+function unverifiedIssuer(token: string): string {
+  let claims: jose.JWTPayload;
+  try {
+    claims = jose.decodeJwt(token);
+  } catch {
+    throw invalid('The web identity token is not a valid JWT');
+  }
+  if (typeof claims.iss !== 'string' || claims.iss.length === 0) throw invalid('Missing issuer (iss) in the web identity token');
+  return claims.iss;
+}
+
+const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function checkTimes(claims: Record<string, unknown>, now: Date): void {
+  const nowSec = Math.floor(now.getTime() / 1000);
+  for (const k of ['exp', 'nbf', 'iat'] as const) {
+    if (claims[k] !== undefined && !isNumericDate(claims[k])) throw invalid(`The ${k} claim must be an integer NumericDate`);
+  }
+  if (claims.exp === undefined) throw invalid('Missing expiration (exp) in the web identity token');
+  const exp = claims.exp as number;
+  if (nowSec > exp + CLOCK_SKEW_SECONDS) {
+    throw Errors.expiredTokenException(`Token expired: current date/time ${nowSec} must be before the expiration date/time ${exp}`);
+  }
+  if (claims.nbf !== undefined && (claims.nbf as number) > nowSec + CLOCK_SKEW_SECONDS) {
+    throw invalid('The web identity token is not yet valid (nbf)');
+  }
+  if (claims.iat !== undefined) {
+    const iat = claims.iat as number;
+    if (iat > nowSec + CLOCK_SKEW_SECONDS) throw invalid('The web identity token was issued in the future (iat)');
+    if (iat > exp) throw invalid('The web identity token expires before it was issued');
+  }
+}
+
+function pickAudience(claims: Record<string, unknown>, clientIds: string[]): string {
+  const aud = claims.aud;
+  const auds = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+  const hit = auds.find((a) => clientIds.includes(a));
+  if (hit === undefined) throw invalid('Incorrect token audience');
+  return hit;
+}
+
+const stringOrList = (v: unknown): string | string[] | undefined =>
+  typeof v === 'string' ? v : Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+
+export async function verifyWebIdentityToken(token: string, v: WebIdentityVerification): Promise<FederatedIdentity> {
+  decodeHeader(token);
+  const iss = unverifiedIssuer(token);
+  const provider = await v.findProvider(iss);
+  if (!provider) throw invalid(`No OpenIDConnect provider found in your account for ${iss}`);
+  assertIssuerMatches(iss, provider.url, v.allowInsecure);
+
+  const payload = await v.jwks.verifySignature(iss, token, WEB_IDENTITY_ALGORITHMS);
+  let claims: Record<string, unknown>;
+  try {
+    claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+  } catch {
+    throw invalid('The web identity token is not a valid JWT');
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims) || claims.iss !== iss) throw invalid('The web identity token is not a valid JWT');
+  checkTimes(claims, v.now);
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw invalid('Missing subject (sub) in the web identity token');
+  const audience = pickAudience(claims, provider.clientIds);
+
+  const prefix = issuerKey(provider.url);
+  const keys: Record<string, string | string[]> = {};
+  const persistent: Record<string, string | string[]> = {};
+  const isGoogle = prefix === 'accounts.google.com';
+  const azp = typeof claims.azp === 'string' ? claims.azp : undefined;
+  keys[`${prefix}:sub`] = claims.sub;
+  // Google: `aud` is the azp when present, and `oaud` the real audience.
+  keys[`${prefix}:aud`] = isGoogle && azp ? azp : audience;
+  if (isGoogle) keys[`${prefix}:oaud`] = audience;
+  if (azp !== undefined) keys[`${prefix}:azp`] = azp;
+  const amr = stringOrList(claims.amr);
+  if (amr !== undefined) keys[`${prefix}:amr`] = amr;
+  for (const k of ['sub', 'aud', 'amr'] as const) {
+    const val = keys[`${prefix}:${k}`];
+    if (val !== undefined) persistent[`${prefix}:${k}`] = val;
+  }
+  const tags = parseTagsClaim(claims['https://aws.amazon.com/tags']);
+  const si = claims['https://aws.amazon.com/source_identity'];
+  if (si !== undefined && typeof si !== 'string') throw invalid('Invalid https://aws.amazon.com/source_identity claim');
+  const sourceIdentity = si as string | undefined;
+  return {
+    kind: 'oidc',
+    providerArn: provider.arn,
+    keyPrefix: prefix,
+    issuer: iss,
+    subject: claims.sub,
+    audience,
+    conditionKeys: keys,
+    persistentKeys: persistent,
+    session: { tags: tags?.tags, transitiveTagKeys: tags?.transitiveTagKeys, sourceIdentity },
+    tokenId: typeof claims.jti === 'string' ? claims.jti.slice(0, 256) : undefined,
+    tokenExpiresAt: new Date((claims.exp as number) * 1000),
+  };
+}

@@ -1,0 +1,346 @@
+import { createHash } from 'node:crypto';
+import { SAML } from '@node-saml/node-saml';
+import type { Document, Element } from '@xmldom/xmldom';
+import { AwsError, Errors } from '../../errors/index.js';
+import type { FederatedIdentity } from '../connector.js';
+import { validateSessionTags } from '../session-tags.js';
+import { allByLocalName, child, children, NS, parseXml, text, XmlRejected } from './dom.js';
+import { samlConditionKeys } from './condition-keys.js';
+
+/**
+ * Verifying a SAML 2.0 Response for AssumeRoleWithSAML. node-saml checks the XML signature
+ * (and returns only the bytes the signature covers); Tessera adds what node-saml does not:
+ *
+ *   decode (base64, ≤ 100,000 chars) → parse (no DOCTYPE, strict) → checkStructure (one
+ *   Response, exactly ONE Assertion, its direct child, no EncryptedAssertion, unique IDs;
+ *   signatures only on the Response or that Assertion, referencing their parent, SHA-256 or
+ *   stronger) → checkStatus (Success) → checkDestination → verifySignature (node-saml, against
+ *   the provider's metadata certificates; Response or Assertion signed) → read the SIGNED
+ *   assertion only (same ID as the one in the document) → checkIssuer (= provider entity id) →
+ *   checkBearerConfirmation (Recipient ∈ Tessera's ACS URLs, NotOnOrAfter in the future) →
+ *   checkConditions (NotBefore/NotOnOrAfter, every AudienceRestriction names Tessera) →
+ *   readAttributes (Role pairs, RoleSessionName, SessionDuration, SourceIdentity, PrincipalTag:*,
+ *   TransitiveTagKeys) → normalize.
+ * Replay (each assertion ID once) is checked by the caller with the shared cache (`replayKey`).
+ */
+export interface SamlProviderRecord {
+  arn: string;
+  name: string;
+  entityId: string;
+  /** PEM certificates (or bare base64 bodies) from the provider's metadata. */
+  signingCertificates: string[];
+  validUntil?: Date | null | undefined;
+}
+
+export interface SamlServiceProvider {
+  /** Accepted AudienceRestriction values (Tessera's SP entity id, optionally AWS's). */
+  audiences: string[];
+  /** Accepted SubjectConfirmationData Recipient / Response Destination values (ACS URLs). */
+  recipients: string[];
+}
+
+export interface SamlVerification {
+  provider: SamlProviderRecord;
+  sp: SamlServiceProvider;
+  accountId: string;
+  now: Date;
+}
+
+export const MAX_SAML_RESPONSE_LENGTH = 100_000;
+/** Tolerated clock difference with the IdP for NotBefore / NotOnOrAfter. */
+export const SAML_CLOCK_SKEW_MS = 60_000;
+export const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
+const ATTR = 'https://aws.amazon.com/SAML/Attributes/';
+const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+const NAMEID_PREFIX = 'urn:oasis:names:tc:SAML:2.0:nameid-format:';
+
+const STRONG_SIGNATURES = new Set([
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha384',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256',
+  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384',
+  'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512',
+]);
+const STRONG_DIGESTS = new Set([
+  'http://www.w3.org/2001/04/xmlenc#sha256',
+  'http://www.w3.org/2001/04/xmldsig-more#sha384',
+  'http://www.w3.org/2001/04/xmlenc#sha512',
+]);
+
+const invalid = (m: string, cause?: unknown) => new AwsError('InvalidIdentityToken', m, 400, cause === undefined ? {} : { cause });
+const SIGNATURE_INVALID = 'Response signature invalid';
+
+function decode(b64: string): string {
+  if (b64.length > MAX_SAML_RESPONSE_LENGTH) throw invalid('SAML response is too large');
+  const compact = b64.replace(/\s+/g, '');
+  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) throw invalid('Invalid base64 SAML response');
+  const bytes = Buffer.from(compact, 'base64');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    throw invalid('Invalid SAML response encoding', e);
+  }
+}
+
+function parse(xml: string): Document {
+  try {
+    return parseXml(xml);
+  } catch (e) {
+    if (e instanceof XmlRejected && /DOCTYPE/.test(e.message)) throw invalid('DOCTYPE is not allowed in SAML responses', e);
+    throw invalid('Invalid SAML response: malformed XML', e);
+  }
+}
+
+/** Signature-wrapping defence: exactly the shapes a legitimate IdP produces, nothing else. */
+function checkStructure(doc: Document): { response: Element; assertion: Element } {
+  const response = doc.documentElement!;
+  if (response.localName !== 'Response' || response.namespaceURI !== NS.protocol) throw invalid('Invalid SAML response: the root element must be samlp:Response');
+  if (allByLocalName(doc, 'Response').length !== 1) throw invalid('Invalid SAML response: nested Response elements');
+  if (allByLocalName(doc, 'EncryptedAssertion').length > 0) throw invalid('Encrypted SAML assertions are not supported');
+  const assertions = allByLocalName(doc, 'Assertion');
+  if (assertions.length !== 1) throw invalid(assertions.length === 0 ? 'Invalid SAML response: no assertion' : 'Invalid SAML response: more than one assertion');
+  const assertion = assertions[0]!;
+  if (assertion.parentNode !== response || assertion.namespaceURI !== NS.assertion) throw invalid('Invalid SAML response: misplaced assertion');
+
+  const ids = new Set<string>();
+  for (const el of Array.from(doc.getElementsByTagName('*'))) {
+    for (const name of ['ID', 'Id', 'id']) {
+      const v = el.getAttribute(name);
+      if (v === null || v === '') continue;
+      if (ids.has(v)) throw invalid('Invalid SAML response: duplicate IDs');
+      ids.add(v);
+    }
+  }
+  const signatures = allByLocalName(doc, 'Signature');
+  if (signatures.length === 0) throw invalid(SIGNATURE_INVALID);
+  for (const sig of signatures) {
+    const parent = sig.parentNode as Element | null;
+    if (sig.namespaceURI !== NS.dsig || (parent !== response && parent !== assertion)) throw invalid(SIGNATURE_INVALID);
+    const signedInfo = child(sig, NS.dsig, 'SignedInfo');
+    const method = signedInfo ? child(signedInfo, NS.dsig, 'SignatureMethod')?.getAttribute('Algorithm') : null;
+    if (!method || !STRONG_SIGNATURES.has(method)) throw invalid('Unsupported SAML signature algorithm: SHA-256 or stronger is required');
+    const refs = signedInfo ? children(signedInfo, NS.dsig, 'Reference') : [];
+    if (refs.length !== 1 || refs[0]!.getAttribute('URI') !== `#${parent.getAttribute('ID') ?? ''}`) throw invalid(SIGNATURE_INVALID);
+    const digest = child(refs[0]!, NS.dsig, 'DigestMethod')?.getAttribute('Algorithm');
+    if (!digest || !STRONG_DIGESTS.has(digest)) throw invalid('Unsupported SAML digest algorithm: SHA-256 or stronger is required');
+  }
+  return { response, assertion };
+}
+
+function checkStatus(response: Element): void {
+  const status = child(response, NS.protocol, 'Status');
+  const code = status ? child(status, NS.protocol, 'StatusCode')?.getAttribute('Value') : undefined;
+  if (code !== SUCCESS) throw invalid(`SAML response status is not Success: ${code ?? 'missing'}`);
+}
+
+async function verifySignature(b64: string, v: SamlVerification): Promise<string> {
+  const certs = v.provider.signingCertificates;
+  if (certs.length === 0) throw invalid(SIGNATURE_INVALID);
+  const saml = new SAML({
+    idpCert: certs,
+    issuer: v.sp.audiences[0] ?? 'tessera',
+    callbackUrl: v.sp.recipients[0] ?? 'https://localhost/saml',
+    audience: false,
+    wantAuthnResponseSigned: false,
+    wantAssertionsSigned: false,
+    // Time windows are checked below against the request's time, not node-saml's clock.
+    acceptedClockSkewMs: -1,
+    validateInResponseTo: 'never' as never,
+  });
+  let xml: string | undefined;
+  try {
+    const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: b64.replace(/\s+/g, '') });
+    xml = profile?.getAssertionXml?.();
+  } catch (e) {
+    throw invalid(SIGNATURE_INVALID, e);
+  }
+  if (!xml) throw invalid(SIGNATURE_INVALID);
+  return xml;
+}
+
+const time = (s: string | null | undefined): number | undefined => {
+  if (!s) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s)) throw invalid('Invalid SAML timestamp');
+  return Date.parse(s);
+};
+
+function expired(nowMs: number, notOnOrAfter: number): AwsError {
+  return Errors.expiredTokenException(
+    `Token expired: current date/time ${Math.floor(nowMs / 1000)} must be before the expiration date/time ${Math.floor(notOnOrAfter / 1000)}`,
+  );
+}
+
+interface Confirmed {
+  recipient: string;
+  notOnOrAfter: number;
+}
+
+function checkBearer(assertion: Element, sp: SamlServiceProvider, nowMs: number): { subject: Element; nameId: Element; confirmed: Confirmed } {
+  const subject = child(assertion, NS.assertion, 'Subject');
+  const nameId = subject ? child(subject, NS.assertion, 'NameID') : undefined;
+  if (!subject || !nameId || !text(nameId)) throw invalid('SAML assertion has no Subject NameID');
+  let lastExpired: number | undefined;
+  for (const sc of children(subject, NS.assertion, 'SubjectConfirmation')) {
+    if (sc.getAttribute('Method') !== BEARER) continue;
+    const data = child(sc, NS.assertion, 'SubjectConfirmationData');
+    if (!data) continue;
+    const recipient = data.getAttribute('Recipient') ?? '';
+    if (!sp.recipients.includes(recipient)) continue;
+    const nooa = time(data.getAttribute('NotOnOrAfter'));
+    if (nooa === undefined) continue;
+    const nb = time(data.getAttribute('NotBefore'));
+    if (nb !== undefined && nowMs + SAML_CLOCK_SKEW_MS < nb) continue;
+    if (nowMs - SAML_CLOCK_SKEW_MS >= nooa) {
+      lastExpired = nooa;
+      continue;
+    }
+    return { subject, nameId, confirmed: { recipient, notOnOrAfter: nooa } };
+  }
+  if (lastExpired !== undefined) throw expired(nowMs, lastExpired);
+  throw invalid('SAML assertion has no valid bearer SubjectConfirmation for this service provider (Recipient)');
+}
+
+function checkConditions(assertion: Element, sp: SamlServiceProvider, nowMs: number): { audience: string; notOnOrAfter: number | undefined } {
+  const all = children(assertion, NS.assertion, 'Conditions');
+  if (all.length !== 1) throw invalid('SAML assertion must have exactly one Conditions element');
+  const conditions = all[0]!;
+  const nb = time(conditions.getAttribute('NotBefore'));
+  const nooa = time(conditions.getAttribute('NotOnOrAfter'));
+  if (nb !== undefined && nowMs + SAML_CLOCK_SKEW_MS < nb) throw invalid('SAML assertion is not yet valid');
+  if (nooa !== undefined && nowMs - SAML_CLOCK_SKEW_MS >= nooa) throw expired(nowMs, nooa);
+  const restrictions = children(conditions, NS.assertion, 'AudienceRestriction');
+  if (restrictions.length === 0) throw invalid('SAML assertion has no AudienceRestriction');
+  let audience: string | undefined;
+  for (const r of restrictions) {
+    const hit = children(r, NS.assertion, 'Audience').map((a) => text(a) ?? '').find((a) => sp.audiences.includes(a));
+    if (hit === undefined) throw invalid('SAML assertion audience does not match this service provider');
+    audience ??= hit;
+  }
+  return { audience: audience!, notOnOrAfter: nooa };
+}
+
+function readAttributes(assertion: Element): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const st of children(assertion, NS.assertion, 'AttributeStatement')) {
+    for (const a of children(st, NS.assertion, 'Attribute')) {
+      const name = a.getAttribute('Name');
+      if (!name) continue;
+      const values = children(a, NS.assertion, 'AttributeValue').map((v) => text(v) ?? '');
+      out.set(name, [...(out.get(name) ?? []), ...values]);
+    }
+  }
+  return out;
+}
+
+export interface RolePair {
+  roleArn: string;
+  providerArn: string;
+}
+
+/** "role-arn,provider-arn" in either order; malformed entries are ignored. */
+export function parseRolePairs(values: string[]): RolePair[] {
+  const pairs: RolePair[] = [];
+  for (const v of values) {
+    const parts = v.split(',').map((s) => s.trim());
+    if (parts.length !== 2) continue;
+    const role = parts.find((p) => /^arn:[^:]+:iam::\d{12}:role\/.+/.test(p));
+    const prov = parts.find((p) => /^arn:[^:]+:iam::\d{12}:saml-provider\/.+/.test(p));
+    if (role && prov) pairs.push({ roleArn: role, providerArn: prov });
+  }
+  return pairs;
+}
+
+const single = (attrs: Map<string, string[]>, name: string): string | undefined => {
+  const v = attrs.get(ATTR + name);
+  return v && v.length > 0 ? v[0] : undefined;
+};
+
+export function nameQualifier(issuer: string, accountId: string, providerName: string): string {
+  return createHash('sha1').update(`${issuer}${accountId}/${providerName}`, 'utf8').digest('base64');
+}
+
+export async function verifySamlResponse(b64: string, v: SamlVerification): Promise<FederatedIdentity> {
+  const nowMs = v.now.getTime();
+  const xml = decode(b64);
+  const doc = parse(xml);
+  const { response, assertion: docAssertion } = checkStructure(doc);
+  checkStatus(response);
+  const destination = response.getAttribute('Destination');
+  if (destination && !v.sp.recipients.includes(destination)) throw invalid('SAML response Destination does not match this service provider');
+  if (v.provider.validUntil && v.provider.validUntil.getTime() <= nowMs) throw invalid('The SAML provider metadata has expired');
+
+  // Everything below reads the signed assertion only.
+  const signedXml = await verifySignature(b64, v);
+  let assertion: Element;
+  try {
+    assertion = parseXml(signedXml).documentElement!;
+  } catch (e) {
+    throw invalid(SIGNATURE_INVALID, e);
+  }
+  const id = assertion.getAttribute('ID') ?? '';
+  if (assertion.localName !== 'Assertion' || !id || id !== docAssertion.getAttribute('ID')) throw invalid(SIGNATURE_INVALID);
+
+  const issuer = text(child(assertion, NS.assertion, 'Issuer'));
+  if (issuer !== v.provider.entityId) throw invalid('Issuer in the SAML assertion does not match the SAML provider');
+  const { nameId, confirmed } = checkBearer(assertion, v.sp, nowMs);
+  const conditions = checkConditions(assertion, v.sp, nowMs);
+
+  const subject = text(nameId)!;
+  const format = nameId.getAttribute('Format') ?? undefined;
+  const subjectType = format === undefined ? undefined : format.startsWith(NAMEID_PREFIX) ? format.slice(NAMEID_PREFIX.length) : format;
+  const attrs = readAttributes(assertion);
+  const roles = parseRolePairs(attrs.get(ROLE_ATTRIBUTE) ?? []);
+
+  const tags: Record<string, string> = {};
+  for (const [name, values] of attrs) {
+    if (name.startsWith(`${ATTR}PrincipalTag:`)) tags[name.slice(`${ATTR}PrincipalTag:`.length)] = values[0] ?? '';
+  }
+  const transitive = attrs.get(`${ATTR}TransitiveTagKeys`);
+  const sessionTags = Object.keys(tags).length > 0 || transitive ? validateSessionTags(tags, transitive) : undefined;
+  const durationText = single(attrs, 'SessionDuration');
+  const sessionDuration = durationText !== undefined && /^\d{1,6}$/.test(durationText) ? Number(durationText) : undefined;
+  if (durationText !== undefined && (sessionDuration === undefined || sessionDuration < 900 || sessionDuration > 43200)) {
+    throw invalid('SessionDuration in AuthnResponse must be an integer between 900 and 43200');
+  }
+  const acceptableUntil = Math.min(confirmed.notOnOrAfter, conditions.notOnOrAfter ?? Infinity);
+  const authn = child(assertion, NS.assertion, 'AuthnStatement');
+  const sessionNotOnOrAfter = time(authn?.getAttribute('SessionNotOnOrAfter'));
+  const nq = nameQualifier(issuer, v.accountId, v.provider.name);
+  const keys = samlConditionKeys({
+    recipient: confirmed.recipient,
+    issuer,
+    subject,
+    subjectType: subjectType ?? 'unspecified',
+    nameQualifier: nq,
+    doc: `${v.accountId}/${v.provider.name}`,
+    attributes: attrs,
+  });
+  return {
+    kind: 'saml',
+    providerArn: v.provider.arn,
+    keyPrefix: 'saml',
+    issuer,
+    subject,
+    subjectType,
+    audience: confirmed.recipient,
+    conditionKeys: keys,
+    persistentKeys: { 'saml:namequalifier': nq, 'saml:sub': subject, 'saml:sub_type': subjectType ?? 'unspecified' },
+    session: {
+      sessionName: single(attrs, 'RoleSessionName'),
+      sourceIdentity: single(attrs, 'SourceIdentity'),
+      tags: sessionTags?.tags,
+      transitiveTagKeys: sessionTags?.transitiveTagKeys,
+      sessionDuration,
+      notOnOrAfter: sessionNotOnOrAfter === undefined ? undefined : new Date(sessionNotOnOrAfter),
+    },
+    tokenId: id,
+    tokenExpiresAt: new Date(acceptableUntil),
+    saml: { nameQualifier: nq, audience: conditions.audience, roles },
+  };
+}
+
+/** Cache key for the one-time use of an assertion (TTL: until its NotOnOrAfter). */
+export const replayKey = (providerArn: string, assertionId: string) =>
+  `saml-replay:${createHash('sha256').update(`${providerArn}\n${assertionId}`).digest('base64url')}`;

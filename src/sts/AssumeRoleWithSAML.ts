@@ -1,0 +1,82 @@
+import { defineOperation } from '../awsquery/operation.js';
+import { Errors } from '../errors/index.js';
+import { assumeFederated, auditIdentity, checkSourceIdentity } from '../federation/assume.js';
+import { federationDirectory, parseRoleArn } from '../federation/directory.js';
+import { replayKey, SAML_CLOCK_SKEW_MS, verifySamlResponse } from '../federation/saml/verify.js';
+import { renderCredentials } from './render.js';
+import { readSessionPolicy } from './session-input.js';
+
+/**
+ * AssumeRoleWithSAML (unsigned): a base64 SAML 2.0 Response from the IdP named by PrincipalArn →
+ * temporary credentials for RoleArn.
+ *   parseInput → findProvider → verifyAssertion (src/federation/saml) → rolePairGranted →
+ *   sessionName/sourceIdentity from attributes → acceptOnce (replay cache) → assumeFederated → respond.
+ * RoleSessionName, SourceIdentity and session tags come from the assertion's attributes.
+ */
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+export const AssumeRoleWithSAML = defineOperation({
+  service: 'sts',
+  name: 'AssumeRoleWithSAML',
+  auth: 'none',
+  parse: (p) => ({
+    roleArn: p.string('RoleArn', { required: true, min: 20, max: 2048 }),
+    principalArn: p.string('PrincipalArn', { required: true, min: 20, max: 2048 }),
+    samlAssertion: p.string('SAMLAssertion', { required: true, min: 4, max: 100000, sensitive: true }),
+    sessionPolicy: readSessionPolicy(p),
+    durationSeconds: p.int('DurationSeconds', { min: 900, max: 43200 }),
+  }),
+  run: async (ctx, input) => {
+    const { services } = ctx;
+    Object.assign(ctx.audit, { roleArn: input.roleArn, provider: input.principalArn });
+    const dir = federationDirectory(services);
+    if (!parseRoleArn(input.roleArn)) throw Errors.validation(`${input.roleArn} is invalid`);
+    const provider = await dir.samlProvider(input.principalArn);
+    if (!provider) throw Errors.invalidIdentityToken("Specified provider doesn't exist");
+    const identity = await verifySamlResponse(input.samlAssertion, {
+      provider,
+      sp: dir.samlServiceProvider(),
+      accountId: provider.arn.split(':')[4]!,
+      now: ctx.req.now,
+    });
+    auditIdentity(ctx, identity);
+
+    const granted = identity.saml?.roles.some((r) => r.roleArn === input.roleArn && r.providerArn === input.principalArn);
+    if (!granted) throw Errors.idpRejectedClaim('The SAML assertion does not grant the requested role and provider (https://aws.amazon.com/SAML/Attributes/Role)');
+    const sessionName = identity.session.sessionName;
+    if (sessionName === undefined) throw Errors.invalidIdentityToken('RoleSessionName is required in AuthnResponse');
+    if (!SESSION_NAME.test(sessionName)) throw Errors.invalidIdentityToken('RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}');
+    ctx.audit.roleSessionName = sessionName;
+    const sourceIdentity = checkSourceIdentity(identity.session.sourceIdentity, 'AuthnResponse');
+    if (sourceIdentity) ctx.audit.sourceIdentity = sourceIdentity;
+
+    // Each assertion is accepted once, until it could no longer be accepted anyway.
+    const ttl = Math.max(1, Math.ceil((identity.tokenExpiresAt.getTime() - ctx.req.now.getTime() + SAML_CLOCK_SKEW_MS) / 1000));
+    if (!(await services.cache.setIfAbsent(replayKey(provider.arn, identity.tokenId ?? ''), '1', ttl))) {
+      throw Errors.invalidIdentityToken('This SAML assertion has already been used');
+    }
+
+    const role = await dir.role(input.roleArn);
+    if (!role) throw Errors.accessDenied('Not authorized to perform sts:AssumeRoleWithSAML');
+    const issued = await assumeFederated(ctx, {
+      identity,
+      role,
+      sessionName,
+      sourceIdentity,
+      sessionPolicy: input.sessionPolicy,
+      durationSeconds: input.durationSeconds ?? 3600,
+    });
+    return { issued, identity, sourceIdentity };
+  },
+  render: ({ issued, identity, sourceIdentity }) => ({
+    Credentials: renderCredentials(issued),
+    AssumedRoleUser: { AssumedRoleId: issued.caller.userId, Arn: issued.caller.arn },
+    PackedPolicySize: issued.packedPolicySize,
+    Subject: identity.subject,
+    SubjectType: identity.subjectType,
+    Issuer: identity.issuer,
+    Audience: identity.audience,
+    NameQualifier: identity.saml?.nameQualifier,
+    SourceIdentity: sourceIdentity,
+  }),
+});
