@@ -38,6 +38,12 @@ export const configSchema = z
     TESSERA_PARTITION: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/).default('aws'),
     /** Allow http:// OIDC issuers on loopback addresses. Dev/test only. Default false. */
     TESSERA_ALLOW_INSECURE_ISSUERS: bool.default(false),
+    /** SAML service-provider entity id: the Audience IdPs must put in assertions for AssumeRoleWithSAML. Default `${TESSERA_PUBLIC_URL}/saml`. */
+    TESSERA_SAML_SP_ENTITY_ID: z.string().min(1).max(1024).optional(),
+    /** SAML assertion consumer URL: the Recipient/Destination IdPs must use. Default `${TESSERA_PUBLIC_URL}/saml`. */
+    TESSERA_SAML_ACS_URL: z.string().url().optional(),
+    /** Also accept AWS's own SP values (Audience `urn:amazon:webservices` / `https://signin.aws.amazon.com/saml`, Recipient `https://signin.aws.amazon.com/saml`), so IdPs set up for AWS work unchanged. Default false. */
+    TESSERA_SAML_ACCEPT_AWS_SP: bool.default(false),
     /** Trust X-Forwarded-For from this many proxy hops for aws:SourceIp. Default 0. */
     TESSERA_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Maximum request body in bytes. Default 1 MiB (SAML responses are up to 100,000 chars). */
@@ -83,6 +89,8 @@ export interface Config {
   masterKey: Buffer | undefined;
   partition: string;
   allowInsecureIssuers: boolean;
+  /** SAML SP values for AssumeRoleWithSAML (see TESSERA_SAML_*). */
+  saml: { spEntityId: string; acsUrl: string; acceptAwsSp: boolean };
   trustProxyHops: number;
   maxBodyBytes: number;
   shutdownGraceSeconds: number;
@@ -106,6 +114,15 @@ export function parseMasterKey(text: string): Buffer | null {
     if (b.length === 32) return b;
   }
   return null;
+}
+
+function samlConfig(c: RawConfig): Config['saml'] {
+  const publicUrl = (c.TESSERA_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
+  return {
+    spEntityId: c.TESSERA_SAML_SP_ENTITY_ID ?? `${publicUrl}/saml`,
+    acsUrl: c.TESSERA_SAML_ACS_URL ?? `${publicUrl}/saml`,
+    acceptAwsSp: c.TESSERA_SAML_ACCEPT_AWS_SP,
+  };
 }
 
 /** Parse the environment once; throws ConfigError listing every bad key. */
@@ -137,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     masterKey: c.TESSERA_MASTER_KEY === undefined ? undefined : (parseMasterKey(c.TESSERA_MASTER_KEY) ?? undefined),
     partition: c.TESSERA_PARTITION,
     allowInsecureIssuers: c.TESSERA_ALLOW_INSECURE_ISSUERS,
+    saml: samlConfig(c),
     trustProxyHops: c.TESSERA_TRUST_PROXY_HOPS,
     maxBodyBytes: c.TESSERA_MAX_BODY_BYTES,
     shutdownGraceSeconds: c.TESSERA_SHUTDOWN_GRACE_SECONDS,
