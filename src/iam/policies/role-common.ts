@@ -1,7 +1,9 @@
 import { Errors } from '../../errors/index.js';
 import type { Input } from '../../awsquery/input.js';
 import type { Queryable } from './shared.js';
-import { POLICY_ARN } from './shared.js';
+import type { AuthedContext } from '../../awsquery/operation.js';
+import { authorize, type ContextValue } from '../authorize.js';
+import { arnFor, findRole, POLICY_ARN, type RoleRow } from './shared.js';
 
 /** Inputs and checks shared by the role actions. */
 export const readDescription = (p: Input) =>
@@ -14,4 +16,21 @@ export async function requireBoundaryPolicy(c: Queryable, accountId: string, arn
   if (!POLICY_ARN.test(arn)) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
   const r = await c.query(`SELECT 1 FROM policies WHERE arn = $1 AND (account_id = $2 OR account_id IS NULL)`, [arn, accountId]);
   if (r.rowCount === 0) throw Errors.noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+}
+
+/**
+ * Authorize `action` on the named role, then return it. A role that does not exist is still
+ * authorized (on `role/NAME`) before NoSuchEntity, so callers learn nothing they may not ask.
+ */
+export async function authorizedRole(ctx: AuthedContext, name: string, action: string, extra: Record<string, ContextValue> = {}): Promise<RoleRow> {
+  let role: RoleRow;
+  try {
+    role = await findRole(ctx.services.db, ctx.caller.accountId, name);
+  } catch (e) {
+    await authorize(ctx, action, arnFor(ctx, `role/${name}`), extra);
+    throw e;
+  }
+  await authorize(ctx, action, role.arn, extra);
+  ctx.audit.roleArn = role.arn;
+  return role;
 }

@@ -25,3 +25,6 @@ export async function makeUser(t: TestTessera, name: string, path = '/') {
 export const doc = (statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 export const allow = (action: string | string[], resource: string | string[] = '*', extra: object = {}) => ({ Effect: 'Allow', Action: action, Resource: resource, ...extra });
 export const deny = (action: string | string[], resource: string | string[] = '*', extra: object = {}) => ({ Effect: 'Deny', Action: action, Resource: resource, ...extra });
+
+/** The wire error code of an SDK error (the SDK names modeled errors after their shape, `…Exception`). */
+export const code = (e: { name: string; Code?: string; Error?: { Code?: string } }) => e.Error?.Code ?? e.Code ?? e.name;

@@ -1,0 +1,4 @@
+import { attachOperation } from './attach.js';
+import { ROLE } from './entity.js';
+
+export const AttachRolePolicy = attachOperation(ROLE);

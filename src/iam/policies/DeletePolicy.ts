@@ -1,0 +1,26 @@
+import { defineOperation } from '../../awsquery/operation.js';
+import { Errors } from '../../errors/index.js';
+import { authorizedPolicy } from './policy-common.js';
+import { findOwnPolicy, invalidateAll, readPolicyArn } from './shared.js';
+
+export const DeletePolicy = defineOperation({
+  service: 'iam',
+  name: 'DeletePolicy',
+  auth: 'sigv4',
+  parse: (p) => ({ arn: readPolicyArn(p)! }),
+  async run(ctx, input) {
+    await authorizedPolicy(ctx, input.arn, 'iam:DeletePolicy', { own: true });
+    await ctx.services.db.tx(async (c) => {
+      const p = await findOwnPolicy(c, ctx.caller.accountId, input.arn, true);
+      if (p.attachment_count > 0 || p.boundary_usage_count > 0) throw Errors.deleteConflict('Cannot delete a policy attached to entities.');
+      const v = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM policy_versions WHERE policy_id = $1`, [p.policy_id]);
+      if ((v.rows[0]?.n ?? 0) > 1) {
+        throw Errors.deleteConflict(
+          "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+        );
+      }
+      await c.query(`DELETE FROM policies WHERE policy_id = $1`, [p.policy_id]);
+    });
+    await invalidateAll(ctx);
+  },
+});

@@ -1,0 +1,4 @@
+import { deleteBoundaryOperation } from './boundary.js';
+import { ROLE } from './entity.js';
+
+export const DeleteRolePermissionsBoundary = deleteBoundaryOperation(ROLE);

@@ -1,0 +1,4 @@
+import { deleteInlineOperation } from './inline.js';
+import { ROLE } from './entity.js';
+
+export const DeleteRolePolicy = deleteInlineOperation(ROLE);

@@ -1,0 +1,4 @@
+import { getInlineOperation } from './inline.js';
+import { ROLE } from './entity.js';
+
+export const GetRolePolicy = getInlineOperation(ROLE);

@@ -1,0 +1,4 @@
+import { getInlineOperation } from './inline.js';
+import { USER } from './entity.js';
+
+export const GetUserPolicy = getInlineOperation(USER);

@@ -1,0 +1,4 @@
+import { listInlineOperation } from './inline.js';
+import { GROUP } from './entity.js';
+
+export const ListGroupPolicies = listInlineOperation(GROUP);

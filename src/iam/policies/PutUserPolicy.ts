@@ -1,0 +1,4 @@
+import { putInlineOperation } from './inline.js';
+import { USER } from './entity.js';
+
+export const PutUserPolicy = putInlineOperation(USER);
