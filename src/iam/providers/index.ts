@@ -17,6 +17,10 @@ import { DeleteSAMLProvider } from './DeleteSAMLProvider.js';
 import { TagSAMLProvider } from './TagSAMLProvider.js';
 import { UntagSAMLProvider } from './UntagSAMLProvider.js';
 import { ListSAMLProviderTags } from './ListSAMLProviderTags.js';
+import { SimulateCustomPolicy } from './SimulateCustomPolicy.js';
+import { SimulatePrincipalPolicy } from './SimulatePrincipalPolicy.js';
+import { GetContextKeysForCustomPolicy } from './GetContextKeysForCustomPolicy.js';
+import { GetContextKeysForPrincipalPolicy } from './GetContextKeysForPrincipalPolicy.js';
 
 /**
  * OIDC and SAML providers, account summary/authorization details, policy simulation.
@@ -42,6 +46,10 @@ export const providerOperations: Operation<any, any>[] = [
   TagSAMLProvider,
   UntagSAMLProvider,
   ListSAMLProviderTags,
+  SimulateCustomPolicy,
+  SimulatePrincipalPolicy,
+  GetContextKeysForCustomPolicy,
+  GetContextKeysForPrincipalPolicy,
 ];
 
 export { findOidcProviderByIssuer, getOidcProviderByArn, type OidcProvider } from './oidc-repo.js';

@@ -1,0 +1,16 @@
+import { defineOperation } from '../../awsquery/operation.js';
+import { getContextKeys } from '../../policy/index.js';
+import { authorize } from '../authorize.js';
+import { readPolicyList } from './simulation.js';
+
+export const GetContextKeysForCustomPolicy = defineOperation({
+  service: 'iam',
+  name: 'GetContextKeysForCustomPolicy',
+  auth: 'sigv4',
+  parse: (p) => ({ policies: readPolicyList(p, 'PolicyInputList', true) ?? [] }),
+  async run(ctx, input) {
+    await authorize(ctx, 'iam:GetContextKeysForCustomPolicy', '*');
+    return getContextKeys(input.policies);
+  },
+  render: (keys) => ({ ContextKeyNames: keys }),
+});
