@@ -14,6 +14,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { iamOperations } from '../../../src/iam/index.js';
+
+/** Part B's policy actions and engine-backed authorize(); the allow case runs once they land. */
+const hasUserPolicies = iamOperations.some((o) => o.name === 'PutUserPolicy');
 
 let t: TestTessera;
 let iam: IAMClient;
@@ -111,6 +115,28 @@ describe('access keys', () => {
     expect(e.name).toBe('AccessDenied');
     expect(e.$metadata.httpStatusCode).toBe(403);
     expect(e.message).toContain(`User: arn:aws:iam::${t.accountId}:user/nobody is not authorized to perform: iam:ListUsers`);
+  });
+
+  it.skipIf(!hasUserPolicies)('a user allowed by an inline policy may act; others are still refused', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'lister' }));
+    const creds = await newKey('lister');
+    const { PutUserPolicyCommand } = await import('@aws-sdk/client-iam');
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'lister',
+        PolicyName: 'list-users',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }] }),
+      }),
+    );
+    const mine = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: creds, maxAttempts: 1 });
+    const deadline = Date.now() + 2000;
+    let out: any;
+    do {
+      out = await mine.send(new ListUsersCommand({})).catch((e) => e);
+    } while (out?.name === 'AccessDenied' && Date.now() < deadline);
+    expect(out.Users?.map((u: { UserName?: string }) => u.UserName)).toContain('lister');
+    const e = await err(mine.send(new CreateUserCommand({ UserName: 'not-allowed' })));
+    expect(e.name).toBe('AccessDenied');
   });
 
   it.skipIf(!hasAws)(

@@ -94,8 +94,8 @@ describe('login profiles and the password policy', () => {
     const got = await iam.send(new GetLoginProfileCommand({ UserName: 'pw' }));
     expect(got.LoginProfile).toMatchObject({ UserName: 'pw', PasswordResetRequired: true });
     const row = await t.database.db.query("SELECT password_hash FROM login_profiles lp JOIN users u USING (user_id) WHERE u.user_name = 'pw'");
-    expect(row.rows[0].password_hash).toMatch(/^scrypt\$/);
-    expect(row.rows[0].password_hash).not.toContain('first-password-1');
+    expect(row.rows[0]?.password_hash).toMatch(/^scrypt\$/);
+    expect(row.rows[0]?.password_hash).not.toContain('first-password-1');
 
     const k = await iam.send(new CreateAccessKeyCommand({ UserName: 'pw' }));
     const self = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: { accessKeyId: k.AccessKey!.AccessKeyId!, secretAccessKey: k.AccessKey!.SecretAccessKey! }, maxAttempts: 1 });
