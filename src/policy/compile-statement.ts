@@ -26,6 +26,8 @@ export interface CompiledStatement {
   readonly conditions: readonly CompiledCondition[];
   /** Every context key the statement reads (conditions and variables), as written. */
   readonly contextKeys: readonly string[];
+  /** The same keys, lower-cased (context lookups are case-insensitive). */
+  readonly lowerContextKeys: readonly string[];
 }
 
 const anyGlob = (globs: readonly Glob[], s: string): boolean => {
@@ -99,5 +101,6 @@ export function compileStatement(s: ParsedStatement, variables: boolean): Compil
     matchesResource,
     conditions,
     contextKeys: keys,
+    lowerContextKeys: keys.map((k) => k.toLowerCase()),
   };
 }

@@ -16,22 +16,32 @@ export interface ContextLookup {
 
 const str = (v: string | number | boolean): string => (typeof v === 'string' ? v : String(v));
 
-export function normalizeContext(values: ContextValues | undefined): ContextLookup {
-  const map = new Map<string, NormalizedValue>();
-  if (values) {
-    for (const key of Object.keys(values)) {
+// A class rather than closures: evaluate() builds one per request, and this stays allocation-light.
+class NormalizedContext implements ContextLookup {
+  private readonly map = new Map<string, NormalizedValue>();
+
+  constructor(values: ContextValues | undefined) {
+    if (!values) return;
+    for (const key in values) {
+      if (!Object.prototype.hasOwnProperty.call(values, key)) continue;
       const v = values[key];
       if (v === undefined || v === null) continue;
-      map.set(key.toLowerCase(), Array.isArray(v) ? (v as readonly (string | number | boolean)[]).map(str) : str(v as string | number | boolean));
+      this.map.set(key.toLowerCase(), Array.isArray(v) ? (v as readonly (string | number | boolean)[]).map(str) : str(v as string | number | boolean));
     }
   }
-  return {
-    get: (k) => map.get(k),
-    single: (k) => {
-      const v = map.get(k);
-      if (v === undefined) return undefined;
-      if (typeof v === 'string') return v;
-      return v.length === 1 ? v[0] : undefined;
-    },
-  };
+
+  get(k: string): NormalizedValue | undefined {
+    return this.map.get(k);
+  }
+
+  single(k: string): string | undefined {
+    const v = this.map.get(k);
+    if (v === undefined) return undefined;
+    if (typeof v === 'string') return v;
+    return v.length === 1 ? v[0] : undefined;
+  }
+}
+
+export function normalizeContext(values: ContextValues | undefined): ContextLookup {
+  return new NormalizedContext(values);
 }

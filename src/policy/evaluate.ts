@@ -21,7 +21,7 @@ import type { CompiledPolicy } from './compile.js';
 import type { CompiledStatement } from './compile-statement.js';
 import { normalizeContext, type ContextLookup } from './context.js';
 import { preparePrincipal, type PreparedPrincipal, type PrincipalMatch } from './principal.js';
-import type { DecisionReason, EvaluationResult, MatchedStatement, RequestContext } from './types.js';
+import type { DecisionReason, EvaluationResult, MatchedStatement, RequestContext, RequestPrincipal } from './types.js';
 
 export interface EvaluationInput {
   readonly request: RequestContext;
@@ -63,6 +63,17 @@ interface Prepared {
   readonly missing: Set<string>;
 }
 
+/** Principals are usually reused across requests: prepare each object once. */
+const PREPARED = new WeakMap<RequestPrincipal, PreparedPrincipal>();
+function preparedPrincipal(p: RequestPrincipal): PreparedPrincipal {
+  let prepared = PREPARED.get(p);
+  if (!prepared) {
+    prepared = preparePrincipal(p);
+    PREPARED.set(p, prepared);
+  }
+  return prepared;
+}
+
 function scan(policy: CompiledPolicy, req: Prepared, denies: Hit[], allows: Hit[]): void {
   const { ctx, missing } = req;
   for (const s of policy.core.candidates(req.action)) {
@@ -72,7 +83,8 @@ function scan(policy: CompiledPolicy, req: Prepared, denies: Hit[], allows: Hit[
       if (match === null) continue;
     }
     if (!s.matchesResource(req.resource, ctx, missing)) continue;
-    for (const k of s.contextKeys) if (ctx.get(k.toLowerCase()) === undefined) missing.add(k);
+    const lower = s.lowerContextKeys;
+    for (let i = 0; i < lower.length; i++) if (ctx.get(lower[i] as string) === undefined) missing.add(s.contextKeys[i] as string);
     let ok = true;
     for (const c of s.conditions) {
       if (!c.evaluate(ctx, missing)) {
@@ -85,7 +97,9 @@ function scan(policy: CompiledPolicy, req: Prepared, denies: Hit[], allows: Hit[
   }
 }
 
+const NO_HITS: Hit[] = [];
 function scanAll(policies: readonly CompiledPolicy[] | undefined, req: Prepared, denies: Hit[]): Scan {
+  if (!policies || policies.length === 0) return { allows: NO_HITS, denies };
   const allows: Hit[] = [];
   if (policies) for (const p of policies) scan(p, req, denies, allows);
   return { allows, denies };
@@ -103,7 +117,19 @@ const toMatched = (hits: readonly Hit[]): MatchedStatement[] =>
     end: s.end,
   }));
 
-const ACCOUNT_IN_ARN = /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/;
+/** The account field of an ARN (its fifth component), or undefined when empty or absent. */
+function accountOfArn(arn: string): string | undefined {
+  if (!arn.startsWith('arn:')) return undefined;
+  let from = 4;
+  for (let i = 0; i < 3; i++) {
+    const c = arn.indexOf(':', from);
+    if (c < 0) return undefined;
+    from = c + 1;
+  }
+  const end = arn.indexOf(':', from);
+  if (end < 0 || end === from) return undefined;
+  return arn.slice(from, end);
+}
 const SERVICE_LINKED = /:role\/aws-service-role\//;
 
 function distinctKeys(keys: Set<string>): string[] {
@@ -119,9 +145,13 @@ function distinctKeys(keys: Set<string>): string[] {
   return out;
 }
 
+function done(missing: Set<string>, decision: EvaluationResult['decision'], reason: DecisionReason, hits: readonly Hit[]): EvaluationResult {
+  return { decision, reason, matchedStatements: toMatched(hits), missingContextValues: distinctKeys(missing) };
+}
+
 export function evaluate(input: EvaluationInput): EvaluationResult {
   const { request } = input;
-  const principal = preparePrincipal(request.principal);
+  const principal = preparedPrincipal(request.principal);
   const req: Prepared = {
     action: request.action.toLowerCase(),
     resource: request.resource,
@@ -139,32 +169,31 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
   const session = scanAll(input.sessionPolicies, req, denies);
 
   const isService = principal.type === 'service';
-  const scpApplies =
-    !isService &&
-    principal.accountId !== undefined &&
-    principal.accountId !== input.managementAccountId &&
-    !SERVICE_LINKED.test(request.principal.roleArn ?? principal.arn ?? '');
-  const resourceAccount = request.resourceAccount ?? ACCOUNT_IN_ARN.exec(request.resource)?.[1] ?? principal.accountId;
-  const rcpApplies = !isService && resourceAccount !== input.managementAccountId;
-  const scpLevels = scpApplies ? (input.scps ?? []).map((level) => scanAll(level, req, denies).allows.length > 0) : [];
-  const rcpLevels = rcpApplies ? (input.rcps ?? []).map((level) => scanAll(level, req, denies).allows.length > 0) : [];
+  const resourceAccount = request.resourceAccount ?? accountOfArn(request.resource) ?? principal.accountId;
+  let scpLevels: boolean[] = [];
+  if (input.scps && input.scps.length > 0) {
+    const scpApplies =
+      !isService &&
+      principal.accountId !== undefined &&
+      principal.accountId !== input.managementAccountId &&
+      !SERVICE_LINKED.test(request.principal.roleArn ?? principal.arn ?? '');
+    if (scpApplies) scpLevels = input.scps.map((level) => scanAll(level, req, denies).allows.length > 0);
+  }
+  let rcpLevels: boolean[] = [];
+  if (input.rcps && input.rcps.length > 0 && !isService && resourceAccount !== input.managementAccountId) {
+    rcpLevels = input.rcps.map((level) => scanAll(level, req, denies).allows.length > 0);
+  }
 
-  const missingContextValues = distinctKeys(req.missing);
-  const done = (decision: EvaluationResult['decision'], reason: DecisionReason, hits: readonly Hit[]): EvaluationResult => ({
-    decision,
-    reason,
-    matchedStatements: toMatched(hits),
-    missingContextValues,
-  });
+  const missing = req.missing;
 
-  if (denies.length > 0) return done('explicitDeny', 'explicit-deny', denies);
-  if (scpLevels.includes(false)) return done('implicitDeny', 'scp-implicit-deny', []);
-  if (rcpLevels.includes(false)) return done('implicitDeny', 'rcp-implicit-deny', []);
+  if (denies.length > 0) return done(missing, 'explicitDeny', 'explicit-deny', denies);
+  if (scpLevels.includes(false)) return done(missing, 'implicitDeny', 'scp-implicit-deny', []);
+  if (rcpLevels.includes(false)) return done(missing, 'implicitDeny', 'rcp-implicit-deny', []);
 
   // Principals that carry no identity policies: the resource (trust) policy alone decides.
   if (principal.type === 'web-identity' || principal.type === 'saml' || isService || principal.type === 'anonymous') {
     const grants = resourceAllows.filter((h) => h.match !== 'account');
-    return grants.length > 0 ? done('allowed', 'allowed-by-resource-policy', grants) : done('implicitDeny', 'no-allow', []);
+    return grants.length > 0 ? done(missing, 'allowed', 'allowed-by-resource-policy', grants) : done(missing, 'implicitDeny', 'no-allow', []);
   }
 
   const boundaryOk = !hasBoundary || boundary.allows.length > 0;
@@ -175,19 +204,19 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
   // The root user holds every permission of its own account; only denies and SCPs limit it.
   const isRoot = principal.type === 'root';
   if (sameAccount) {
-    if (isRoot) return done('allowed', 'allowed', [...identity.allows, ...resourceAllows]);
+    if (isRoot) return done(missing, 'allowed', 'allowed', [...identity.allows, ...resourceAllows]);
     const direct = resourceAllows.filter((h) => h.match === 'direct');
-    if (direct.length > 0) return done('allowed', 'allowed-by-resource-policy', direct);
+    if (direct.length > 0) return done(missing, 'allowed', 'allowed-by-resource-policy', direct);
     const weak = resourceAllows.filter((h) => h.match === 'role' || h.match === 'wildcard');
-    if (identity.allows.length === 0 && weak.length === 0) return done('implicitDeny', 'no-allow', []);
-    if (!boundaryOk) return done('implicitDeny', 'boundary-implicit-deny', []);
-    if (!sessionOk) return done('implicitDeny', 'session-implicit-deny', []);
-    return done('allowed', 'allowed', [...identity.allows, ...weak, ...guards]);
+    if (identity.allows.length === 0 && weak.length === 0) return done(missing, 'implicitDeny', 'no-allow', []);
+    if (!boundaryOk) return done(missing, 'implicitDeny', 'boundary-implicit-deny', []);
+    if (!sessionOk) return done(missing, 'implicitDeny', 'session-implicit-deny', []);
+    return done(missing, 'allowed', 'allowed', [...identity.allows, ...weak, ...guards]);
   }
 
-  if (resourceAllows.length === 0) return done('implicitDeny', 'cross-account-resource-policy-missing-allow', []);
-  if (!isRoot && identity.allows.length === 0) return done('implicitDeny', 'cross-account-identity-missing-allow', []);
-  if (!boundaryOk) return done('implicitDeny', 'boundary-implicit-deny', []);
-  if (!sessionOk) return done('implicitDeny', 'session-implicit-deny', []);
-  return done('allowed', 'allowed', [...identity.allows, ...resourceAllows, ...guards]);
+  if (resourceAllows.length === 0) return done(missing, 'implicitDeny', 'cross-account-resource-policy-missing-allow', []);
+  if (!isRoot && identity.allows.length === 0) return done(missing, 'implicitDeny', 'cross-account-identity-missing-allow', []);
+  if (!boundaryOk) return done(missing, 'implicitDeny', 'boundary-implicit-deny', []);
+  if (!sessionOk) return done(missing, 'implicitDeny', 'session-implicit-deny', []);
+  return done(missing, 'allowed', 'allowed', [...identity.allows, ...resourceAllows, ...guards]);
 }
