@@ -5,6 +5,7 @@ import { createAwsQueryHandler } from './http/awsquery.js';
 import { createReadyz, healthz } from './http/health.js';
 import { stsOperations } from './sts/index.js';
 import { iamOperations } from './iam/index.js';
+import { oidcDiscoveryRouter } from './http/oidc-discovery.js';
 
 /**
  * createApp(services): the HTTP surface, with no listen and no env reads (tests use it).
@@ -22,6 +23,7 @@ export function createApp(services: Services): express.Express {
   app.post('/', (req, res) => void awsQuery(req, res));
   app.get('/', (req, res) => void awsQuery(req, res));
 
+  app.use(oidcDiscoveryRouter(services));
   app.get('/healthz', healthz);
   app.get('/readyz', createReadyz(services));
   app.get('/metrics', async (_req, res) => {

@@ -11,6 +11,7 @@ import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
 import { clientIp } from './client-ip.js';
 import { enforceCredentialScope } from '../sts/restrictions.js';
+import { withEncodedMessage } from '../sts/authorization-message.js';
 
 /**
  * The AWS Query protocol adapter: `POST /` (form body) and `GET /?Action=…`, routed by Action
@@ -171,6 +172,7 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
       xml = successXml(op.name, SERVICES[service].namespace, op.render ? op.render(out) : undefined, ex.info.requestId);
     } catch (e) {
       error = toAwsError(e, logger, ex);
+      if (error.code === 'AccessDenied') error = await withEncodedMessage(services, error, ex.caller?.accountId, ex.info.now);
       status = error.status;
       xml = '';
     }

@@ -1,0 +1,118 @@
+import { defineOperation } from '../awsquery/operation.js';
+import { Errors } from '../errors/index.js';
+import type { ContextValue } from '../iam/authorize.js';
+import { checkMfa, readMfa } from './mfa.js';
+import { assumedRoleIdentity, issueCredentials, issuedAudit } from './issue.js';
+import { renderCredentials } from './render.js';
+import { findRole } from './roles.js';
+import { compileTrust, trustAllows } from './trust-check.js';
+import {
+  SESSION_NAME,
+  SESSION_NAME_TEXT,
+  checkSessionPolicy,
+  readSessionPolicy,
+  readSessionTags,
+  resolveTags,
+  tagRequestContext,
+} from './session-input.js';
+
+/**
+ * AssumeRole, as a list of steps:
+ *   parse → refuse root → validate session policy and tags → find role → duration limits
+ *   (role MaxSessionDuration; 1 h when chaining) → MFA code → source identity (sticky along a
+ *   chain) → trust policy for sts:AssumeRole (+ sts:TagSession with tags, + sts:SetSourceIdentity)
+ *   → issue → audit.
+ * A role that does not exist is denied like one the caller may not assume (AWS reveals nothing).
+ */
+const DENY = (callerArn: string, action: string, roleArn: string) =>
+  Errors.accessDenied(`User: ${callerArn} is not authorized to perform: ${action} on resource: ${roleArn}`);
+
+export const AssumeRole = defineOperation({
+  service: 'sts',
+  name: 'AssumeRole',
+  auth: 'sigv4',
+  parse: (p) => ({
+    roleArn: p.string('RoleArn', { required: true, min: 20, max: 2048 }),
+    roleSessionName: p.string('RoleSessionName', { required: true, min: 2, max: 64, pattern: SESSION_NAME, patternText: SESSION_NAME_TEXT }),
+    durationSeconds: p.int('DurationSeconds', { min: 900, max: 43200 }),
+    externalId: p.string('ExternalId', { min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/, patternText: '[\\w+=,.@:\\/-]*' }),
+    sourceIdentity: p.string('SourceIdentity', { min: 2, max: 64, pattern: SESSION_NAME, patternText: SESSION_NAME_TEXT }),
+    mfa: readMfa(p),
+    ...readSessionPolicy(p),
+    ...readSessionTags(p),
+  }),
+  run: async (ctx, input) => {
+    const { caller, services, req } = ctx;
+    Object.assign(ctx.audit, { roleArn: input.roleArn, roleSessionName: input.roleSessionName, sourceIdentity: input.sourceIdentity });
+    if (caller.isRoot) throw Errors.accessDenied('Roles may not be assumed by root accounts.');
+    checkSessionPolicy(input);
+    const tags = resolveTags(caller, input);
+    const role = await findRole(services, input.roleArn);
+    if (!role) throw DENY(caller.arn, 'sts:AssumeRole', input.roleArn);
+    ctx.audit.roleId = role.roleId;
+
+    const chained = caller.credential === 'temporary' && caller.type === 'AssumedRole';
+    const duration = input.durationSeconds ?? 3600;
+    if (duration > role.maxSessionDuration) throw Errors.validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    if (chained && duration > 3600) throw Errors.validation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+
+    const mfaNow = await checkMfa(ctx, input.mfa);
+    const inherited = caller.session?.sourceIdentity;
+    if (inherited !== undefined && input.sourceIdentity !== undefined && input.sourceIdentity !== inherited) {
+      throw Errors.accessDenied(`User: ${caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${role.roleArn} because the source identity of the calling session cannot be changed`);
+    }
+    const sourceIdentity = inherited ?? input.sourceIdentity;
+
+    const extra: Record<string, ContextValue> = {
+      'sts:RoleSessionName': input.roleSessionName,
+      ...tagRequestContext(tags.requested, input.transitiveTagKeys),
+    };
+    if (input.externalId !== undefined) extra['sts:ExternalId'] = input.externalId;
+    if (sourceIdentity !== undefined) extra['sts:SourceIdentity'] = sourceIdentity;
+    if (mfaNow) {
+      extra['aws:MultiFactorAuthPresent'] = true;
+      extra['aws:MultiFactorAuthAge'] = 0;
+    }
+    const trust = compileTrust(role);
+    const checks = ['sts:AssumeRole'];
+    if (tags.requested.length || input.transitiveTagKeys?.length) checks.push('sts:TagSession');
+    if (input.sourceIdentity !== undefined && inherited === undefined) checks.push('sts:SetSourceIdentity');
+    for (const action of checks) {
+      const d = await trustAllows(ctx, role, trust, action, extra);
+      if (!d.allowed) {
+        ctx.audit.denied = { action, decision: d.decision, reason: d.reason };
+        throw DENY(caller.arn, action, role.roleArn);
+      }
+    }
+
+    const mfa = mfaNow || caller.session?.mfaAuthenticated === true;
+    const issued = await issueCredentials(services, {
+      identity: assumedRoleIdentity(services.config.partition, role, input.roleSessionName),
+      session: {
+        issuedBy: 'AssumeRole',
+        roleId: role.roleId,
+        roleName: role.roleName,
+        roleArn: role.roleArn,
+        sessionName: input.roleSessionName,
+        sessionPolicy: input.policy,
+        policyArns: input.policyArns,
+        tags: tags.tags,
+        transitiveTagKeys: tags.transitiveTagKeys,
+        sourceIdentity,
+        mfaAuthenticated: mfa || undefined,
+        mfaAuthTime: mfaNow ? req.now : mfa ? caller.session?.mfaAuthTime : undefined,
+        chained: caller.credential === 'temporary' || undefined,
+      },
+      durationSeconds: duration,
+      now: req.now,
+    });
+    Object.assign(ctx.audit, { issuedBy: 'AssumeRole', durationSeconds: duration, chained, sessionTagKeys: Object.keys(tags.tags ?? {}), sourceIdentity }, issuedAudit(issued));
+    return { issued, role, sessionName: input.roleSessionName, sourceIdentity };
+  },
+  render: (o) => ({
+    Credentials: renderCredentials(o.issued),
+    AssumedRoleUser: { AssumedRoleId: o.issued.caller.userId, Arn: o.issued.caller.arn },
+    PackedPolicySize: o.issued.packedPolicySize,
+    SourceIdentity: o.sourceIdentity,
+  }),
+});

@@ -1,0 +1,59 @@
+import { defineOperation } from '../awsquery/operation.js';
+import { Errors } from '../errors/index.js';
+import { authorize } from '../iam/authorize.js';
+import { federatedUserIdentity, issueCredentials, issuedAudit } from './issue.js';
+import { renderCredentials } from './render.js';
+import { checkSessionPolicy, readSessionPolicy, readSessionTags, resolveTags, tagRequestContext } from './session-input.js';
+
+/**
+ * Credentials for a federated user: arn:aws:sts::ACCT:federated-user/NAME with the calling IAM
+ * user's permissions ∩ the session policies passed here (none passed: nothing is allowed, as
+ * AWS documents). Needs sts:GetFederationToken on the federated-user ARN (sts:TagSession with
+ * tags). Long-term credentials only; root sessions last at most 1 hour.
+ */
+export const GetFederationToken = defineOperation({
+  service: 'sts',
+  name: 'GetFederationToken',
+  auth: 'sigv4',
+  parse: (p) => ({
+    name: p.string('Name', { required: true, min: 2, max: 32, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' }),
+    durationSeconds: p.int('DurationSeconds', { min: 900, max: 129600 }),
+    ...readSessionPolicy(p),
+    ...readSessionTags(p),
+  }),
+  run: async (ctx, input) => {
+    const { caller, services, req } = ctx;
+    ctx.audit.federatedUserName = input.name;
+    if (caller.credential === 'temporary') throw Errors.accessDenied('Cannot call GetFederationToken with session credentials');
+    checkSessionPolicy(input);
+    const tags = resolveTags(null, input);
+    const identity = federatedUserIdentity(services.config.partition, caller, input.name);
+    const extra = tagRequestContext(tags.requested, input.transitiveTagKeys);
+    await authorize(ctx, 'sts:GetFederationToken', identity.arn, extra);
+    if (tags.requested.length) await authorize(ctx, 'sts:TagSession', identity.arn, extra);
+    const duration = caller.isRoot ? Math.min(input.durationSeconds ?? 3600, 3600) : (input.durationSeconds ?? 43200);
+    // No session policy at all: the federated user can do nothing (AWS: "you must pass a policy").
+    const noPolicy = input.policy === undefined && !input.policyArns?.length;
+    const issued = await issueCredentials(services, {
+      identity,
+      session: {
+        issuedBy: 'GetFederationToken',
+        sessionName: input.name,
+        parentUserId: caller.principalId,
+        sessionPolicy: noPolicy ? '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}' : input.policy,
+        policyArns: input.policyArns,
+        tags: tags.tags,
+        transitiveTagKeys: tags.transitiveTagKeys,
+      },
+      durationSeconds: duration,
+      now: req.now,
+    });
+    Object.assign(ctx.audit, { issuedBy: 'GetFederationToken', durationSeconds: duration, sessionTagKeys: Object.keys(tags.tags ?? {}) }, issuedAudit(issued));
+    return { issued, packed: noPolicy && !tags.tags ? undefined : issued.packedPolicySize };
+  },
+  render: (o) => ({
+    Credentials: renderCredentials(o.issued),
+    FederatedUser: { FederatedUserId: o.issued.caller.userId, Arn: o.issued.caller.arn },
+    PackedPolicySize: o.packed,
+  }),
+});

@@ -1,0 +1,25 @@
+import { compilePolicy, type CompiledPolicy } from '../policy/index.js';
+import { decide, type ContextValue } from '../iam/authorize.js';
+import type { AuthedContext } from '../awsquery/operation.js';
+import type { RoleRecord } from './roles.js';
+
+/**
+ * Whether the caller may perform a trust action (sts:AssumeRole, sts:TagSession,
+ * sts:SetSourceIdentity) on a role: the role's trust policy is the role's resource policy and
+ * the policy engine applies AWS's logic — same account, a trust statement naming the caller
+ * (or the role behind its session) suffices, one naming the account delegates to the caller's
+ * identity policies; another account, both sides must allow; explicit denies and session
+ * policies / boundaries always apply. Returns the decision detail for the audit log.
+ */
+export async function trustAllows(
+  ctx: AuthedContext,
+  role: RoleRecord,
+  trust: CompiledPolicy,
+  action: string,
+  extra: Record<string, ContextValue>,
+): Promise<{ allowed: boolean; decision: string; reason: string }> {
+  const d = await decide(ctx, action, role.roleArn, extra, { resourcePolicy: trust });
+  return { allowed: d.decision === 'allowed', decision: d.decision, reason: d.reason };
+}
+
+export const compileTrust = (role: RoleRecord) => compilePolicy(role.trustPolicy, { kind: 'trust', id: role.roleArn, sourceType: 'resource' });
