@@ -18,6 +18,8 @@ import { TagSAMLProvider } from './TagSAMLProvider.js';
 import { UntagSAMLProvider } from './UntagSAMLProvider.js';
 import { ListSAMLProviderTags } from './ListSAMLProviderTags.js';
 import { SimulateCustomPolicy } from './SimulateCustomPolicy.js';
+import { GetAccountSummary } from './GetAccountSummary.js';
+import { GetAccountAuthorizationDetails } from './GetAccountAuthorizationDetails.js';
 import { SimulatePrincipalPolicy } from './SimulatePrincipalPolicy.js';
 import { GetContextKeysForCustomPolicy } from './GetContextKeysForCustomPolicy.js';
 import { GetContextKeysForPrincipalPolicy } from './GetContextKeysForPrincipalPolicy.js';
@@ -47,6 +49,8 @@ export const providerOperations: Operation<any, any>[] = [
   UntagSAMLProvider,
   ListSAMLProviderTags,
   SimulateCustomPolicy,
+  GetAccountSummary,
+  GetAccountAuthorizationDetails,
   SimulatePrincipalPolicy,
   GetContextKeysForCustomPolicy,
   GetContextKeysForPrincipalPolicy,
