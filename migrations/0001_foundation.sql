@@ -23,8 +23,9 @@ CREATE TABLE users (
   created_at           timestamptz NOT NULL DEFAULT now(),
   password_last_used   timestamptz
 );
--- IAM names are unique case-insensitively within an account.
-CREATE UNIQUE INDEX users_name_uniq ON users (account_id, lower(user_name));
+-- IAM names are unique case-insensitively within an account. The root user's row is not an IAM
+-- user, so an IAM user may still be called "root".
+CREATE UNIQUE INDEX users_name_uniq ON users (account_id, lower(user_name)) WHERE NOT is_root;
 CREATE UNIQUE INDEX users_one_root ON users (account_id) WHERE is_root;
 
 CREATE TABLE access_keys (
