@@ -78,7 +78,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     ...services,
     async dispose() {
       await unsubscribe().catch(() => {});
-      await audit.flush();
+      await Promise.all([audit.flush(), credentials.flushLastUsed().catch(() => {})]);
     },
   };
 }
