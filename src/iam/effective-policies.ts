@@ -37,8 +37,6 @@ interface PolicyRow {
 
 const EMPTY: PrincipalPolicies = { exists: false, identity: [], boundary: [], tags: {} };
 
-/** Where part A keeps group membership (migration 0002). */
-const GROUP_MEMBERSHIP_TABLES = ['group_members', 'group_memberships', 'user_groups', 'group_users'];
 
 function tagsOf(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -62,7 +60,6 @@ const MANAGED_SQL = (table: string, col: string) => `
 export class PolicyCache {
   private readonly principals: Lru<string, Promise<PrincipalPolicies>>;
   private readonly managed: Lru<string, Promise<CompiledPolicy | null>>;
-  private membershipTable: Promise<string | null> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -123,37 +120,23 @@ export class PolicyCache {
     return [p ?? compilePolicy('{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"*","Resource":"*"}]}', { kind: 'boundary', id: arn })];
   }
 
-  private groupTable(): Promise<string | null> {
-    this.membershipTable ??= this.db
-      .query<{ t: string | null }>(
-        `SELECT coalesce(${GROUP_MEMBERSHIP_TABLES.map((_, i) => `to_regclass($${i + 1})::text`).join(', ')}) AS t`,
-        GROUP_MEMBERSHIP_TABLES,
-      )
-      .then((r) => r.rows[0]?.t ?? null)
-      .catch(() => null);
-    return this.membershipTable;
-  }
-
   private async loadUser(userId: string): Promise<PrincipalPolicies> {
     const u = await this.db.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(u) AS row FROM users u WHERE user_id = $1`, [userId]);
     const user = u.rows[0]?.row;
     if (!user) return EMPTY;
-    const groups = await this.groupTable();
-    const groupSql = groups
-      ? `UNION ALL
-         SELECT 'group', 'group/' || gp.group_id || '/' || gp.policy_name, gp.document
-           FROM ${groups} m JOIN group_policies gp ON gp.group_id = m.group_id WHERE m.user_id = $1
-         UNION ALL
-         SELECT CASE WHEN p.account_id IS NULL THEN 'aws-managed' ELSE 'user-managed' END, p.arn, v.document
-           FROM ${groups} m JOIN group_policy_attachments a ON a.group_id = m.group_id
-           JOIN policies p ON p.arn = a.policy_arn
-           JOIN policy_versions v ON v.policy_id = p.policy_id AND v.is_default
-          WHERE m.user_id = $1`
-      : '';
+    // Group membership lives in part A's group_members (migration 0002).
     const r = await this.db.query<PolicyRow>(
       `SELECT 'user' AS src, 'user/' || user_id || '/' || policy_name AS id, document FROM user_policies WHERE user_id = $1
        UNION ALL ${MANAGED_SQL('user_policy_attachments', 'user_id')}
-       ${groupSql}`,
+       UNION ALL
+       SELECT 'group', 'group/' || gp.group_id || '/' || gp.policy_name, gp.document
+         FROM group_members m JOIN group_policies gp ON gp.group_id = m.group_id WHERE m.user_id = $1
+       UNION ALL
+       SELECT CASE WHEN p.account_id IS NULL THEN 'aws-managed' ELSE 'user-managed' END, p.arn, v.document
+         FROM group_members m JOIN group_policy_attachments a ON a.group_id = m.group_id
+         JOIN policies p ON p.arn = a.policy_arn
+         JOIN policy_versions v ON v.policy_id = p.policy_id AND v.is_default
+        WHERE m.user_id = $1`,
       [userId],
     );
     return {

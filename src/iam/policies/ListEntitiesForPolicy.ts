@@ -35,11 +35,11 @@ export const ListEntitiesForPolicy = defineOperation({
     }
     if (want('User')) {
       const conds = [asPolicy ? 'EXISTS (SELECT 1 FROM user_policy_attachments a WHERE a.user_id = u.user_id AND a.policy_arn = $1)' : '', asBoundary ? 'u.permissions_boundary = $1' : ''].filter(Boolean);
-      parts.push(`SELECT 'user', u.user_name, u.user_id FROM users u WHERE u.account_id = $2 AND starts_with(u.path, $3) AND (${conds.join(' OR ')})`);
+      parts.push(`SELECT 'user' AS kind, u.user_name AS name, u.user_id AS id FROM users u WHERE u.account_id = $2 AND starts_with(u.path, $3) AND (${conds.join(' OR ')})`);
     }
     if (want('Role')) {
       const conds = [asPolicy ? 'EXISTS (SELECT 1 FROM role_policy_attachments a WHERE a.role_id = r.role_id AND a.policy_arn = $1)' : '', asBoundary ? 'r.permissions_boundary = $1' : ''].filter(Boolean);
-      parts.push(`SELECT 'role', r.role_name, r.role_id FROM roles r WHERE r.account_id = $2 AND starts_with(r.path, $3) AND (${conds.join(' OR ')})`);
+      parts.push(`SELECT 'role' AS kind, r.role_name AS name, r.role_id AS id FROM roles r WHERE r.account_id = $2 AND starts_with(r.path, $3) AND (${conds.join(' OR ')})`);
     }
     if (parts.length === 0) return pageOf<EntityRow>([], input.page);
     const r = await ctx.services.db.query<EntityRow>(`SELECT * FROM (${parts.join(' UNION ALL ')}) x ORDER BY kind, lower(name)`, [input.arn, ctx.caller.accountId, input.pathPrefix]);

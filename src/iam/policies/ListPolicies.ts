@@ -19,7 +19,7 @@ export const ListPolicies = defineOperation({
   async run(ctx, input) {
     await authorize(ctx, 'iam:ListPolicies', arnFor(ctx, `policy${input.pathPrefix}`));
     const scope =
-      input.scope === 'AWS' ? 'p.account_id IS NULL' : input.scope === 'Local' ? 'p.account_id = $1' : '(p.account_id = $1 OR p.account_id IS NULL)';
+      input.scope === 'AWS' ? 'p.account_id IS NULL AND $1::text IS NOT NULL' : input.scope === 'Local' ? 'p.account_id = $1' : '(p.account_id = $1 OR p.account_id IS NULL)';
     const attached = !input.onlyAttached
       ? 'true'
       : input.usage === 'PermissionsPolicy'
