@@ -35,6 +35,7 @@ interface PolicyRow {
   document: string;
 }
 
+const ALLOW_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
 const EMPTY: PrincipalPolicies = { exists: false, identity: [], boundary: [], tags: {} };
 
 
@@ -124,6 +125,9 @@ export class PolicyCache {
     const u = await this.db.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(u) AS row FROM users u WHERE user_id = $1`, [userId]);
     const user = u.rows[0]?.row;
     if (!user) return EMPTY;
+    // The root user holds every permission of its account; sessions it creates (GetFederationToken)
+    // are then limited by their session policies alone.
+    if (user.is_root === true) return { exists: true, identity: [compilePolicy(ALLOW_ALL, { kind: 'identity', id: 'root', sourceType: 'root' })], boundary: [], tags: {} };
     // Group membership lives in part A's group_members (migration 0002).
     const r = await this.db.query<PolicyRow>(
       `SELECT 'user' AS src, 'user/' || user_id || '/' || policy_name AS id, document FROM user_policies WHERE user_id = $1
