@@ -30,8 +30,9 @@ afterAll(async () => {
 
 const root = () => iam(t.url, t.root);
 const trust = doc([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
-const denied = async (c: IAMClient, cmd: Parameters<IAMClient['send']>[0]) => {
-  const e = await c.send(cmd as never).catch((x: unknown) => x as { name: string; message: string; $metadata: { httpStatusCode: number } });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const denied = async (c: IAMClient, cmd: any) => {
+  const e = await c.send(cmd).catch((x: unknown) => x as { name: string; message: string; $metadata: { httpStatusCode: number } });
   expect(e).toBeInstanceOf(Error);
   expect(code(e as never)).toBe('AccessDenied');
   return e as { message: string; $metadata: { httpStatusCode: number } };
@@ -54,7 +55,7 @@ describe('authorize through the policy engine', () => {
     expect(e2.message.split('. Encoded authorization failure message:')[0]).toBe(`User: ${u.arn} is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::${t.accountId}:role/ with an explicit deny in an identity-based policy`);
     // The decision is in the audit record.
     const a = await t.database.db.query(`SELECT detail FROM audit_events WHERE principal_arn = $1 AND outcome = 'failure' ORDER BY id DESC LIMIT 1`, [u.arn]);
-    expect(a.rows[0].detail.authorization).toMatchObject({ decision: 'explicitDeny', action: 'iam:ListRoles', matched: [expect.objectContaining({ effect: 'Deny' })] });
+    expect(a.rows[0]!.detail.authorization).toMatchObject({ decision: 'explicitDeny', action: 'iam:ListRoles', matched: [expect.objectContaining({ effect: 'Deny' })] });
   });
 
   it('resource-level permissions and request-tag conditions', async () => {

@@ -98,7 +98,7 @@ describe('managed policies', () => {
     const big = doc([allow(Array.from({ length: 400 }, (_, i) => `s3:SomeLongActionName${i}`))]);
     const tooBig = await c().send(new CreatePolicyCommand({ PolicyName: 'bad', PolicyDocument: big })).catch((e) => e);
     expect([code(tooBig), tooBig.message]).toEqual(['LimitExceeded', 'Cannot exceed quota for PolicySize: 6144']);
-    expect((await t.database.db.query(`SELECT count(*)::int AS n FROM policies WHERE policy_name = 'bad'`)).rows[0].n).toBe(0);
+    expect((await t.database.db.query(`SELECT count(*)::int AS n FROM policies WHERE policy_name = 'bad'`)).rows[0]!.n).toBe(0);
   });
 
   it('attach/detach with LimitExceeded at 10, AWS managed ARNs, nonexistent ARNs', async () => {

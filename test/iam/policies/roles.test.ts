@@ -95,7 +95,7 @@ describe('roles', () => {
       .catch((e) => e);
     expect(code(nb)).toBe('NoSuchEntity');
     // None of the failed creates left a role behind.
-    expect((await t.database.db.query(`SELECT count(*)::int AS n FROM roles WHERE lower(role_name) = 'bad'`)).rows[0].n).toBe(0);
+    expect((await t.database.db.query(`SELECT count(*)::int AS n FROM roles WHERE lower(role_name) = 'bad'`)).rows[0]!.n).toBe(0);
   });
 
   it('an error part-way leaves nothing: a duplicate tag key creates no role', async () => {
