@@ -6,6 +6,7 @@ import { createReadyz, healthz } from './http/health.js';
 import { stsOperations } from './sts/index.js';
 import { iamOperations } from './iam/index.js';
 import { oidcDiscoveryRouter } from './http/oidc-discovery.js';
+import { createTokenExchangeHandler } from './sts/oauth-token-exchange.js';
 
 /**
  * createApp(services): the HTTP surface, with no listen and no env reads (tests use it).
@@ -23,6 +24,8 @@ export function createApp(services: Services): express.Express {
   app.post('/', (req, res) => void awsQuery(req, res));
   app.get('/', (req, res) => void awsQuery(req, res));
 
+  const tokenExchange = createTokenExchangeHandler(services);
+  app.post('/oauth2/token', (req, res) => void tokenExchange(req, res));
   app.use(oidcDiscoveryRouter(services));
   app.get('/healthz', healthz);
   app.get('/readyz', createReadyz(services));
