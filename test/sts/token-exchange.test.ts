@@ -36,7 +36,7 @@ async function signedPost(form: Record<string, string>, creds: { accessKeyId: st
   const url = new URL(`${t.url}/oauth2/token`);
   const body = new URLSearchParams(form).toString();
   const signer = new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: creds, sha256: NodeSha256 as never });
-  const signed = await signer.sign({
+  const signed = (await signer.sign({
     method: 'POST',
     protocol: 'http:',
     hostname: url.hostname,
@@ -44,8 +44,8 @@ async function signedPost(form: Record<string, string>, creds: { accessKeyId: st
     path: '/oauth2/token',
     headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded' },
     body,
-  } as never);
-  const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+  } as never)) as unknown as { headers: Record<string, string> };
+  const res = await fetch(url, { method: 'POST', headers: signed.headers, body });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 

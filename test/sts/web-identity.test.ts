@@ -153,7 +153,7 @@ describe('AssumeRoleWithWebIdentity with tokens from a real oidc-provider', () =
     const r = await t.database.db.query(`SELECT outcome, error_code, detail::text AS d FROM audit_events WHERE action = 'AssumeRoleWithWebIdentity' ORDER BY event_time`);
     const okRow = r.rows.find((x: any) => x.d.includes(ok.Credentials!.AccessKeyId!));
     expect(okRow).toBeDefined();
-    expect(JSON.parse(okRow.d)).toMatchObject({ provider: providerArn, subject: 'workload', roleArn: roleArn('Workload'), roleSessionName: 'run-1' });
+    expect(JSON.parse(okRow!.d)).toMatchObject({ provider: providerArn, subject: 'workload', roleArn: roleArn('Workload'), roleSessionName: 'run-1' });
     expect(r.rows.some((x: any) => x.outcome === 'failure' && x.error_code === 'AccessDenied' && x.d.includes('OtherSub'))).toBe(true);
     for (const row of r.rows) {
       expect(row.d).not.toContain(token.split('.')[2]);
