@@ -28,7 +28,7 @@ describe('operations endpoints', () => {
     try {
       const r = await fetch(inst.url + '/readyz');
       expect(r.status).toBe(503);
-      expect((await r.json()).checks.database).toBe('unreachable');
+      expect(((await r.json()) as { checks: Record<string, string> }).checks.database).toBe("unreachable");
     } finally {
       inst.services.db.ping = saved;
     }

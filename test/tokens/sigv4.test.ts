@@ -1,24 +1,12 @@
-import { createHash, createHmac } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '../support/sha256.js';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { verifySigV4 } from '../../src/tokens/sigv4.js';
 
 /** SigV4 in both forms, checked by signatures that the AWS SDK's own signer and the aws CLI make. */
-class Sha256 {
-  private h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret ? createHmac('sha256', secret) : createHash('sha256');
-  }
-  update(d: string | Uint8Array) {
-    this.h.update(d);
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
 
 let t: TestTessera;
 beforeAll(async () => {
