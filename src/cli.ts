@@ -4,6 +4,7 @@ import { openDatabase, printCredentials, startTessera } from './main.js';
 import { migrate } from './store/migrate.js';
 import { resolveMasterKey } from './keys/master.js';
 import { bootstrap } from './iam/bootstrap.js';
+import { runApplyCommand } from './iam/gitops/cli.js';
 
 /** `tessera serve | migrate | bootstrap` */
 const USAGE = `usage: tessera <command>
@@ -11,6 +12,7 @@ const USAGE = `usage: tessera <command>
   serve      run the service (default)
   migrate    apply pending database migrations, then exit
   bootstrap  create the root account and its admin key if missing, print a new key once, exit
+  apply -f FILE.json  create/update users, groups, roles, policies and identity providers from a file
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -80,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'apply':
+      return runApplyCommand(argv.slice(1), config, logger);
     default:
       process.stderr.write(USAGE);
       return 2;

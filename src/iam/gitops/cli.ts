@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../../config/index.js';
+import type { Logger } from '../../log.js';
+import { createCache } from '../../cache/index.js';
+import { resolveMasterKey } from '../../keys/master.js';
+import { buildServices, openDatabase } from '../../main.js';
+import { migrationsCurrent } from '../../store/migrate.js';
+import { ApplyError, applySpec, parseApplyFile } from './apply.js';
+
+export const APPLY_USAGE = 'usage: tessera apply -f FILE.json   (converge IAM to the file; see src/iam/gitops/apply.ts)\n';
+
+/**
+ * `tessera apply -f file.json`: load the file, open the configured database (and Redis, so
+ * running replicas hear the invalidations), apply as the bootstrap account's root, print one
+ * line per entity. Exit 0 on success, 1 on an IAM error, 2 on usage errors.
+ */
+export async function runApplyCommand(argv: string[], config: Config, logger: Logger): Promise<number> {
+  const i = argv.findIndex((a) => a === '-f' || a === '--file');
+  const file = i >= 0 ? argv[i + 1] : undefined;
+  if (!file) {
+    process.stderr.write(APPLY_USAGE);
+    return 2;
+  }
+  let spec;
+  try {
+    spec = parseApplyFile(await readFile(file === '-' ? '/dev/stdin' : file, 'utf8'));
+  } catch (e) {
+    process.stderr.write(`tessera apply: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const { db, embedded } = await openDatabase(config, logger);
+  const cache = createCache({ redisUrl: config.redisUrl, logger });
+  try {
+    if (!(await migrationsCurrent(db))) throw new ApplyError('the database schema is not current: run `tessera migrate` first');
+    const acct = await db.query<{ account_id: string }>('SELECT account_id FROM accounts WHERE is_bootstrap');
+    const accountId = acct.rows[0]?.account_id;
+    if (!accountId) throw new ApplyError('not bootstrapped yet: run `tessera bootstrap` (or start the server) first');
+    const { key: masterKey } = await resolveMasterKey({ configured: config.masterKey, dataDir: config.dataDir });
+    const services = await buildServices({ config, db, cache, logger, masterKey, accountId });
+    try {
+      const changes = await applySpec(services, spec);
+      for (const c of changes) process.stdout.write(`${c.action.padEnd(9)} ${c.kind} ${c.name}${c.details ? ` (${c.details.join('; ')})` : ''}\n`);
+      return 0;
+    } finally {
+      await services.dispose();
+    }
+  } catch (e) {
+    if (e instanceof ApplyError) {
+      process.stderr.write(`tessera apply: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await cache.close();
+    await db.close();
+    await embedded?.stop();
+  }
+}
