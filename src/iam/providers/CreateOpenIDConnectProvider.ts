@@ -1,12 +1,11 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { xmlTags } from './shared.js';
 import { Errors } from '../../errors/index.js';
 import { isUniqueViolation } from '../../store/pg-errors.js';
 import { authorize } from '../authorize.js';
 import { assertUniqueTagKeys, readTags, type Tag } from '../common.js';
 import { normalizeIssuer } from './oidc-repo.js';
 import { checkThumbprints, readThumbprints } from './oidc-common.js';
-import { accountOf, arnFor, CLIENT_IDS_PER_OIDC_PROVIDER, lockAccount, OIDC_PROVIDERS_PER_ACCOUNT, tagContext } from './shared.js';
+import { accountOf, arnFor, CLIENT_IDS_PER_OIDC_PROVIDER, lockAccount, OIDC_PROVIDERS_PER_ACCOUNT, tagContext, xmlTags } from './shared.js';
 
 export const CreateOpenIDConnectProvider = defineOperation({
   service: 'iam',

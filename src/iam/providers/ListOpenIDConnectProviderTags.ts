@@ -1,8 +1,7 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { xmlTags } from './shared.js';
 import { readPage } from '../common.js';
 import { authorizedOidc, readOidcArn } from './oidc-common.js';
-import { pageTags } from './shared.js';
+import { pageTags, xmlTags } from './shared.js';
 
 export const ListOpenIDConnectProviderTags = defineOperation({
   service: 'iam',

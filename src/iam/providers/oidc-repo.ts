@@ -12,8 +12,7 @@
  * OidcProvider = { arn, url (issuer with scheme), resource (host[:port]/path, the IAM Url and the
  * `<prov>:` condition-key prefix), accountId, clientIds, thumbprints (lower-case hex), createdAt }.
  */
-import type { Sql } from './shared.js';
-import { tagsOf } from './shared.js';
+import { tagsOf, type Sql } from './shared.js';
 import type { Tag } from '../common.js';
 
 export interface OidcProvider {

@@ -11,6 +11,9 @@ import {
   TagOpenIDConnectProviderCommand,
   UntagOpenIDConnectProviderCommand,
   UpdateOpenIDConnectProviderThumbprintCommand,
+  CreateUserCommand,
+  CreateAccessKeyCommand,
+  PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
 import { findOidcProviderByIssuer, getOidcProviderByArn } from '../../../src/iam/providers/index.js';
@@ -133,5 +136,34 @@ describe('OpenID Connect providers', () => {
     expect(err.name).toBe('LimitExceededException');
     expect(err.message).toBe('Cannot exceed quota for OpenIdConnectProvidersPerAccount: 100');
     await t.database.db.query(`DELETE FROM oidc_providers WHERE resource LIKE 'q%.example.com'`);
+  });
+
+  it('a non-root caller is authorized per action and provider ARN (before any lookup)', async () => {
+    const mine = (await iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://mine.example.com' }))).OpenIDConnectProviderArn!;
+    await iam.send(new CreateUserCommand({ UserName: 'oidc-reader' }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'oidc-reader',
+        PolicyName: 'read-one',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'iam:ListOpenIDConnectProviders', Resource: '*' },
+            { Effect: 'Allow', Action: 'iam:GetOpenIDConnectProvider', Resource: mine },
+          ],
+        }),
+      }),
+    );
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'oidc-reader' }))).AccessKey!;
+    const reader = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! }, maxAttempts: 1 });
+    expect((await reader.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList!.map((p) => p.Arn)).toContain(mine);
+    expect((await reader.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: mine }))).Url).toBe('mine.example.com');
+    const other = `arn:aws:iam::${t.accountId}:oidc-provider/not-there.example.com`;
+    const denied = await fail(reader.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: other })));
+    expect(denied.name).toBe('AccessDenied');
+    expect(denied.message).toMatch(new RegExp(`^User: arn:aws:iam::${t.accountId}:user/oidc-reader is not authorized to perform: iam:GetOpenIDConnectProvider on resource: ${other.replace(/[.]/g, '\\.')} because no identity-based policy allows`));
+    const create = await fail(reader.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://nope.example.com' })));
+    expect(create.name).toBe('AccessDenied');
+    expect(create.$metadata.httpStatusCode).toBe(403);
   });
 });

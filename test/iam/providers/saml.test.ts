@@ -94,7 +94,7 @@ describe('SAML providers', () => {
     const badName = await fail(iam.send(new CreateSAMLProviderCommand({ Name: 'has space', SAMLMetadataDocument: idpMetadata({ entityId: 'x', cert }) })));
     expect(badName.name).toBe('ValidationError');
     const { rows } = await t.database.db.query(`SELECT count(*)::int AS n FROM saml_providers WHERE name LIKE 'bad%'`);
-    expect(rows[0].n).toBe(0);
+    expect(rows[0]?.n).toBe(0);
     // Update with bad metadata leaves the provider as it was.
     const arn = (await iam.send(new CreateSAMLProviderCommand({ Name: 'keep', SAMLMetadataDocument: idpMetadata({ entityId: 'https://keep', cert }) }))).SAMLProviderArn!;
     const err = await fail(iam.send(new UpdateSAMLProviderCommand({ SAMLProviderArn: arn, SAMLMetadataDocument: 'garbage '.repeat(200) })));
