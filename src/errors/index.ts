@@ -70,7 +70,9 @@ export const Errors = {
   serviceUnavailable: () => new AwsError('ServiceUnavailable', 'Service is unavailable', 503),
 
   // IAM
-  noSuchEntity: (message: string) => new AwsError('NoSuchEntity', message, 404),
+  /** `resource` (e.g. `user/bob`): what the caller must be allowed to act on to learn it is missing. */
+  noSuchEntity: (message: string, resource?: string) =>
+    new AwsError('NoSuchEntity', message, 404, resource === undefined ? {} : { detail: { resource } }),
   entityAlreadyExists: (message: string) => new AwsError('EntityAlreadyExists', message, 409),
   deleteConflict: (message: string) => new AwsError('DeleteConflict', message, 409),
   limitExceeded: (message: string) => new AwsError('LimitExceeded', message, 409),

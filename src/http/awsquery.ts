@@ -4,13 +4,14 @@ import { AwsError, Errors, isAwsError } from '../errors/index.js';
 import { parseForm, type Params } from './form.js';
 import { Input } from '../awsquery/input.js';
 import { errorXml, successXml } from '../awsquery/xml.js';
-import { SERVICES, type OpContext, type Operation, type RequestInfo, type ServiceName } from '../awsquery/operation.js';
+import { SERVICES, type AuthedContext, type OpContext, type Operation, type RequestInfo, type ServiceName } from '../awsquery/operation.js';
 import type { OperationRegistry } from '../awsquery/registry.js';
 import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
 import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
 import { clientIp } from './client-ip.js';
 import { enforceCredentialScope } from '../sts/restrictions.js';
+import { authorizeMissing } from '../iam/authorize.js';
 import { withEncodedMessage } from '../sts/authorization-message.js';
 
 /**
@@ -154,6 +155,7 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
     let status = 200;
     let xml: string;
     let error: AwsError | undefined;
+    let ctx: OpContext | undefined;
     try {
       const body = await readBody(req, config.maxBodyBytes);
       const params = parseParams(req, body);
@@ -167,11 +169,14 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
       const input = new Input(params);
       const parsed = op.parse(input);
       input.done();
-      const ctx: OpContext = { req: ex.info, caller: ex.caller, services, audit: ex.audit };
+      ctx = { req: ex.info, caller: ex.caller, services, audit: ex.audit };
       const out = await (op.run as (c: OpContext, i: unknown) => Promise<unknown>)(ctx, parsed);
       xml = successXml(op.name, SERVICES[service].namespace, op.render ? op.render(out) : undefined, ex.info.requestId);
     } catch (e) {
       error = toAwsError(e, logger, ex);
+      if (error.code === 'NoSuchEntity' && ctx?.caller && ex.service === 'iam') {
+        error = await authorizeMissing(ctx as AuthedContext, `iam:${ex.action}`, error);
+      }
       if (error.code === 'AccessDenied') error = await withEncodedMessage(services, error, ex.caller?.accountId, ex.info.now);
       status = error.status;
       xml = '';

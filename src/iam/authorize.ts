@@ -1,4 +1,4 @@
-import { Errors } from '../errors/index.js';
+import { AwsError, Errors } from '../errors/index.js';
 import { evaluate, compilePolicy, type CompiledPolicy, type EvaluationResult, type MatchedStatement, type PrincipalType } from '../policy/index.js';
 import type { AuthedContext } from '../awsquery/operation.js';
 import type { Caller } from './caller.js';
@@ -175,4 +175,21 @@ export async function authorize(
   if (d.decision === 'allowed') return;
   const r = { decision: d.decision, reason: d.reason, matchedStatements: d.matched, missingContextValues: [] };
   throw Errors.accessDenied(denialMessage(ctx.caller, action, resource, r, opts.resourcePolicy !== undefined), d as unknown as Record<string, unknown>);
+}
+
+/**
+ * A missing entity is only revealed to a caller allowed the action on it. When an operation
+ * found its target missing before it could authorize (NoSuchEntity carrying `detail.resource`,
+ * e.g. `user/bob`), authorize the action on that resource now: a caller without permission gets
+ * AccessDenied, as from AWS, instead of learning which names exist.
+ */
+export async function authorizeMissing(ctx: AuthedContext, action: string, e: AwsError): Promise<AwsError> {
+  const resource = e.detail?.resource;
+  if (e.code !== 'NoSuchEntity' || typeof resource !== 'string' || ctx.audit.authorization !== undefined) return e;
+  try {
+    await authorize(ctx, action, `arn:${ctx.services.config.partition}:iam::${ctx.caller.accountId}:${resource}`);
+    return e;
+  } catch (denied) {
+    return denied instanceof AwsError ? denied : e;
+  }
 }

@@ -37,8 +37,9 @@ export const userArn = (ctx: AuthedContext, path: string, name: string) => arnFo
 export const groupArn = (ctx: AuthedContext, path: string, name: string) => arnFor(ctx, `group${path}${name}`);
 export const rootArn = (ctx: AuthedContext) => arnFor(ctx, 'root');
 
-export const noSuchUser = (name: string) => Errors.noSuchEntity(`The user with name ${name} cannot be found.`);
-export const noSuchGroup = (name: string) => Errors.noSuchEntity(`The group with name ${name} cannot be found.`);
+/** `resource` lets the adapter authorize the action before revealing that the entity is missing. */
+export const noSuchUser = (name: string) => Errors.noSuchEntity(`The user with name ${name} cannot be found.`, `user/${name}`);
+export const noSuchGroup = (name: string) => Errors.noSuchEntity(`The group with name ${name} cannot be found.`, `group/${name}`);
 
 const USER_COLS = 'user_id, account_id, user_name, path, is_root, permissions_boundary, created_at, password_last_used, tags';
 
