@@ -103,13 +103,58 @@ export function contextOf(entries: ContextEntryInput[]): Record<string, ContextV
   return out;
 }
 
+type PerResource = SimulationResult & { AllowedByPermissionsBoundary?: boolean };
+
+/**
+ * One result per action, as the simulator now answers: the top-level fields are the aggregate
+ * across the requested resources (the most restrictive decision; the statements and missing keys
+ * behind it), and ResourceSpecificResults holds each resource's own decision.
+ */
+export interface ActionResult {
+  EvalActionName: string;
+  EvalResourceName: string;
+  EvalDecision: SimulationResult['EvalDecision'];
+  MatchedStatements: SimulationResult['MatchedStatements'];
+  MissingContextValues: string[];
+  AllowedByPermissionsBoundary?: boolean;
+  resources: PerResource[];
+}
+
 export interface SimulationOutput {
-  results: (SimulationResult & { AllowedByPermissionsBoundary?: boolean })[];
+  results: ActionResult[];
   IsTruncated: boolean;
   Marker?: string;
 }
 
-/** Run the simulation for every action × resource and page the results. */
+const RESTRICTIVENESS = { allowed: 0, implicitDeny: 1, explicitDeny: 2 } as const;
+
+function aggregate(action: string, resources: PerResource[]): ActionResult {
+  let decision: SimulationResult['EvalDecision'] = 'allowed';
+  for (const r of resources) if (RESTRICTIVENESS[r.EvalDecision] > RESTRICTIVENESS[decision]) decision = r.EvalDecision;
+  const deciding = resources.filter((r) => r.EvalDecision === decision);
+  const seen = new Set<string>();
+  const matched = deciding
+    .flatMap((r) => r.MatchedStatements)
+    .filter((m) => {
+      const k = `${m.SourcePolicyId}|${m.StartPosition.Line}|${m.StartPosition.Column}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    });
+  const missing = [...new Set(resources.flatMap((r) => r.MissingContextValues))];
+  const boundary = resources.some((r) => r.AllowedByPermissionsBoundary !== undefined)
+    ? resources.every((r) => r.AllowedByPermissionsBoundary !== false)
+    : undefined;
+  return {
+    EvalActionName: action,
+    EvalResourceName: resources.length === 1 ? resources[0]!.EvalResourceName : '*',
+    EvalDecision: decision,
+    MatchedStatements: matched,
+    MissingContextValues: missing,
+    ...(boundary === undefined ? {} : { AllowedByPermissionsBoundary: boundary }),
+    resources,
+  };
+}
+
+/** Run the simulation for every action × resource, aggregate per action, and page the results. */
 export function runSimulation(
   req: SimulationRequest,
   identity: SimulationPolicy[],
@@ -129,25 +174,38 @@ export function runSimulation(
     policyInputList: identity,
     permissionsBoundaryPolicyInputList: boundaries,
     ...(req.resourcePolicy ? { resourcePolicy: req.resourcePolicy } : {}),
-  }) as SimulationOutput['results'];
+  }) as PerResource[];
   if (boundaries.length > 0) {
     const byBoundary = simulate({ ...base, policyInputList: boundaries });
     results.forEach((r, i) => {
       r.AllowedByPermissionsBoundary = byBoundary[i]?.EvalDecision === 'allowed';
     });
   }
+  // simulate() answers action-major: every resource of the first action, then the next action.
+  const perAction = req.resourceArns && req.resourceArns.length > 0 ? req.resourceArns.length : 1;
+  const actions = req.actionNames.map((a, i) => aggregate(a, results.slice(i * perAction, (i + 1) * perAction)));
   let start = 0;
   if (req.page.marker !== undefined) {
     const n = Number(Buffer.from(req.page.marker, 'base64url').toString('utf8'));
-    if (!Number.isInteger(n) || n < 0 || n > results.length) throw Errors.invalidInput('Invalid Marker.');
+    if (!Number.isInteger(n) || n < 0 || n > actions.length) throw Errors.invalidInput('Invalid Marker.');
     start = n;
   }
-  const page = results.slice(start, start + req.page.maxItems);
+  const page = actions.slice(start, start + req.page.maxItems);
   const next = start + page.length;
-  return next < results.length
+  return next < actions.length
     ? { results: page, IsTruncated: true, Marker: Buffer.from(String(next)).toString('base64url') }
     : { results: page, IsTruncated: false };
 }
+
+const renderStatements = (list: SimulationResult['MatchedStatements']) =>
+  list.map((m) => ({
+    SourcePolicyId: m.SourcePolicyId,
+    SourcePolicyType: m.SourcePolicyType,
+    StartPosition: { Line: m.StartPosition.Line, Column: m.StartPosition.Column },
+    EndPosition: { Line: m.EndPosition.Line, Column: m.EndPosition.Column },
+  }));
+
+const boundaryDetail = (allowed: boolean | undefined) => (allowed === undefined ? undefined : { AllowedByPermissionsBoundary: allowed });
 
 export function renderSimulation(out: SimulationOutput): XmlObject {
   return {
@@ -155,15 +213,16 @@ export function renderSimulation(out: SimulationOutput): XmlObject {
       EvalActionName: r.EvalActionName,
       EvalResourceName: r.EvalResourceName,
       EvalDecision: r.EvalDecision,
-      MatchedStatements: r.MatchedStatements.map((m) => ({
-        SourcePolicyId: m.SourcePolicyId,
-        SourcePolicyType: m.SourcePolicyType,
-        StartPosition: { Line: m.StartPosition.Line, Column: m.StartPosition.Column },
-        EndPosition: { Line: m.EndPosition.Line, Column: m.EndPosition.Column },
-      })),
+      MatchedStatements: renderStatements(r.MatchedStatements),
       MissingContextValues: [...r.MissingContextValues],
-      PermissionsBoundaryDecisionDetail:
-        r.AllowedByPermissionsBoundary === undefined ? undefined : { AllowedByPermissionsBoundary: r.AllowedByPermissionsBoundary },
+      PermissionsBoundaryDecisionDetail: boundaryDetail(r.AllowedByPermissionsBoundary),
+      ResourceSpecificResults: r.resources.map((x) => ({
+        EvalResourceName: x.EvalResourceName,
+        EvalResourceDecision: x.EvalDecision,
+        MatchedStatements: renderStatements(x.MatchedStatements),
+        MissingContextValues: [...x.MissingContextValues],
+        PermissionsBoundaryDecisionDetail: boundaryDetail(x.AllowedByPermissionsBoundary),
+      })),
     })),
     IsTruncated: out.IsTruncated,
     Marker: out.Marker,

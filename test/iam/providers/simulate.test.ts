@@ -156,22 +156,33 @@ describe('SimulateCustomPolicy through @aws-sdk/client-iam matches the in-proces
     ]);
   });
 
-  it('paginates action × resource results with MaxItems/Marker', async () => {
+  it('answers one result per action (the most restrictive decision), each resource in ResourceSpecificResults, paginated by action', async () => {
+    // API_EvaluationResult: "The simulator now returns a single EvaluationResult per action, regardless of how many
+    // resource ARNs are provided … To see the decision for each individual resource, use ResourceSpecificResults."
     const input = { PolicyInputList: [P.s3Read], ActionNames: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], ResourceArns: ['arn:aws:s3:::bucket/a', 'arn:aws:s3:::other'] };
-    const p1 = await iam.send(new SimulateCustomPolicyCommand({ ...input, MaxItems: 4 }));
-    expect(p1.EvaluationResults).toHaveLength(4);
+    const p1 = await iam.send(new SimulateCustomPolicyCommand({ ...input, MaxItems: 2 }));
+    expect(p1.EvaluationResults).toHaveLength(2);
     expect(p1.IsTruncated).toBe(true);
-    const p2 = await iam.send(new SimulateCustomPolicyCommand({ ...input, MaxItems: 4, Marker: p1.Marker }));
-    expect(p2.EvaluationResults).toHaveLength(2);
+    const p2 = await iam.send(new SimulateCustomPolicyCommand({ ...input, MaxItems: 2, Marker: p1.Marker }));
+    expect(p2.EvaluationResults).toHaveLength(1);
     expect(p2.IsTruncated).toBe(false);
-    const all = [...p1.EvaluationResults!, ...p2.EvaluationResults!].map((r) => `${r.EvalActionName} ${r.EvalResourceName} ${r.EvalDecision}`);
-    expect(all).toEqual([
+    const results = [...p1.EvaluationResults!, ...p2.EvaluationResults!];
+    expect(results.map((r) => `${r.EvalActionName} ${r.EvalDecision}`)).toEqual(['s3:GetObject implicitDeny', 's3:PutObject implicitDeny', 's3:ListBucket implicitDeny']);
+    const per = results.flatMap((r) => r.ResourceSpecificResults!.map((x) => `${r.EvalActionName} ${x.EvalResourceName} ${x.EvalResourceDecision}`));
+    expect(per).toEqual([
       's3:GetObject arn:aws:s3:::bucket/a allowed',
       's3:GetObject arn:aws:s3:::other implicitDeny',
       's3:PutObject arn:aws:s3:::bucket/a implicitDeny',
       's3:PutObject arn:aws:s3:::other implicitDeny',
       's3:ListBucket arn:aws:s3:::bucket/a allowed',
       's3:ListBucket arn:aws:s3:::other implicitDeny',
+    ]);
+    expect(results[0]!.ResourceSpecificResults![0]!.MatchedStatements).toHaveLength(1);
+    const single = await iam.send(new SimulateCustomPolicyCommand({ ...input, ResourceArns: ['arn:aws:s3:::bucket/a'] }));
+    expect(single.EvaluationResults!.map((r) => `${r.EvalResourceName} ${r.EvalDecision}`)).toEqual([
+      'arn:aws:s3:::bucket/a allowed',
+      'arn:aws:s3:::bucket/a implicitDeny',
+      'arn:aws:s3:::bucket/a allowed',
     ]);
   });
 
