@@ -1,6 +1,6 @@
-import * as jose from 'jose';
 import { AwsError, Errors } from '../../errors/index.js';
 import { fetchableUrl } from './issuer-url.js';
+import { candidates, importJwks, verifyJws, type ParsedJws, type VerificationKey } from './jws.js';
 
 /**
  * Per-process cache of each issuer's signing keys: discovery (`/.well-known/openid-configuration`)
@@ -27,7 +27,7 @@ export interface JwksStoreOptions {
 }
 
 interface Entry {
-  keys: KeySet;
+  keys: VerificationKey[];
   fetchedAt: number;
   lastAttempt: number;
   inflight: Promise<void> | undefined;
@@ -58,22 +58,22 @@ export class JwksStore {
   }
 
   /**
-   * Verifies the JWS signature of `token` with the issuer's keys (only `algorithms`), refreshing
-   * the key set once if no key matches. Returns the verified payload bytes.
+   * Verifies the signature of `jws` with the issuer's keys, refreshing the key set once if no
+   * key matches its kid/alg. Throws InvalidIdentityToken (bad signature, no key) or
+   * IDPCommunicationError (keys never fetched).
    */
-  async verifySignature(issuer: string, token: string, algorithms: string[]): Promise<Uint8Array> {
+  async verifySignature(issuer: string, jws: ParsedJws): Promise<void> {
     let entry = this.entries.get(issuer);
-    const t = this.clock();
-    if (!entry || t - entry.fetchedAt > this.ttlMs) entry = await this.refresh(issuer, entry === undefined);
-    const first = await attempt(token, entry.keys, algorithms);
-    if (first) return first;
+    if (!entry || this.clock() - entry.fetchedAt > this.ttlMs) entry = await this.refresh(issuer, entry === undefined);
+    let keys = candidates(entry.keys, jws);
     // Unknown kid: the IdP may have rotated. One refetch, rate-limited per issuer.
-    if (this.clock() - entry.lastAttempt >= this.refetchIntervalMs) {
+    if (keys.length === 0 && this.clock() - entry.lastAttempt >= this.refetchIntervalMs) {
       entry = await this.refresh(issuer, false);
-      const second = await attempt(token, entry.keys, algorithms);
-      if (second) return second;
+      keys = candidates(entry.keys, jws);
     }
-    throw Errors.invalidIdentityToken(NO_KEY);
+    if (keys.length === 0) throw Errors.invalidIdentityToken(NO_KEY);
+    for (const k of keys) if (verifyJws(jws, k)) return;
+    throw Errors.invalidIdentityToken('Token signature invalid');
   }
 
   /** Drop everything (tests; provider deleted). */
@@ -90,19 +90,14 @@ export class JwksStore {
     }
     const now = this.clock();
     if (!entry) {
-      entry = { keys: jose.createLocalJWKSet({ keys: [] }), fetchedAt: -Infinity, lastAttempt: -Infinity, inflight: undefined, failedAt: -Infinity };
+      entry = { keys: [], fetchedAt: -Infinity, lastAttempt: -Infinity, inflight: undefined, failedAt: -Infinity };
       this.entries.set(issuer, entry);
     }
     const e = entry;
     e.lastAttempt = now;
     e.inflight = (async () => {
       try {
-        const jwks = await this.load(issuer);
-        try {
-          e.keys = jose.createLocalJWKSet(jwks);
-        } catch (cause) {
-          throw new AwsError('IDPCommunicationError', COMMUNICATION, 400, { cause });
-        }
+        e.keys = await this.load(issuer);
         e.fetchedAt = this.clock();
       } catch (err) {
         e.failedAt = this.clock();
@@ -126,16 +121,19 @@ export class JwksStore {
     throw Errors.idpCommunicationError(COMMUNICATION);
   }
 
-  private async load(issuer: string): Promise<jose.JSONWebKeySet> {
+  private async load(issuer: string): Promise<VerificationKey[]> {
     const discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
     const discovery = await this.getJson(discoveryUrl);
     const jwksUri = (discovery as { jwks_uri?: unknown }).jwks_uri;
     if (typeof jwksUri !== 'string' || !fetchableUrl(jwksUri, this.opts.allowInsecure)) {
       throw Errors.idpCommunicationError(COMMUNICATION);
     }
-    const jwks = (await this.getJson(jwksUri)) as { keys?: unknown };
-    if (!Array.isArray(jwks.keys)) throw Errors.idpCommunicationError(COMMUNICATION);
-    return { keys: jwks.keys.filter((k): k is jose.JWK => typeof k === 'object' && k !== null) };
+    try {
+      return importJwks(await this.getJson(jwksUri));
+    } catch (cause) {
+      if (cause instanceof AwsError) throw cause;
+      throw new AwsError('IDPCommunicationError', COMMUNICATION, 400, { cause });
+    }
   }
 
   private async getJson(url: string): Promise<unknown> {
@@ -159,30 +157,3 @@ export class JwksStore {
   }
 }
 
-type KeySet = ReturnType<typeof jose.createLocalJWKSet>;
-
-/** The verified payload; null when no key in the set matches the token's kid/alg. */
-async function attempt(token: string, keys: KeySet, algorithms: string[]): Promise<Uint8Array | null> {
-  try {
-    return (await jose.compactVerify(token, keys, { algorithms })).payload;
-  } catch (e) {
-    if (e instanceof jose.errors.JWKSNoMatchingKey) return null;
-    if (e instanceof jose.errors.JWKSMultipleMatchingKeys) {
-      // No kid (or a shared kid): try each candidate key.
-      for await (const key of e as unknown as AsyncIterable<jose.CryptoKey>) {
-        try {
-          return (await jose.compactVerify(token, key, { algorithms })).payload;
-        } catch {
-          /* next */
-        }
-      }
-      throw Errors.invalidIdentityToken('Token signature invalid');
-    }
-    throw signatureError(e);
-  }
-}
-
-function signatureError(e: unknown) {
-  if (e instanceof jose.errors.JOSEAlgNotAllowed) return Errors.invalidIdentityToken('Unsupported token signing algorithm');
-  return Errors.invalidIdentityToken('Token signature invalid');
-}

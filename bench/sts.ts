@@ -1,0 +1,240 @@
+/**
+ * AssumeRoleWithWebIdentity end to end over HTTP, beside oidc-provider's client_credentials token
+ * endpoint (JWT access tokens, ES256), same machine, same run.
+ *
+ *   npm run bench -- sts
+ *   env: DATABASE_URL (admin URL; a fresh database is created and dropped; default
+ *        postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379),
+ *        BENCH_SECONDS per level (default 5), BENCH_TOKENS (distinct pre-minted tokens, default 20000)
+ *
+ * Tessera (real Postgres + Redis, audit durable before each response) and the IdP each run in
+ * their own worker thread; the load generator (keep-alive http.Agent, one loop per connection)
+ * runs in the main thread. Prints requests/s and p50/p99 at 1, 8 and 32 connections, and the
+ * ratios Tessera / oidc-provider. Ratios, not verdicts.
+ */
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CONCURRENCY = [1, 8, 32];
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 20000);
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  errors: number;
+}
+
+type Msg = { id: number; type: string; [k: string]: unknown };
+
+function call(w: ChildProcess, type: string, extra: Record<string, unknown> = {}): Promise<any> {
+  const id = Math.random();
+  return new Promise((resolve, reject) => {
+    const on = (raw: unknown) => {
+      const m = raw as Msg;
+      if (m.id !== id) return;
+      w.off('message', on);
+      if (m.type === 'error') reject(new Error(String(m.message)));
+      else resolve(m);
+    };
+    w.on('message', on);
+    w.send({ id, type, ...extra });
+  });
+}
+
+const reply = (m: Record<string, unknown>) => process.send!(m);
+
+async function load(url: string, c: number, seconds: number, body: (i: number) => string, headers: Record<string, string>): Promise<Result> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: c });
+  const u = new URL(url);
+  const lat: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  const one = (b: string) =>
+    new Promise<number>((resolve) => {
+      const req = http.request(
+        { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(b) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', () => resolve(0));
+      req.end(b);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const status = await one(body(n++));
+        lat.push(performance.now() - t0);
+        if (status !== 200) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
+  return { rps: lat.length / elapsed, p50: q(0.5), p99: q(0.99), ok: lat.length - errors, errors };
+}
+
+export async function run(): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const prof = (role: string) => (process.env.BENCH_PROFILE === role ? ['--cpu-prof', '--cpu-prof-dir=/tmp/sts-prof'] : []);
+  const child = (role: string) => fork(self, [], { execArgv: ['--import', 'tsx', '--no-warnings', ...prof(role)], env: { ...process.env, BENCH_STS_ROLE: role }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = (w: ChildProcess) => new Promise<void>((r) => w.once('message', () => r()));
+  const idpW = child('idp');
+  const tesW = child('tessera');
+  await Promise.all([ready(idpW), ready(tesW)]);
+  try {
+    const idp = await call(idpW, 'start');
+    const tes = await call(tesW, 'start', { issuer: idp.issuer, audience: idp.audience });
+    const { tokens } = (await call(idpW, 'mint', { n: TOKENS })) as { tokens: string[] };
+    console.log(`tessera ${tes.url} (${tes.mode}); oidc-provider ${idp.issuer}; ${tokens.length} distinct RS256 tokens; ${SECONDS}s per level`);
+    const roleArn = tes.roleArn as string;
+    const tesBody = (i: number) =>
+      `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleSessionName=bench-${i % 1000}&RoleArn=${encodeURIComponent(roleArn)}&WebIdentityToken=${tokens[i % tokens.length]}`;
+    const idpBody = () => `grant_type=client_credentials&scope=sts&resource=${encodeURIComponent(idp.audience)}`;
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const basic = { ...form, authorization: `Basic ${Buffer.from(`${idp.clientId}:${idp.clientSecret}`).toString('base64')}` };
+
+    // Warm up both (JWKS fetch, role/provider caches, JIT).
+    await load(tes.url, 4, 1, tesBody, form);
+    await load(`${idp.issuer}/token`, 4, 1, idpBody, basic);
+    const before = (await call(tesW, 'audited')).count as number;
+    let tesOk = 0;
+    const rows: string[] = [];
+    for (const c of CONCURRENCY) {
+      const a = await load(tes.url, c, SECONDS, tesBody, form);
+      const b = await load(`${idp.issuer}/token`, c, SECONDS, idpBody, basic);
+      tesOk += a.ok;
+      rows.push(
+        `c=${String(c).padStart(2)}  tessera ${a.rps.toFixed(0).padStart(6)} req/s p50 ${a.p50.toFixed(1)}ms p99 ${a.p99.toFixed(1)}ms (${a.errors} errors)` +
+          ` | oidc-provider ${b.rps.toFixed(0).padStart(6)} req/s p50 ${b.p50.toFixed(1)}ms p99 ${b.p99.toFixed(1)}ms (${b.errors} errors)` +
+          ` | ratio rps ${(a.rps / b.rps).toFixed(2)}x, p99 ${(a.p99 / b.p99).toFixed(2)}x`,
+      );
+      console.log(rows[rows.length - 1]);
+    }
+    const after = (await call(tesW, 'audited')).count as number;
+    console.log(`audit: ${after - before} durable AssumeRoleWithWebIdentity success events for ${tesOk} successful responses (ratio ${((after - before) / Math.max(1, tesOk)).toFixed(3)})`);
+  } finally {
+    await call(tesW, 'stop').catch(() => {});
+    await call(idpW, 'stop').catch(() => {});
+    tesW.disconnect();
+    idpW.disconnect();
+    setTimeout(() => { tesW.kill(); idpW.kill(); }, 2000).unref();
+  }
+}
+
+// ---- worker side ----
+async function idpWorker(): Promise<void> {
+  const { startTestOidcIdp, claimsFor } = await import('../test/fixtures/oidc-idp.js');
+  let idp: Awaited<ReturnType<typeof startTestOidcIdp>> | undefined;
+  process.on('message', async (raw: unknown) => {
+    const m = raw as Msg;
+    try {
+      if (m.type === 'start') {
+        idp = await startTestOidcIdp({ alg: 'ES256', ttlSeconds: 3600 });
+        reply({ id: m.id, type: 'ok', issuer: idp.issuer, audience: idp.audience, clientId: idp.clientId, clientSecret: idp.clientSecret });
+      } else if (m.type === 'mint') {
+        const tokens: string[] = [];
+        for (let i = 0; i < (m.n as number); i++) tokens.push(await idp!.mint(claimsFor(idp!, { sub: `workload-${i}`, exp: Math.floor(Date.now() / 1000) + 3600 })));
+        reply({ id: m.id, type: 'ok', tokens });
+      } else if (m.type === 'stop') {
+        await idp?.close();
+        reply({ id: m.id, type: 'ok' });
+      }
+    } catch (e) {
+      reply({ id: m.id, type: 'error', message: String(e) });
+    }
+  });
+}
+
+async function tesseraWorker(): Promise<void> {
+  const pg = (await import('pg')).default;
+  const { loadConfig } = await import('../src/config/index.js');
+  const { buildServices } = await import('../src/main.js');
+  const { createApp } = await import('../src/app.js');
+  const { createDb } = await import('../src/store/db.js');
+  const { migrate } = await import('../src/store/migrate.js');
+  const { bootstrap } = await import('../src/iam/bootstrap.js');
+  const { createCache } = await import('../src/cache/index.js');
+  const { createLogger } = await import('../src/log.js');
+  const { newAccessKeyId, newSecretAccessKey } = await import('../src/tokens/ids.js');
+  const { IAMClient, CreateOpenIDConnectProviderCommand, CreateRoleCommand } = await import('@aws-sdk/client-iam');
+  let stop: (() => Promise<void>) | undefined;
+  let db: import('../src/store/db.js').Db | undefined;
+
+  process.on('message', async (raw: unknown) => {
+    const m = raw as Msg;
+    try {
+      if (m.type === 'start') {
+        const name = `tessera_bench_${randomBytes(5).toString('hex')}`;
+        const admin = new pg.Client({ connectionString: ADMIN_URL });
+        await admin.connect();
+        await admin.query(`CREATE DATABASE ${name}`);
+        await admin.end();
+        const u = new URL(ADMIN_URL);
+        u.pathname = `/${name}`;
+        const masterKey = randomBytes(32);
+        const accountId = '123456789012';
+        const config = loadConfig({ DATABASE_URL: u.toString(), REDIS_URL, TESSERA_MASTER_KEY: masterKey.toString('base64'), LOG_LEVEL: 'silent', TESSERA_ALLOW_INSECURE_ISSUERS: 'true', DATABASE_POOL_SIZE: '10' });
+        db = createDb(u.toString(), { max: 10 });
+        await migrate(db);
+        const root = { accessKeyId: newAccessKeyId('AKIA', accountId), secretAccessKey: newSecretAccessKey() };
+        await bootstrap(db, { masterKey, accountId, rootAccessKeyId: root.accessKeyId, rootSecretAccessKey: root.secretAccessKey });
+        const cache = createCache({ redisUrl: REDIS_URL, keyPrefix: `${name}:` });
+        const services = await buildServices({ config, db, cache, logger: createLogger('silent'), masterKey, accountId });
+        const server = http.createServer({ keepAliveTimeout: 30_000 }, createApp(services));
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+        const iam = new IAMClient({ endpoint: url, region: 'us-east-1', credentials: root, maxAttempts: 1 });
+        const { OpenIDConnectProviderArn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: m.issuer as string, ClientIDList: [m.audience as string] }));
+        const prefix = (m.issuer as string).replace('http://', '');
+        await iam.send(
+          new CreateRoleCommand({
+            RoleName: 'bench',
+            AssumeRolePolicyDocument: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { Federated: OpenIDConnectProviderArn }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { [`${prefix}:sub`]: 'workload-*' }, StringEquals: { [`${prefix}:aud`]: m.audience } } }],
+            }),
+          }),
+        );
+        stop = async () => {
+          server.closeAllConnections();
+          await new Promise<void>((r) => server.close(() => r()));
+          await services.dispose();
+          await cache.close();
+          await db!.close();
+          const a = new pg.Client({ connectionString: ADMIN_URL });
+          await a.connect();
+          await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await a.end();
+        };
+        reply({ id: m.id, type: 'ok', url, roleArn: `arn:aws:iam::${accountId}:role/bench`, mode: 'postgres + redis' });
+      } else if (m.type === 'audited') {
+        const r = await db!.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'AssumeRoleWithWebIdentity' AND outcome = 'success'`);
+        reply({ id: m.id, type: 'ok', count: r.rows[0]!.n });
+      } else if (m.type === 'stop') {
+        await stop?.();
+        reply({ id: m.id, type: 'ok' });
+      }
+    } catch (e) {
+      reply({ id: m.id, type: 'error', message: String((e as Error)?.stack ?? e) });
+    }
+  });
+}
+
+const role = process.env.BENCH_STS_ROLE;
+if (role) process.on('disconnect', () => process.exit(0));
+if (role === 'idp') void idpWorker().then(() => reply({ type: 'ready' }));
+else if (role === 'tessera') void tesseraWorker().then(() => reply({ type: 'ready' }));
