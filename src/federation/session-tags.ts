@@ -50,7 +50,7 @@ export function parseTagsClaim(claim: unknown): SessionTags | undefined {
       throw Errors.invalidIdentityToken('Invalid principal_tags in the https://aws.amazon.com/tags claim');
     }
     for (const [k, v] of Object.entries(c.principal_tags as Record<string, unknown>)) {
-      const value = Array.isArray(v) && v.length === 1 && typeof v[0] === 'string' ? v[0] : typeof v === 'string' ? v : undefined;
+      const value = Array.isArray(v) && v.length === 1 && typeof v[0] === 'string' ? v[0] : undefined;
       if (value === undefined) throw Errors.invalidIdentityToken(`Invalid value for principal tag ${k.slice(0, 128)}: expected a list of one string`);
       tags[k] = value;
     }

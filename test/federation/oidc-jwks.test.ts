@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import * as jose from 'jose';
+import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
+import { JwksStore } from '../../src/federation/oidc/jwks.js';
+import { verifyWebIdentityToken, type OidcProviderRecord } from '../../src/federation/oidc/verify.js';
+import { parseJws } from '../../src/federation/oidc/jws.js';
+import { isAwsError } from '../../src/errors/index.js';
+
+const ISSUER = 'https://idp.example.test/realms/ci';
+const provider: OidcProviderRecord = { arn: 'arn:aws:iam::123456789012:oidc-provider/idp.example.test/realms/ci', url: ISSUER, clientIds: ['sts.amazonaws.com'] };
+
+async function key(kid: string, alg: 'RS256' | 'ES256' = 'RS256') {
+  const { privateKey, publicKey } = await jose.generateKeyPair(alg, { extractable: true });
+  return { kid, alg, privateKey, jwk: { ...(await jose.exportJWK(publicKey)), kid, alg, use: 'sig' } };
+}
+
+/** A fake issuer: discovery + JWKS served from memory, with a request log and an off switch. */
+function fakeIssuer(initial: { jwk: jose.JWK }[]) {
+  let keys = initial.map((k) => k.jwk);
+  let up = true;
+  const calls: string[] = [];
+  const fetchFn = (async (url: string | URL) => {
+    const u = String(url);
+    calls.push(u);
+    if (!up) throw new TypeError('fetch failed');
+    if (u === `${ISSUER}/.well-known/openid-configuration`) return Response.json({ issuer: ISSUER, jwks_uri: `${ISSUER}/certs` });
+    if (u === `${ISSUER}/certs`) return Response.json({ keys });
+    return new Response('nope', { status: 404 });
+  }) as typeof fetch;
+  return {
+    fetchFn,
+    calls,
+    rotate: (next: { jwk: jose.JWK }[]) => (keys = next.map((k) => k.jwk)),
+    down: () => (up = false),
+  };
+}
+
+const sign = (k: Awaited<ReturnType<typeof key>>, claims: Record<string, unknown> = {}, now = Math.floor(Date.now() / 1000)) =>
+  new jose.SignJWT({ iss: ISSUER, aud: 'sts.amazonaws.com', sub: 'repo:org/app:ref:refs/heads/main', iat: now, exp: now + 300, ...claims })
+    .setProtectedHeader({ alg: k.alg, kid: k.kid })
+    .sign(k.privateKey);
+
+const code = (e: unknown) => (isAwsError(e) ? e.code : String(e));
+
+describe('JwksStore', () => {
+  it('fetches discovery and JWKS once, then serves from cache', async () => {
+    const k1 = await key('k1');
+    const idp = fakeIssuer([k1]);
+    const store = new JwksStore({ allowInsecure: false, fetch: idp.fetchFn });
+    for (let i = 0; i < 5; i++) await store.verifySignature(ISSUER, parseJws(await sign(k1)));
+    expect(idp.calls).toHaveLength(2);
+  });
+
+  it('a rotated key (unknown kid) triggers one rate-limited refetch', async () => {
+    const [k1, k2] = await Promise.all([key('k1'), key('k2', 'ES256')]);
+    const idp = fakeIssuer([k1]);
+    let clock = 1_000_000;
+    const store = new JwksStore({ allowInsecure: false, fetch: idp.fetchFn, clock: () => clock, refetchIntervalMs: 30_000 });
+    await store.verifySignature(ISSUER, parseJws(await sign(k1)));
+    idp.rotate([k1, k2]);
+    clock += 31_000;
+    await store.verifySignature(ISSUER, parseJws(await sign(k2)));
+    expect(idp.calls.filter((c) => c.endsWith('/certs'))).toHaveLength(2);
+    // Unknown kids right after: no new fetch within the interval.
+    for (let i = 0; i < 3; i++) {
+      const e = await store.verifySignature(ISSUER, parseJws(await sign({ ...k1, kid: `x${i}` }))).catch((x) => x);
+      expect(code(e)).toBe('InvalidIdentityToken');
+    }
+    expect(idp.calls.filter((c) => c.endsWith('/certs'))).toHaveLength(2);
+  });
+
+  it('an unreachable issuer is IDPCommunicationError; cached keys keep working when a refresh fails', async () => {
+    const k1 = await key('k1');
+    const idp = fakeIssuer([k1]);
+    let clock = 0;
+    const store = new JwksStore({ allowInsecure: false, fetch: idp.fetchFn, clock: () => clock, ttlMs: 60_000 });
+    await store.verifySignature(ISSUER, parseJws(await sign(k1)));
+    idp.down();
+    clock += 120_000;
+    await store.verifySignature(ISSUER, parseJws(await sign(k1)));
+    const cold = new JwksStore({ allowInsecure: false, fetch: idp.fetchFn });
+    const e = await cold.verifySignature(ISSUER, parseJws(await sign(k1))).catch((x) => x);
+    expect(code(e)).toBe('IDPCommunicationError');
+    expect(e.status).toBe(400);
+  });
+
+  it('refuses http issuers unless insecure loopback is allowed', async () => {
+    const k1 = await key('k1');
+    const store = new JwksStore({ allowInsecure: false, fetch: fakeIssuer([k1]).fetchFn });
+    const e = await store.verifySignature('http://127.0.0.1:9/x', parseJws(await sign(k1))).catch((x) => x);
+    expect(code(e)).toBe('IDPCommunicationError');
+  });
+
+  it('skips weak RSA keys in the JWKS', async () => {
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const jwk = { ...weak.publicKey.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256' };
+    const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const input = `${enc({ alg: 'RS256', kid: 'weak' })}.${enc({ iss: ISSUER, aud: 'sts.amazonaws.com', sub: 's', exp: 9999999999 })}`;
+    const token = `${input}.${cryptoSign('sha256', Buffer.from(input), weak.privateKey).toString('base64url')}`;
+    const store = new JwksStore({ allowInsecure: false, fetch: fakeIssuer([{ jwk: jwk as jose.JWK }]).fetchFn });
+    const e = await store.verifySignature(ISSUER, parseJws(token)).catch((x) => x);
+    expect(code(e)).toBe('InvalidIdentityToken');
+  });
+});
+
+describe('verifyWebIdentityToken (pinned clock)', () => {
+  it('normalizes a valid token into a FederatedIdentity with AWS condition keys', async () => {
+    const k1 = await key('k1');
+    const store = new JwksStore({ allowInsecure: false, fetch: fakeIssuer([k1]).fetchFn });
+    const now = new Date('2026-11-27T12:00:00Z');
+    const token = await sign(k1, { amr: ['mfa'], azp: 'cli', 'https://aws.amazon.com/tags': { principal_tags: { env: ['prod'] }, transitive_tag_keys: ['env'] } }, now.getTime() / 1000);
+    const id = await verifyWebIdentityToken(token, { findProvider: async () => provider, jwks: store, allowInsecure: false, now });
+    expect(id).toMatchObject({
+      kind: 'oidc',
+      providerArn: provider.arn,
+      keyPrefix: 'idp.example.test/realms/ci',
+      subject: 'repo:org/app:ref:refs/heads/main',
+      audience: 'sts.amazonaws.com',
+      conditionKeys: {
+        'idp.example.test/realms/ci:sub': 'repo:org/app:ref:refs/heads/main',
+        'idp.example.test/realms/ci:aud': 'sts.amazonaws.com',
+        'idp.example.test/realms/ci:amr': ['mfa'],
+        'idp.example.test/realms/ci:azp': 'cli',
+      },
+      session: { tags: { env: 'prod' }, transitiveTagKeys: ['env'] },
+    });
+    // Past exp + 5 minutes.
+    const later = new Date(now.getTime() + 601_000);
+    const e = await verifyWebIdentityToken(token, { findProvider: async () => provider, jwks: store, allowInsecure: false, now: later }).catch((x) => x);
+    expect(code(e)).toBe('ExpiredTokenException');
+    expect(e.message).toBe(`Token expired: current date/time ${later.getTime() / 1000} must be before the expiration date/time ${now.getTime() / 1000 + 300}`);
+  });
+
+  it('an issuer that only differs by scheme or path is refused', async () => {
+    const k1 = await key('k1');
+    const store = new JwksStore({ allowInsecure: true, fetch: fakeIssuer([k1]).fetchFn });
+    const token = await sign(k1, { iss: 'https://idp.example.test/realms/other' });
+    const e = await verifyWebIdentityToken(token, { findProvider: async () => provider, jwks: store, allowInsecure: true, now: new Date() }).catch((x) => x);
+    expect(code(e)).toBe('InvalidIdentityToken');
+  });
+
+  it('invalid tags claims are InvalidIdentityToken', async () => {
+    const k1 = await key('k1');
+    const store = new JwksStore({ allowInsecure: false, fetch: fakeIssuer([k1]).fetchFn });
+    for (const tags of [{ principal_tags: { a: 'not-a-list' } }, { principal_tags: { a: ['x'] }, transitive_tag_keys: ['b'] }, { principal_tags: { 'aws:x': ['y'] } }]) {
+      const e = await verifyWebIdentityToken(await sign(k1, { 'https://aws.amazon.com/tags': tags }), { findProvider: async () => provider, jwks: store, allowInsecure: false, now: new Date() }).catch((x) => x);
+      expect(code(e)).toBe('InvalidIdentityToken');
+    }
+  });
+});
