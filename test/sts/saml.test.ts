@@ -96,6 +96,14 @@ describe('AssumeRoleWithSAML with the signed IdP fixture', () => {
     expect(e.message).toMatch(/already been used/);
   });
 
+  it('a replay through another replica is refused too', async () => {
+    const r2 = await t.replica();
+    const { b64 } = samlResponse(keys, opts());
+    await assume(b64);
+    const e = await fail(new STSClient({ endpoint: r2.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 }).send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn('Saml'), PrincipalArn: providerArn, SAMLAssertion: b64 })));
+    expect(e.name).toBe('InvalidIdentityTokenException');
+  });
+
   it('an unknown provider is InvalidIdentityToken', async () => {
     const e = await fail(sts().send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn('Saml'), PrincipalArn: `arn:aws:iam::${t.accountId}:saml-provider/Nope`, SAMLAssertion: samlResponse(keys, opts()).b64 })));
     expect(e.name).toBe('InvalidIdentityTokenException');

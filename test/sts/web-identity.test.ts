@@ -139,6 +139,23 @@ describe('AssumeRoleWithWebIdentity with tokens from a real oidc-provider', () =
     expect(idp.fetches().jwks - before).toBeLessThanOrEqual(1);
   });
 
+  it('an unreachable issuer is IDPCommunicationError (retried by SDKs)', async () => {
+    const gone = await startTestOidcIdp();
+    const iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+    const { OpenIDConnectProviderArn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: gone.issuer, ClientIDList: [gone.audience] }));
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'Gone',
+        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: OpenIDConnectProviderArn }, Action: 'sts:AssumeRoleWithWebIdentity' }] }),
+      }),
+    );
+    const token = await gone.mint(claimsFor(gone));
+    await gone.close();
+    const e = await fail(assume(token, 'Gone'));
+    expect(e.name).toBe('IDPCommunicationErrorException');
+    expect(e.$metadata.httpStatusCode).toBe(400);
+  });
+
   it('ProviderId (OAuth 2.0 providers) is refused', async () => {
     const e = await fail(assume(await idp.token(), 'Workload', { ProviderId: 'graph.facebook.com' }));
     expect(e.name).toBe('InvalidParameterValue');
