@@ -90,7 +90,7 @@ async function load(url: string, c: number, seconds: number, body: (i: number) =
 export async function run(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const prof = (role: string) => (process.env.BENCH_PROFILE === role ? ['--cpu-prof', '--cpu-prof-dir=/tmp/sts-prof'] : []);
-  const child = (role: string) => fork(self, [], { execArgv: ['--import', 'tsx', '--no-warnings', ...prof(role)], env: { ...process.env, BENCH_STS_ROLE: role }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = (role: string) => fork(self, [], { execArgv: ['--import', 'tsx', '--no-warnings', ...prof(role)], env: { ...process.env, BENCH_STS_ROLE: role }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const ready = (w: ChildProcess) => new Promise<void>((r) => w.once('message', () => r()));
   const idpW = child('idp');
   const tesW = child('tessera');
