@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
+import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createApp } from '../../src/app.js';
 import { buildServices } from '../../src/main.js';
@@ -98,7 +99,26 @@ export async function startTestTessera(
     async stop() {
       for (const i of instances.splice(0)) await i.stop().catch(() => {});
       await sharedMemory?.close();
+      if (config.redisUrl) await deleteKeys(config.redisUrl, keyPrefix);
       await database.drop();
     },
   };
+}
+
+/** Remove every Redis key this instance wrote (they all carry TTLs; this just leaves no trace). */
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // best effort
+  } finally {
+    redis.disconnect();
+  }
 }
