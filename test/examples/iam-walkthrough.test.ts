@@ -5,14 +5,16 @@ import { startTestTessera, type TestTessera } from '../support/tessera.js';
 
 const SCRIPT = fileURLToPath(new URL('../../examples/iam-walkthrough.sh', import.meta.url));
 
-const hasAws = (() => {
+const has = (cmd: string) => {
   try {
-    execFileSync('aws', ['--version'], { stdio: 'ignore' });
+    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
-})();
+};
+// The script needs the aws CLI and jq (both on this machine's image).
+const hasAws = has('aws') && has('jq');
 
 describe.skipIf(!hasAws)('examples/iam-walkthrough.sh with the real aws CLI', () => {
   let t: TestTessera;
