@@ -14,7 +14,8 @@ export function base32Random(n: number, rnd: (n: number) => Buffer = randomBytes
   return s;
 }
 
-function toBase32(bytes: Buffer): string {
+/** RFC 4648 base32 without padding (a trailing partial group is zero-filled). */
+export function toBase32(bytes: Uint8Array): string {
   let bits = 0;
   let acc = 0;
   let s = '';
@@ -27,6 +28,7 @@ function toBase32(bytes: Buffer): string {
     }
     acc &= (1 << bits) - 1;
   }
+  if (bits > 0) s += B32[(acc << (5 - bits)) & 31];
   return s;
 }
 
