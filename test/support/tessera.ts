@@ -64,7 +64,7 @@ export async function startTestTessera(
       config,
       db: database.db,
       cache,
-      logger: createLogger('silent'),
+      logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       masterKey,
       accountId,
       ...(opts.now ? { now: opts.now } : {}),

@@ -12,7 +12,7 @@ export const UpdateAssumeRolePolicy = defineOperation({
     const role = await authorizedRole(ctx, input.roleName, 'iam:UpdateAssumeRolePolicy');
     checkTrustSize(input.document);
     validateDocument(input.document, 'trust');
-    await ctx.services.db.query(`UPDATE roles SET assume_role_policy = $2 WHERE role_id = $1`, [role.role_id, input.document]);
+    await ctx.services.db.tx((c) => c.query(`UPDATE roles SET assume_role_policy = $2 WHERE role_id = $1`, [role.role_id, input.document]));
     await ctx.services.invalidate({ kind: 'principal', principalId: role.role_id });
   },
 });

@@ -14,7 +14,7 @@ export const UpdateRoleDescription = defineOperation({
   },
   async run(ctx, input) {
     const role = await authorizedRole(ctx, input.roleName, 'iam:UpdateRoleDescription');
-    const r = await ctx.services.db.query<RoleRow>(`UPDATE roles SET description = $2 WHERE role_id = $1 RETURNING *`, [role.role_id, input.description]);
+    const r = await ctx.services.db.tx((c) => c.query<RoleRow>(`UPDATE roles SET description = $2 WHERE role_id = $1 RETURNING *`, [role.role_id, input.description]));
     return r.rows[0] ?? role;
   },
   render: (r) => ({ Role: renderRole(r, true) }),
