@@ -1,5 +1,6 @@
-import type { Db } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
 import type { Metrics } from '../http/metrics.js';
+import { translatePgError } from '../store/pg-errors.js';
 
 /**
  * The audit log. `record()` resolves only once the event is durable in Postgres, so a response
@@ -29,12 +30,60 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-const COLS = 13;
 const MAX_BATCH = 500;
+/**
+ * Batches written at once. Two: while one batch waits for its commit (the WAL flush), the next
+ * one is already on its way instead of queueing behind it; Postgres flushes concurrent commits
+ * together anyway.
+ */
+const MAX_IN_FLIGHT = 2;
+
+/**
+ * One statement text for any batch size (column arrays, unnest), so the server plans it once per
+ * connection as a named prepared statement instead of parsing a new VALUES list every time.
+ */
+const INSERT_TEXT = `INSERT INTO audit_events (event_time, request_id, service, action, account_id, principal_arn, principal_id,
+    access_key_id, source_ip, user_agent, outcome, error_code, detail)
+  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[])`;
+const INSERT = { name: 'tessera_audit_insert', text: INSERT_TEXT };
+const INSERT_RETURNING = { name: 'tessera_audit_insert_returning', text: `${INSERT_TEXT} RETURNING id` };
+
+function columns(events: readonly AuditEvent[]): unknown[][] {
+  const n = events.length;
+  const cols: unknown[][] = Array.from({ length: 13 }, () => new Array<unknown>(n));
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    cols[0]![i] = e.time.toISOString();
+    cols[1]![i] = e.requestId;
+    cols[2]![i] = e.service;
+    cols[3]![i] = e.action;
+    cols[4]![i] = e.accountId ?? null;
+    cols[5]![i] = e.principalArn ?? null;
+    cols[6]![i] = e.principalId ?? null;
+    cols[7]![i] = e.accessKeyId ?? null;
+    cols[8]![i] = e.sourceIp ?? null;
+    cols[9]![i] = e.userAgent ? e.userAgent.slice(0, 1024) : null;
+    cols[10]![i] = e.outcome;
+    cols[11]![i] = e.errorCode ?? null;
+    cols[12]![i] = JSON.stringify(e.detail ?? {});
+  }
+  return cols;
+}
+
+/**
+ * Inserts events on `q` (e.g. inside an operation's transaction, so a change and its audit
+ * record commit together) and returns their row ids, in order.
+ */
+export async function insertAuditEvents(q: Queryable, events: readonly AuditEvent[]): Promise<number[]> {
+  if (events.length === 0) return [];
+  const r = await q.query<{ id: number }>({ ...INSERT_RETURNING, values: columns(events) });
+  return r.rows.map((row) => Number(row.id));
+}
 
 export class AuditLog {
   private queue: Pending[] = [];
-  private writing = false;
+  private inFlight = 0;
   private idle: (() => void)[] = [];
 
   constructor(
@@ -45,58 +94,41 @@ export class AuditLog {
   record(event: AuditEvent): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      if (!this.writing) void this.drain();
+      if (this.inFlight < MAX_IN_FLIGHT) this.pump();
     });
   }
 
   /** Resolves when nothing is queued or being written (shutdown). */
   flush(): Promise<void> {
-    if (!this.writing && this.queue.length === 0) return Promise.resolve();
+    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((r) => this.idle.push(r));
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
-    while (this.queue.length > 0) {
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        await this.write(batch.map((p) => p.event));
-        this.metrics?.auditBatch.observe(batch.length);
-        for (const p of batch) p.resolve();
-      } catch (e) {
-        for (const p of batch) p.reject(e);
-      }
+      this.inFlight++;
+      this.write(batch).then(
+        () => {
+          this.metrics?.auditBatch.observe(batch.length);
+          for (const p of batch) p.resolve();
+        },
+        (e: unknown) => {
+          for (const p of batch) p.reject(e);
+        },
+      ).finally(() => {
+        this.inFlight--;
+        this.pump();
+        if (this.inFlight === 0 && this.queue.length === 0) for (const r of this.idle.splice(0)) r();
+      });
     }
-    this.writing = false;
-    for (const r of this.idle.splice(0)) r();
   }
 
-  private async write(events: AuditEvent[]): Promise<void> {
-    const values: unknown[] = [];
-    const rows: string[] = [];
-    events.forEach((e, i) => {
-      const b = i * COLS;
-      rows.push(`(${Array.from({ length: COLS }, (_, j) => `$${b + j + 1}`).join(',')})`);
-      values.push(
-        e.time,
-        e.requestId,
-        e.service,
-        e.action,
-        e.accountId ?? null,
-        e.principalArn ?? null,
-        e.principalId ?? null,
-        e.accessKeyId ?? null,
-        e.sourceIp ?? null,
-        e.userAgent ? e.userAgent.slice(0, 1024) : null,
-        e.outcome,
-        e.errorCode ?? null,
-        JSON.stringify(e.detail ?? {}),
-      );
-    });
-    await this.db.query(
-      `INSERT INTO audit_events (event_time, request_id, service, action, account_id, principal_arn, principal_id,
-        access_key_id, source_ip, user_agent, outcome, error_code, detail) VALUES ${rows.join(',')}`,
-      values,
-    );
+  private async write(batch: Pending[]): Promise<void> {
+    try {
+      await this.db.pool.query({ ...INSERT, values: columns(batch.map((p) => p.event)) });
+    } catch (e) {
+      throw translatePgError(e);
+    }
   }
 }
