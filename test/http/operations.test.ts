@@ -1,9 +1,10 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { createLogger } from '../../src/log.js';
 import { loadConfig, ConfigError } from '../../src/config/index.js';
+import { stsClient } from '../support/clients.js';
 
 let t: TestTessera;
 beforeAll(async () => {
@@ -35,9 +36,9 @@ describe('operations endpoints', () => {
   });
 
   it('/metrics counts requests by action and outcome with latency histograms', async () => {
-    const sts = new STSClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+    const sts = stsClient(t, t.root);
     await sts.send(new GetCallerIdentityCommand({}));
-    await new STSClient({ endpoint: t.url, region: 'us-east-1', credentials: { ...t.root, secretAccessKey: 'z'.repeat(40) }, maxAttempts: 1 })
+    await stsClient(t, { ...t.root, secretAccessKey: 'z'.repeat(40) })
       .send(new GetCallerIdentityCommand({}))
       .catch(() => {});
     const text = await (await fetch(t.url + '/metrics')).text();

@@ -8,6 +8,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '../support/sha256.js';
 import { freePort } from '../../src/store/embedded.js';
+import { stsClient } from '../support/clients.js';
 
 /**
  * The real command (`bin/tessera.js serve`, what `npm start` runs) on embedded PostgreSQL:
@@ -90,7 +91,7 @@ describe('tessera serve on embedded PostgreSQL', () => {
     const p = await serve(dir, { TESSERA_ROOT_ACCESS_KEY_ID: c.accessKeyId, TESSERA_ROOT_SECRET_ACCESS_KEY: c.secretAccessKey, TESSERA_ACCOUNT_ID: '111122223333' });
     expect(p.stdout()).not.toContain('AWS_SECRET_ACCESS_KEY');
     expect(p.stdout()).not.toContain(c.secretAccessKey);
-    const id = await new STSClient({ endpoint: p.url, region: 'us-east-1', credentials: c, maxAttempts: 1 }).send(new GetCallerIdentityCommand({}));
+    const id = await stsClient(p, c).send(new GetCallerIdentityCommand({}));
     expect(id).toMatchObject({ Account: '111122223333', Arn: 'arn:aws:iam::111122223333:root', UserId: '111122223333' });
     expect(await stop(p)).toBe(0);
   }, 90_000);
@@ -132,7 +133,7 @@ describe('tessera serve on embedded PostgreSQL', () => {
       }),
     );
     await new Promise((r) => setTimeout(r, 1000));
-    const client = new STSClient({ endpoint: p.url, region: 'us-east-1', credentials: c, maxAttempts: 1 });
+    const client = stsClient(p, c);
     const burst = Array.from({ length: 20 }, () => client.send(new GetCallerIdentityCommand({})));
     await new Promise((r) => setTimeout(r, 50));
     p.child.kill('SIGTERM');

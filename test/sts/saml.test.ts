@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { CreateRoleCommand, CreateSAMLProviderCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, CreateSAMLProviderCommand } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { idpMetadata, makeIdpKeys, samlResponse, type AssertionOptions, type IdpKeys } from '../fixtures/saml-idp.js';
 import { ADVERSARIAL } from '../fixtures/saml-adversarial.js';
+import { iamClient, stsClient } from '../support/clients.js';
 
 let t: TestTessera;
 let keys: IdpKeys;
@@ -14,7 +15,7 @@ let acs: string;
 let audience: string;
 const ENTITY = 'https://idp.example.test/metadata';
 const roleArn = (n: string) => `arn:aws:iam::${t.accountId}:role/${n}`;
-const sts = () => new STSClient({ endpoint: t.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+const sts = () => stsClient(t, { accessKeyId: 'x', secretAccessKey: 'x' });
 const opts = (o: Partial<AssertionOptions> = {}): AssertionOptions => ({
   idpEntityId: ENTITY,
   audience,
@@ -32,7 +33,7 @@ beforeAll(async () => {
   [keys, attacker] = await Promise.all([makeIdpKeys(), makeIdpKeys('attacker')]);
   acs = t.services.config.saml.acsUrl;
   audience = t.services.config.saml.spEntityId;
-  const iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  const iam = iamClient(t, t.root);
   providerArn = (await iam.send(new CreateSAMLProviderCommand({ Name: 'Corp', SAMLMetadataDocument: idpMetadata(ENTITY, keys) }))).SAMLProviderArn!;
   const trust = (actions: string[], condition?: object) =>
     JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: providerArn }, Action: actions, Condition: condition ?? { StringEquals: { 'saml:aud': acs } } }] });
@@ -100,7 +101,7 @@ describe('AssumeRoleWithSAML with the signed IdP fixture', () => {
     const r2 = await t.replica();
     const { b64 } = samlResponse(keys, opts());
     await assume(b64);
-    const e = await fail(new STSClient({ endpoint: r2.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 }).send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn('Saml'), PrincipalArn: providerArn, SAMLAssertion: b64 })));
+    const e = await fail(stsClient(r2, { accessKeyId: 'x', secretAccessKey: 'x' }).send(new AssumeRoleWithSAMLCommand({ RoleArn: roleArn('Saml'), PrincipalArn: providerArn, SAMLAssertion: b64 })));
     expect(e.name).toBe('InvalidIdentityTokenException');
   });
 

@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { startTestOidcIdp, type TestOidcIdp } from '../fixtures/oidc-idp.js';
+import { iamClient } from '../support/clients.js';
 
 /**
  * The issue's headline scenario: an unchanged AWS SDK program (and the aws CLI v1) configured only
@@ -41,7 +42,7 @@ beforeAll(async () => {
   t = await startTestTessera();
   idp = await startTestOidcIdp();
   dir = mkdtempSync(join(tmpdir(), 'tessera-workload-'));
-  const iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  const iam = iamClient(t, t.root);
   const { OpenIDConnectProviderArn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: idp.issuer, ClientIDList: [idp.audience] }));
   const prefix = idp.issuer.replace('http://', '');
   await iam.send(

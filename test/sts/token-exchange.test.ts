@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, createHmac } from 'node:crypto';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { startTestOidcIdp, type TestOidcIdp } from '../fixtures/oidc-idp.js';
+import { iamClient } from '../support/clients.js';
 
 let t: TestTessera;
 let idp: TestOidcIdp;
@@ -52,7 +53,7 @@ async function signedPost(form: Record<string, string>, creds: { accessKeyId: st
 beforeAll(async () => {
   t = await startTestTessera();
   idp = await startTestOidcIdp();
-  const iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  const iam = iamClient(t, t.root);
   const { OpenIDConnectProviderArn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: idp.issuer, ClientIDList: [idp.audience] }));
   const trust = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
   await iam.send(new CreateRoleCommand({ RoleName: 'Exchanged', AssumeRolePolicyDocument: trust({ Effect: 'Allow', Principal: { Federated: OpenIDConnectProviderArn }, Action: 'sts:AssumeRoleWithWebIdentity' }) }));

@@ -1,20 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { claimsFor, startTestOidcIdp, type TestOidcIdp } from '../fixtures/oidc-idp.js';
+import { iamClient, stsClient } from '../support/clients.js';
 
 let t: TestTessera;
 let idp: TestOidcIdp;
 let other: TestOidcIdp;
 let providerArn: string;
 let prefix: string;
-const sts = () => new STSClient({ endpoint: t.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+const sts = () => stsClient(t, { accessKeyId: 'x', secretAccessKey: 'x' });
 const roleArn = (name: string) => `arn:aws:iam::${t.accountId}:role/${name}`;
 const now = () => Math.floor(Date.now() / 1000);
 
 async function role(name: string, condition: Record<string, unknown> | undefined, actions: string[] = ['sts:AssumeRoleWithWebIdentity'], maxSessionDuration?: number) {
-  const iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  const iam = iamClient(t, t.root);
   await iam.send(
     new CreateRoleCommand({
       RoleName: name,
@@ -35,7 +36,7 @@ beforeAll(async () => {
   t = await startTestTessera();
   idp = await startTestOidcIdp({ path: '/realms/ci' });
   other = await startTestOidcIdp();
-  const iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  const iam = iamClient(t, t.root);
   const out = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: idp.issuer, ClientIDList: [idp.audience, 'second-client'] }));
   providerArn = out.OpenIDConnectProviderArn!;
   prefix = idp.issuer.replace('http://', '');
@@ -141,7 +142,7 @@ describe('AssumeRoleWithWebIdentity with tokens from a real oidc-provider', () =
 
   it('an unreachable issuer is IDPCommunicationError (retried by SDKs)', async () => {
     const gone = await startTestOidcIdp();
-    const iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+    const iam = iamClient(t, t.root);
     const { OpenIDConnectProviderArn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: gone.issuer, ClientIDList: [gone.audience] }));
     await iam.send(
       new CreateRoleCommand({

@@ -21,6 +21,7 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { iamClient } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
@@ -31,7 +32,7 @@ let boundaryArn: string;
 
 beforeAll(async () => {
   t = await startTestTessera();
-  iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  iam = iamClient(t, t.root);
   await iam.send(new CreateUserCommand({ UserName: 'alice', Path: '/eng/', Tags: [{ Key: 'team', Value: 'infra' }] }));
   await iam.send(new CreateUserCommand({ UserName: 'bob' }));
   await iam.send(new CreateGroupCommand({ GroupName: 'devs' }));

@@ -3,13 +3,14 @@ import { GetPolicyVersionCommand, GetRoleCommand, IAMClient, ListAttachedUserPol
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
 import { applySpec, parseApplyFile, ApplyError, type ApplySpec } from '../../../src/iam/gitops/apply.js';
 import { idpMetadata, makeCert } from './saml-fixture.js';
+import { iamClient } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
 let cert: string;
 beforeAll(async () => {
   [t, cert] = await Promise.all([startTestTessera(), makeCert('gitops-idp')]);
-  iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  iam = iamClient(t, t.root);
 });
 afterAll(async () => {
   await t?.stop();

@@ -17,12 +17,13 @@ import {
 } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
 import { findOidcProviderByIssuer, getOidcProviderByArn } from '../../../src/iam/providers/index.js';
+import { iamClient } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
 beforeAll(async () => {
   t = await startTestTessera();
-  iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  iam = iamClient(t, t.root);
 });
 afterAll(async () => {
   await t?.stop();
@@ -155,7 +156,7 @@ describe('OpenID Connect providers', () => {
       }),
     );
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'oidc-reader' }))).AccessKey!;
-    const reader = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! }, maxAttempts: 1 });
+    const reader = iamClient(t, { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! });
     expect((await reader.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList!.map((p) => p.Arn)).toContain(mine);
     expect((await reader.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: mine }))).Url).toBe('mine.example.com');
     const other = `arn:aws:iam::${t.accountId}:oidc-provider/not-there.example.com`;

@@ -13,6 +13,7 @@ import {
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
 import { getSamlProviderByArn } from '../../../src/iam/providers/index.js';
 import { certBody, idpMetadata, makeCert } from './saml-fixture.js';
+import { iamClient } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
@@ -20,7 +21,7 @@ let cert: string;
 let cert2: string;
 beforeAll(async () => {
   [t, cert, cert2] = await Promise.all([startTestTessera(), makeCert('idp-1'), makeCert('idp-2')]);
-  iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  iam = iamClient(t, t.root);
 });
 afterAll(async () => {
   await t?.stop();

@@ -15,6 +15,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
 import { iamOperations } from '../../../src/iam/index.js';
+import { iamClient } from '../../support/clients.js';
 
 /** Part B's policy actions and engine-backed authorize(); the allow case runs once they land. */
 const hasUserPolicies = iamOperations.some((o) => o.name === 'PutUserPolicy');
@@ -23,7 +24,7 @@ let t: TestTessera;
 let iam: IAMClient;
 beforeAll(async () => {
   t = await startTestTessera();
-  iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  iam = iamClient(t, t.root);
 });
 afterAll(async () => {
   await t?.stop();
@@ -110,7 +111,7 @@ describe('access keys', () => {
   it('a user without permissions is refused IAM actions with AccessDenied', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'nobody' }));
     const creds = await newKey('nobody');
-    const mine = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: creds, maxAttempts: 1 });
+    const mine = iamClient(t, creds);
     const e = await err(mine.send(new ListUsersCommand({})));
     expect(e.name).toBe('AccessDenied');
     expect(e.$metadata.httpStatusCode).toBe(403);
@@ -128,7 +129,7 @@ describe('access keys', () => {
         PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }] }),
       }),
     );
-    const mine = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: creds, maxAttempts: 1 });
+    const mine = iamClient(t, creds);
     const deadline = Date.now() + 2000;
     let out: any;
     do {

@@ -21,12 +21,13 @@ import {
   UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { iamClient } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
 beforeAll(async () => {
   t = await startTestTessera();
-  iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  iam = iamClient(t, t.root);
 });
 afterAll(async () => {
   await t?.stop();
@@ -98,7 +99,7 @@ describe('login profiles and the password policy', () => {
     expect(row.rows[0]?.password_hash).not.toContain('first-password-1');
 
     const k = await iam.send(new CreateAccessKeyCommand({ UserName: 'pw' }));
-    const self = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: { accessKeyId: k.AccessKey!.AccessKeyId!, secretAccessKey: k.AccessKey!.SecretAccessKey! }, maxAttempts: 1 });
+    const self = iamClient(t, { accessKeyId: k.AccessKey!.AccessKeyId!, secretAccessKey: k.AccessKey!.SecretAccessKey! });
     const wrongOld = await err(self.send(new ChangePasswordCommand({ OldPassword: 'nope', NewPassword: 'second-password-2' })));
     expect(wrongOld.$metadata.httpStatusCode).toBe(403);
     await self.send(new ChangePasswordCommand({ OldPassword: 'first-password-1', NewPassword: 'second-password-2' }));

@@ -14,12 +14,13 @@ import {
 import { generateSync } from 'otplib';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
 import { verifyMfaCode } from '../../../src/mfa/index.js';
+import { iamClient } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
 beforeAll(async () => {
   t = await startTestTessera();
-  iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  iam = iamClient(t, t.root);
 });
 afterAll(async () => {
   await t?.stop();

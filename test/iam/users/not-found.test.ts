@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CreateAccessKeyCommand, CreateUserCommand, GetGroupCommand, GetUserCommand, IAMClient, ListGroupsForUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { iamClient } from '../../support/clients.js';
 
 /** A missing user or group is revealed only to a caller allowed the action on it. */
 let t: TestTessera;
@@ -8,10 +9,10 @@ let alice: IAMClient;
 let root: IAMClient;
 beforeAll(async () => {
   t = await startTestTessera();
-  root = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  root = iamClient(t, t.root);
   await root.send(new CreateUserCommand({ UserName: 'alice' }));
   const k = (await root.send(new CreateAccessKeyCommand({ UserName: 'alice' }))).AccessKey!;
-  alice = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: { accessKeyId: k.AccessKeyId!, secretAccessKey: k.SecretAccessKey! }, maxAttempts: 1 });
+  alice = iamClient(t, { accessKeyId: k.AccessKeyId!, secretAccessKey: k.SecretAccessKey! });
   await root.send(
     new PutUserPolicyCommand({
       UserName: 'alice',

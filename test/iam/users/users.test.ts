@@ -19,12 +19,13 @@ import {
   DeleteGroupCommand,
 } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { iamClient } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
 beforeAll(async () => {
   t = await startTestTessera();
-  iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
+  iam = iamClient(t, t.root);
 });
 afterAll(async () => {
   await t?.stop();
