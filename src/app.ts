@@ -1,3 +1,4 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Services } from './services.js';
 import { OperationRegistry } from './awsquery/registry.js';
@@ -9,20 +10,48 @@ import { oidcDiscoveryRouter } from './http/oidc-discovery.js';
 import { createTokenExchangeHandler } from './sts/oauth-token-exchange.js';
 
 /**
- * createApp(services): the HTTP surface, with no listen and no env reads (tests use it).
- * The AWS Query endpoint is mounted first and bypasses Express's body parsers: it reads the raw
- * body itself (SigV4 needs the exact bytes) and is the hot path.
+ * createApp(services): the HTTP surface as a node:http request listener, with no listen and no
+ * env reads (tests use it: `http.createServer(createApp(services))`).
+ *
+ * The AWS Query endpoint (`GET|HEAD|POST /`, any query string) is the hot path and never enters
+ * Express: the listener hands it straight to the plain (req, res) adapter, which reads the raw
+ * body itself (SigV4 needs the exact bytes). Every other request goes to the Express app
+ * (`createExpressApp`): OAuth token exchange, OIDC discovery, health, metrics, 404s.
  */
-export function createApp(services: Services): express.Express {
+export function createApp(services: Services): RequestListener {
+  const registry = new OperationRegistry([...stsOperations, ...iamOperations]);
+  const awsQuery = createAwsQueryHandler(services, registry);
+  const app = createExpressApp(services);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (isAwsQueryRequest(req)) void awsQuery(req, res);
+    else app(req, res);
+  };
+}
+
+/**
+ * What Express routed to the AWS Query adapter: path exactly `/` (a query string allowed) and
+ * method GET, HEAD (Express serves HEAD with GET routes) or POST. OPTIONS and the rest stay
+ * with Express.
+ */
+export function isAwsQueryRequest(req: IncomingMessage): boolean {
+  const m = req.method;
+  if (m !== 'POST' && m !== 'GET' && m !== 'HEAD') return false;
+  const url = req.url ?? '';
+  if (url.charCodeAt(0) === 47 /* / */) return url.length === 1 || url.charCodeAt(1) === 63 /* ? */;
+  // absolute-form request target (`POST http://host/?… HTTP/1.1`), rare
+  try {
+    return /^https?:\/\//i.test(url) && new URL(url).pathname === '/';
+  } catch {
+    return false;
+  }
+}
+
+/** Everything but the AWS Query endpoint. */
+export function createExpressApp(services: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('trust proxy', services.config.trustProxyHops);
-
-  const registry = new OperationRegistry([...stsOperations, ...iamOperations]);
-  const awsQuery = createAwsQueryHandler(services, registry);
-  app.post('/', (req, res) => void awsQuery(req, res));
-  app.get('/', (req, res) => void awsQuery(req, res));
 
   const tokenExchange = createTokenExchangeHandler(services);
   app.post('/oauth2/token', (req, res) => void tokenExchange(req, res));

@@ -72,6 +72,15 @@ export class KeyRing {
     private readonly masterKey: Buffer,
   ) {}
 
+  /**
+   * Synchronous `current()` for the hot path: the live key when the ring is loaded and fresh,
+   * else undefined (then await `current()`, which reloads or rotates).
+   */
+  currentIfLoaded(purpose: KeyPurpose, now: Date): RingKey | undefined {
+    if (Date.now() - this.loadedAt >= RELOAD_MS) return undefined;
+    return this.pick(purpose, now);
+  }
+
   /** The key that signs new tokens of this purpose at `now`, creating one if none is live. */
   async current(purpose: KeyPurpose, now: Date): Promise<RingKey> {
     await this.ensureLoaded(now);

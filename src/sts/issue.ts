@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Services } from '../services.js';
 import type { Caller, SessionInfo } from '../iam/caller.js';
 import { newAccessKeyId } from '../tokens/ids.js';
 import { callerFromPayload, deriveSecret, sealSessionToken, type TokenIdentity } from '../tokens/session-token.js';
 import { packedPolicySize } from './packed-policy.js';
+import { pooledRandomBytes } from '../keys/entropy.js';
 
 /**
  * issueCredentials: the one place temporary credentials are minted (AssumeRole,
@@ -43,9 +43,9 @@ export interface IssuedCredentials {
 export async function issueCredentials(services: Services, input: IssueInput): Promise<IssuedCredentials> {
   const { identity, now } = input;
   const packed = packedPolicySize(input.session);
-  const key = await services.keys.current('session', now);
+  const key = services.keys.currentIfLoaded('session', now) ?? (await services.keys.current('session', now));
   const accessKeyId = newAccessKeyId('ASIA', identity.accountId);
-  const sessionId = randomBytes(12).toString('base64url');
+  const sessionId = pooledRandomBytes(12).toString('base64url');
   // AWS reports whole seconds; so does the token.
   const issuedAt = new Date(now.getTime());
   const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + input.durationSeconds * 1000);

@@ -1,19 +1,28 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Caller, PrincipalType, SessionInfo } from '../iam/caller.js';
+import { pooledRandomBytes } from '../keys/entropy.js';
 
 /**
  * Session tokens of temporary (ASIA) credentials: opaque to their holder, verifiable by any
  * replica without a database row. Pure functions; the keys come from the key ring.
  *
- * Layout (then standard base64):  version(1)=1 | keyId(uint32 BE) | iv(12) | tag(16) | ciphertext
- * ciphertext = AES-256-GCM(deflateRaw(JSON payload)), AAD = version|keyId|accessKeyId, so a token
- * only opens for the access key id it was issued with and under the key it names.
+ * Layout (then standard base64):  version(1) | keyId(uint32 BE) | iv(12) | tag(16) | ciphertext
+ * ciphertext = AES-256-GCM(plaintext), AAD = version|keyId|accessKeyId, so a token only opens for
+ * the access key id it was issued with and under the key it names. The version byte says how the
+ * plaintext encodes the JSON payload:
+ *   1 = deflateRaw(JSON)  — payloads of COMPRESS_OVER bytes or more (session policies, many tags)
+ *   2 = JSON as is        — the common small payload: compressing it would cost more CPU than the
+ *                           few hundred bytes it saves (the issuance hot path)
+ * Both are opened.
  *
  * The secret access key is not in the token: it is HMAC-SHA256(secret-derivation key,
  * accessKeyId "\n" sessionId), 30 bytes in base64 = 40 characters (`deriveSecret`).
  */
-const VERSION = 1;
+const DEFLATED = 1;
+const PLAIN = 2;
+/** JSON payloads this long or longer are deflated (version 1). */
+export const COMPRESS_OVER = 1024;
 const HEADER = 5;
 const MIN_LEN = HEADER + 12 + 16 + 1;
 /** Tokens longer than this are not even decoded (AWS session tokens are a few KB at most). */
@@ -40,7 +49,7 @@ type Json = Record<string, unknown>;
 const ms = (d: Date | undefined) => (d === undefined ? undefined : d.getTime());
 const date = (n: unknown) => (typeof n === 'number' ? new Date(n) : undefined);
 
-function encode(p: SessionTokenPayload): Buffer {
+function encode(p: SessionTokenPayload): { version: number; plain: Buffer } {
   const { identity: i, session: s } = p;
   const o: Json = {
     t: i.type,
@@ -73,11 +82,14 @@ function encode(p: SessionTokenPayload): Buffer {
       id: s.sessionId,
     },
   };
-  return deflateRawSync(Buffer.from(JSON.stringify(o), 'utf8'));
+  const json = Buffer.from(JSON.stringify(o), 'utf8');
+  return json.length < COMPRESS_OVER ? { version: PLAIN, plain: json } : { version: DEFLATED, plain: deflateRawSync(json) };
 }
 
-function decode(buf: Buffer): SessionTokenPayload | null {
-  const o = JSON.parse(inflateRawSync(buf, { maxOutputLength: 1 << 20 }).toString('utf8')) as Json;
+function decode(version: number, buf: Buffer): SessionTokenPayload | null {
+  const json = version === DEFLATED ? inflateRawSync(buf, { maxOutputLength: 1 << 20 }) : buf;
+  const o = JSON.parse(json.toString('utf8')) as Json;
+  if (typeof o !== 'object' || o === null) return null;
   const s = o.s as Json | undefined;
   if (!s || typeof o.a !== 'string' || typeof s.id !== 'string' || typeof s.ea !== 'number' || typeof s.ia !== 'number') return null;
   const session: SessionInfo = {
@@ -116,20 +128,21 @@ function decode(buf: Buffer): SessionTokenPayload | null {
   };
 }
 
-function header(keyId: number): Buffer {
-  const h = Buffer.alloc(HEADER);
-  h[0] = VERSION;
+function header(version: number, keyId: number): Buffer {
+  const h = Buffer.allocUnsafe(HEADER);
+  h[0] = version;
   h.writeUInt32BE(keyId, 1);
   return h;
 }
 
 /** Seal a payload under the token sub-key of ring key `keyId`, bound to `accessKeyId`. */
 export function sealSessionToken(keyId: number, tokenKey: Buffer, accessKeyId: string, payload: SessionTokenPayload): string {
-  const h = header(keyId);
-  const iv = randomBytes(12);
+  const { version, plain } = encode(payload);
+  const h = header(version, keyId);
+  const iv = pooledRandomBytes(12);
   const c = createCipheriv('aes-256-gcm', tokenKey, iv);
   c.setAAD(Buffer.concat([h, Buffer.from(accessKeyId, 'latin1')]));
-  const ct = Buffer.concat([c.update(encode(payload)), c.final()]);
+  const ct = Buffer.concat([c.update(plain), c.final()]);
   return Buffer.concat([h, iv, c.getAuthTag(), ct]).toString('base64');
 }
 
@@ -137,20 +150,21 @@ export function sealSessionToken(keyId: number, tokenKey: Buffer, accessKeyId: s
 export function sessionTokenKeyId(token: string): number | null {
   if (token.length < 8 || token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9+/]+={0,2}$/.test(token)) return null;
   const raw = Buffer.from(token.slice(0, 8), 'base64');
-  if (raw.length < HEADER || raw[0] !== VERSION) return null;
+  if (raw.length < HEADER || (raw[0] !== DEFLATED && raw[0] !== PLAIN)) return null;
   return raw.readUInt32BE(1);
 }
 
 /** Open a token; null when it was tampered with, is bound to another key id, or is malformed. */
 export function openSessionToken(tokenKey: Buffer, token: string, accessKeyId: string): SessionTokenPayload | null {
   const raw = Buffer.from(token, 'base64');
-  if (raw.length < MIN_LEN || raw[0] !== VERSION) return null;
+  const version = raw[0];
+  if (raw.length < MIN_LEN || (version !== DEFLATED && version !== PLAIN)) return null;
   try {
     const d = createDecipheriv('aes-256-gcm', tokenKey, raw.subarray(HEADER, HEADER + 12));
     d.setAAD(Buffer.concat([raw.subarray(0, HEADER), Buffer.from(accessKeyId, 'latin1')]));
     d.setAuthTag(raw.subarray(HEADER + 12, HEADER + 28));
     const plain = Buffer.concat([d.update(raw.subarray(HEADER + 28)), d.final()]);
-    return decode(plain);
+    return decode(version, plain);
   } catch {
     return null;
   }

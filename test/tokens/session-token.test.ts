@@ -60,6 +60,20 @@ describe('session tokens', () => {
     expect(Buffer.from(t, 'base64').toString('latin1')).not.toContain('alice');
   });
 
+  it('stores small payloads uncompressed (version 2) and deflates large ones (version 1); both open', () => {
+    const small = Buffer.from(sealSessionToken(3, key, akid, payload), 'base64');
+    expect(small[0]).toBe(2);
+    const large: SessionTokenPayload = { ...payload, session: { ...payload.session, sessionPolicy: JSON.stringify({ Version: '2012-10-17', Statement: Array.from({ length: 20 }, (_, i) => ({ Effect: 'Allow', Action: `s3:GetObject`, Resource: `arn:aws:s3:::bucket-${i}/*` })) }) } };
+    const t = sealSessionToken(3, key, akid, large);
+    expect(Buffer.from(t, 'base64')[0]).toBe(1);
+    expect(sessionTokenKeyId(t)).toBe(3);
+    expect(openSessionToken(key, t, akid)?.session.sessionPolicy).toBe(large.session.sessionPolicy);
+    // The version byte is authenticated: relabelling a token's encoding breaks it.
+    const relabelled = Buffer.from(small);
+    relabelled[0] = 1;
+    expect(openSessionToken(key, relabelled.toString('base64'), akid)).toBeNull();
+  });
+
   it('derives a stable 40-character secret per access key and session', () => {
     const s = deriveSecret(key, akid, 'sess-1');
     expect(s).toHaveLength(40);

@@ -37,8 +37,16 @@ export function fetchableUrl(url: string, allowInsecure: boolean): URL | null {
  * https, or http on loopback in insecure mode). Throws InvalidIdentityToken otherwise.
  */
 export function assertIssuerMatches(iss: string, providerUrl: string, allowInsecure: boolean): void {
+  const key = `${allowInsecure ? 1 : 0}\n${iss}\n${providerUrl}`;
+  if (matched.has(key)) return;
   const u = fetchableUrl(iss, allowInsecure);
   if (!u || u.search || u.hash || issuerKey(iss) !== issuerKey(providerUrl)) {
     throw Errors.invalidIdentityToken('Issuer in the token does not match the OpenID Connect provider URL');
   }
+  if (matched.size >= MAX_MATCHED) matched.clear();
+  matched.add(key);
 }
+
+/** Issuer/provider pairs already accepted (a pure function of its inputs; the hot path parses no URL). */
+const matched = new Set<string>();
+const MAX_MATCHED = 1024;
