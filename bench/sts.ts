@@ -16,12 +16,16 @@
  * oidc-provider. Ratios, not verdicts.
  */
 import http from 'node:http';
+import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const CONCURRENCY = (process.env.BENCH_CONNECTIONS ?? '1,8,32').split(',').map(Number);
+/** Tessera configurations to measure: worker processes (TESSERA_WORKERS) of each. */
+const WORKERS = (process.env.BENCH_WORKERS ?? '1').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 20000);
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -109,59 +113,67 @@ export async function run(): Promise<void> {
   const child = (role: string) => fork(self, [], { execArgv: ['--import', 'tsx', '--no-warnings', ...prof(role)], env: { ...process.env, BENCH_STS_ROLE: role }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const ready = (w: ChildProcess) => new Promise<void>((r) => w.once('message', () => r()));
   const idpW = child('idp');
-  const tesW = child('tessera');
-  await Promise.all([ready(idpW), ready(tesW)]);
+  const tesWs = WORKERS.map(() => child('tessera'));
+  await Promise.all([ready(idpW), ...tesWs.map(ready)]);
   try {
     const idp = await call(idpW, 'start');
-    const tes = await call(tesW, 'start', { issuer: idp.issuer, audience: idp.audience });
+    const tess = await Promise.all(tesWs.map((w, i) => call(w, 'start', { issuer: idp.issuer, audience: idp.audience, workers: WORKERS[i] })));
     const { tokens } = (await call(idpW, 'mint', { n: TOKENS })) as { tokens: string[] };
-    console.log(`tessera ${tes.url} (${tes.mode}); oidc-provider ${idp.issuer}; ${tokens.length} distinct RS256 tokens; ${SECONDS}s per level`);
-    const roleArn = tes.roleArn as string;
-    const tesBody = (i: number) =>
+    for (const t of tess) console.log(`tessera ×${t.workers} ${t.url} (${t.mode})`);
+    console.log(`oidc-provider ${idp.issuer} (one process); ${tokens.length} distinct RS256 tokens; ${SECONDS}s per level; ${os.availableParallelism()} cores`);
+    const tesBody = (roleArn: string) => (i: number) =>
       `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleSessionName=bench-${i % 1000}&RoleArn=${encodeURIComponent(roleArn)}&WebIdentityToken=${tokens[i % tokens.length]}`;
     const idpBody = () => `grant_type=client_credentials&scope=sts&resource=${encodeURIComponent(idp.audience)}`;
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const basic = { ...form, authorization: `Basic ${Buffer.from(`${idp.clientId}:${idp.clientSecret}`).toString('base64')}` };
 
-    // Warm up both (JWKS fetch, role/provider caches, JIT).
-    await load(tes.url, 8, 2, tesBody, form);
+    // Warm up every server (JWKS fetch, role/provider caches, JIT).
+    for (const t of tess) await load(t.url, 8, 2, tesBody(t.roleArn), form);
     await load(`${idp.issuer}/token`, 8, 2, idpBody, basic);
-    const audited0 = await call(tesW, 'audited');
-    const before = audited0.count as number;
-    let tesOk = 0;
-    const rows: string[] = [];
-    // Server CPU time per request (user + system of its process), a figure that other load on
-    // the machine disturbs far less than requests/s.
+    const audited0 = await Promise.all(tesWs.map((w) => call(w, 'audited')));
+    const tesOk = tess.map(() => 0);
+    // Server CPU time per request (user + system of its processes), a figure that other load on
+    // the machine disturbs far less than requests/s; "load" is the load generator's.
     const cpu = async (w: ChildProcess) => ((await call(w, 'cpu')) as { micros: number }).micros;
-    const measured = async (w: ChildProcess, run: () => Promise<Result>) => {
+    const measured = async (w: ChildProcess, go: () => Promise<Result>) => {
       const c0 = await cpu(w);
       const l0 = process.cpuUsage();
-      const r = await run();
+      const r = await go();
       const used = (await cpu(w)) - c0;
       const l = process.cpuUsage(l0);
       const n = Math.max(1, r.ok + r.errors);
       return { ...r, cpuPerReq: used / n, loadCpuPerReq: (l.user + l.system) / n };
     };
     const fmt = (r: Result & { cpuPerReq: number; loadCpuPerReq: number }) =>
-      `${r.rps.toFixed(0).padStart(6)} req/s p50 ${r.p50.toFixed(1)}ms p99 ${r.p99.toFixed(1)}ms cpu ${r.cpuPerReq.toFixed(0)}µs/req (load ${r.loadCpuPerReq.toFixed(0)}) (${r.errors} errors)`;
+      `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(5)}ms  p99 ${r.p99.toFixed(1).padStart(5)}ms  cpu ${r.cpuPerReq.toFixed(0).padStart(4)}µs/req (load ${r.loadCpuPerReq.toFixed(0)})  ${r.errors} errors`;
     for (const c of CONCURRENCY) {
-      const a = await measured(tesW, () => load(tes.url, c, SECONDS, tesBody, form));
+      const as = [];
+      for (const [i, t] of tess.entries()) {
+        const a = await measured(tesWs[i]!, () => load(t.url, c, SECONDS, tesBody(t.roleArn), form));
+        tesOk[i] = (tesOk[i] ?? 0) + a.ok;
+        as.push(a);
+      }
       const b = await measured(idpW, () => load(`${idp.issuer}/token`, c, SECONDS, idpBody, basic));
-      tesOk += a.ok;
-      rows.push(`c=${String(c).padStart(2)}  tessera ${fmt(a)} | oidc-provider ${fmt(b)} | ratio rps ${(a.rps / b.rps).toFixed(2)}x, p99 ${(a.p99 / b.p99).toFixed(2)}x`);
-      console.log(rows[rows.length - 1]);
+      console.log(`c=${String(c).padStart(2)}  oidc-provider ${fmt(b)}`);
+      for (const [i, a] of as.entries()) {
+        console.log(`c=${String(c).padStart(2)}  tessera ×${tess[i].workers}    ${fmt(a)}  | ratio rps ${(a.rps / b.rps).toFixed(2)}x, p99 ${(a.p99 / b.p99).toFixed(2)}x`);
+      }
     }
-    const audited1 = await call(tesW, 'audited');
-    const after = audited1.count as number;
-    console.log(`audit: ${((audited1.batched - audited0.batched) / Math.max(1, audited1.batches - audited0.batches)).toFixed(1)} events per INSERT on average`);
-    // Requests still in flight when a level ends are answered (and audited) but not counted.
-    console.log(`audit: ${after - before} durable AssumeRoleWithWebIdentity success events for ${tesOk} counted successful responses (ratio ${((after - before) / Math.max(1, tesOk)).toFixed(3)})`);
+    for (const [i, w] of tesWs.entries()) {
+      const audited1 = await call(w, 'audited');
+      const batches = audited1.batches - audited0[i].batches;
+      const n = audited1.count - audited0[i].count;
+      // Requests still in flight when a level ends are answered (and audited) but not counted.
+      console.log(
+        `audit (tessera ×${tess[i].workers}): ${n} durable AssumeRoleWithWebIdentity success events for ${tesOk[i]} counted successful responses (ratio ${(n / Math.max(1, tesOk[i]!)).toFixed(3)})` +
+          (batches > 0 ? `; ${((audited1.batched - audited0[i].batched) / batches).toFixed(1)} events per INSERT` : ''),
+      );
+    }
   } finally {
-    await call(tesW, 'stop').catch(() => {});
+    for (const w of tesWs) await call(w, 'stop').catch(() => {});
     await call(idpW, 'stop').catch(() => {});
-    tesW.disconnect();
-    idpW.disconnect();
-    setTimeout(() => { tesW.kill(); idpW.kill(); }, 2000).unref();
+    for (const w of [...tesWs, idpW]) w.disconnect();
+    setTimeout(() => { for (const w of [...tesWs, idpW]) w.kill(); }, 2000).unref();
   }
 }
 
@@ -207,6 +219,7 @@ async function tesseraWorker(): Promise<void> {
   let stop: (() => Promise<void>) | undefined;
   let db: import('../src/store/db.js').Db | undefined;
   let metrics: import('../src/http/metrics.js').Metrics | undefined;
+  let pids: number[] = [];
 
   process.on('message', async (raw: unknown) => {
     const m = raw as Msg;
@@ -226,12 +239,64 @@ async function tesseraWorker(): Promise<void> {
         await migrate(db);
         const root = { accessKeyId: newAccessKeyId('AKIA', accountId), secretAccessKey: newSecretAccessKey() };
         await bootstrap(db, { masterKey, accountId, rootAccessKeyId: root.accessKeyId, rootSecretAccessKey: root.secretAccessKey });
-        const cache = createCache({ redisUrl: REDIS_URL, keyPrefix: `${name}:` });
-        const services = await buildServices({ config, db, cache, logger: createLogger('silent'), masterKey, accountId });
-        metrics = services.metrics;
-        const server = http.createServer({ keepAliveTimeout: 30_000 }, createApp(services));
-        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-        const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+        const workers = Number(m.workers ?? 1);
+        let url: string;
+        let closeServer: () => Promise<void>;
+        if (workers === 1) {
+          const cache = createCache({ redisUrl: REDIS_URL, keyPrefix: `${name}:` });
+          const services = await buildServices({ config, db, cache, logger: createLogger('silent'), masterKey, accountId });
+          metrics = services.metrics;
+          const server = http.createServer({ keepAliveTimeout: 30_000 }, createApp(services));
+          await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+          url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+          pids = [];
+          closeServer = async () => {
+            server.closeAllConnections();
+            await new Promise<void>((r) => server.close(() => r()));
+            await services.dispose();
+            await cache.close();
+          };
+        } else {
+          // The real `tessera serve` with TESSERA_WORKERS (node:cluster), on the same database.
+          const { freePort } = await import('../src/store/embedded.js');
+          const port = await freePort();
+          const serve = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', fileURLToPath(new URL('../src/cli.ts', import.meta.url)), 'serve'], {
+            env: {
+              PATH: process.env.PATH ?? '',
+              HOME: process.env.HOME ?? '/root',
+              PORT: String(port),
+              HOST: '127.0.0.1',
+              LOG_LEVEL: 'info',
+              DATABASE_URL: u.toString(),
+              DATABASE_POOL_SIZE: '10',
+              REDIS_URL,
+              TESSERA_MASTER_KEY: masterKey.toString('base64'),
+              TESSERA_ACCOUNT_ID: accountId,
+              TESSERA_ROOT_ACCESS_KEY_ID: root.accessKeyId,
+              TESSERA_ROOT_SECRET_ACCESS_KEY: root.secretAccessKey,
+              TESSERA_ALLOW_INSECURE_ISSUERS: 'true',
+              TESSERA_WORKERS: String(workers),
+            },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          const line = await new Promise<string>((resolve, reject) => {
+            let out = '';
+            serve.stdout!.on('data', (d) => {
+              out += d;
+              const l = out.split('\n').find((x) => x.includes('"tessera workers listening"'));
+              if (l) resolve(l);
+            });
+            serve.once('exit', (code) => reject(new Error(`tessera serve exited ${code}`)));
+          });
+          serve.stdout!.resume();
+          pids = [serve.pid!, ...(JSON.parse(line) as { pids: number[] }).pids];
+          url = `http://127.0.0.1:${port}`;
+          closeServer = async () => {
+            const exited = new Promise((r) => serve.once('exit', r));
+            serve.kill('SIGTERM');
+            await exited;
+          };
+        }
         const iam = new IAMClient({ endpoint: url, region: 'us-east-1', credentials: root, maxAttempts: 1 });
         const { OpenIDConnectProviderArn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: m.issuer as string, ClientIDList: [m.audience as string] }));
         const prefix = (m.issuer as string).replace('http://', '');
@@ -245,26 +310,36 @@ async function tesseraWorker(): Promise<void> {
           }),
         );
         stop = async () => {
-          server.closeAllConnections();
-          await new Promise<void>((r) => server.close(() => r()));
-          await services.dispose();
-          await cache.close();
+          await closeServer();
           await db!.close();
           const a = new pg.Client({ connectionString: ADMIN_URL });
           await a.connect();
           await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
           await a.end();
         };
-        reply({ id: m.id, type: 'ok', url, roleArn: `arn:aws:iam::${accountId}:role/bench`, mode: 'postgres + redis' });
+        reply({ id: m.id, type: 'ok', url, workers, roleArn: `arn:aws:iam::${accountId}:role/bench`, mode: workers === 1 ? 'one process, postgres + redis' : `tessera serve, TESSERA_WORKERS=${workers}, postgres + redis` });
       } else if (m.type === 'audited') {
         const r = await db!.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'AssumeRoleWithWebIdentity' AND outcome = 'success'`);
-        const batch = (await metrics!.auditBatch.get()).values;
+        const batch = metrics ? (await metrics.auditBatch.get()).values : [];
         const sum = batch.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
         const count = batch.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
         reply({ id: m.id, type: 'ok', count: r.rows[0]!.n, batches: count, batched: sum });
       } else if (m.type === 'cpu') {
-        const u = process.cpuUsage();
-        reply({ id: m.id, type: 'ok', micros: u.user + u.system });
+        if (pids.length > 0) {
+          // user + system clock ticks (1/100 s) of the serve primary and its workers
+          const ticks = pids.map((pid) => {
+            try {
+              const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+              return Number(f[11]) + Number(f[12]);
+            } catch {
+              return 0;
+            }
+          });
+          reply({ id: m.id, type: 'ok', micros: ticks.reduce((a, b) => a + b, 0) * 10_000 });
+        } else {
+          const u = process.cpuUsage();
+          reply({ id: m.id, type: 'ok', micros: u.user + u.system });
+        }
       } else if (m.type === 'stop') {
         await stop?.();
         reply({ id: m.id, type: 'ok' });

@@ -1,6 +1,7 @@
-import { ConfigError, loadConfig } from './config/index.js';
-import { createLogger } from './log.js';
-import { openDatabase, printCredentials, startTessera } from './main.js';
+import { ConfigError, loadConfig, type Config } from './config/index.js';
+import { createLogger, type Logger } from './log.js';
+import cluster from 'node:cluster';
+import { openDatabase, printCredentials, SHUTDOWN_MESSAGE, startTessera, startWorkers } from './main.js';
 import { migrate } from './store/migrate.js';
 import { resolveMasterKey } from './keys/master.js';
 import { bootstrap } from './iam/bootstrap.js';
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
   switch (cmd) {
     case 'serve': {
+      if (config.workers > 1 && cluster.isPrimary) return servePrimary(config, logger);
       const rt = await startTessera(config, { logger });
       let signals = 0;
       const onSignal = (sig: string) => {
@@ -57,6 +59,19 @@ async function main(argv: string[]): Promise<number> {
       process.removeAllListeners('SIGINT');
       process.on('SIGTERM', () => onSignal('SIGTERM'));
       process.on('SIGINT', () => onSignal('SIGINT'));
+      if (cluster.isWorker) {
+        // The primary asks for a drain over IPC (not a signal: a Ctrl-C reaching the whole process
+        // group must not count twice); a vanished primary means drain and exit too.
+        const drain = () =>
+          rt.stop().then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
+        process.on('message', (m) => {
+          if (m === SHUTDOWN_MESSAGE) void drain();
+        });
+        process.on('disconnect', () => void drain());
+      }
       return -1;
     }
     case 'migrate':
@@ -88,6 +103,29 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(USAGE);
       return 2;
   }
+}
+
+/** TESSERA_WORKERS > 1: fork the workers; on SIGTERM/SIGINT forward it and exit when they have. */
+async function servePrimary(config: Config, logger: Logger): Promise<number> {
+  const pool = await startWorkers(config, { logger });
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signals > 1) {
+      logger.warn({ sig }, 'second signal: exiting now');
+      pool.kill();
+      process.exit(1);
+    }
+    logger.info({ sig, workers: pool.workers }, 'signal received: draining the workers');
+    pool.stop().then(
+      (code) => process.exit(code),
+      () => process.exit(1),
+    );
+  };
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  return -1;
 }
 
 main(process.argv.slice(2)).then(

@@ -196,3 +196,110 @@ export function printCredentials(c: { accountId: string; accessKeyId: string; se
     ].join('\n'),
   );
 }
+
+/**
+ * `tessera serve` with TESSERA_WORKERS > 1: this (primary) process prepares the database once
+ * (migrations when auto-migrating, bootstrap, printing generated root credentials once), then
+ * forks that many workers, each a complete stateless replica (`startTessera`) sharing the port
+ * through node:cluster. Worker processes that die are replaced (unless they keep dying at once).
+ * `stop()` asks every worker to drain its in-flight requests as a single process does on SIGTERM,
+ * and resolves with the exit code once all have exited.
+ */
+export interface WorkerPool {
+  url: string;
+  workers: number;
+  /** Drain every worker (as SIGTERM drains one process); resolves with the exit code. */
+  stop(): Promise<number>;
+  /** Kill every worker at once (second signal). */
+  kill(): void;
+}
+
+/** IPC message from the primary asking a worker to drain and exit. */
+export const SHUTDOWN_MESSAGE = 'tessera:shutdown';
+
+export async function startWorkers(config: Config, opts: { logger?: Logger } = {}): Promise<WorkerPool> {
+  const cluster = (await import('node:cluster')).default;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  await prepareDatabase(config, logger);
+
+  const n = config.workers;
+  let stopping = false;
+  let failed = false;
+  const recentDeaths: number[] = [];
+  const alive = new Set<import('node:cluster').Worker>();
+  let allExited: () => void = () => {};
+  const exited = new Promise<void>((r) => (allExited = r));
+  let listeningCount = 0;
+  let allListening: (url: string) => void = () => {};
+  let startFailed: (e: Error) => void = () => {};
+  const listening = new Promise<string>((resolve, reject) => ((allListening = resolve), (startFailed = reject)));
+
+  const fork = () => {
+    const w = cluster.fork();
+    alive.add(w);
+    w.once('listening', (a) => {
+      const host = a.address === null || a.address === '0.0.0.0' || a.address === '::' ? '127.0.0.1' : a.address;
+      if (++listeningCount === n) allListening(`http://${host.includes(':') ? `[${host}]` : host}:${a.port}`);
+    });
+    w.once('exit', (code, signal) => {
+      alive.delete(w);
+      if (stopping) {
+        if (code !== 0) failed = true;
+        if (alive.size === 0) allExited();
+        return;
+      }
+      const now = Date.now();
+      recentDeaths.push(now);
+      while (recentDeaths.length > 0 && now - recentDeaths[0]! > 60_000) recentDeaths.shift();
+      logger.error({ pid: w.process.pid, code, signal }, 'worker exited');
+      if (recentDeaths.length > 2 * n) {
+        logger.fatal('workers keep exiting: stopping');
+        startFailed(new Error('workers exited during start'));
+        failed = true;
+        void stop();
+        return;
+      }
+      fork();
+    });
+  };
+  for (let i = 0; i < n; i++) fork();
+
+  const stop = async (): Promise<number> => {
+    stopping = true;
+    if (alive.size === 0) allExited();
+    for (const w of alive) if (w.isConnected()) w.send(SHUTDOWN_MESSAGE);
+    await exited;
+    return failed ? 1 : 0;
+  };
+  const kill = () => {
+    stopping = true;
+    for (const w of alive) w.process.kill('SIGKILL');
+  };
+  const url = await listening;
+  logger.info({ url, workers: n, pids: [...alive].map((w) => w.process.pid) }, 'tessera workers listening');
+  return { url, workers: n, stop, kill };
+}
+
+/** Migrations (when auto-migrating) and bootstrap, once, before any worker starts. */
+async function prepareDatabase(config: Config, logger: Logger): Promise<void> {
+  if (!config.databaseUrl) throw new Error('TESSERA_WORKERS above 1 needs DATABASE_URL');
+  const db = createDb(config.databaseUrl, { max: 1 });
+  try {
+    if (config.autoMigrate) {
+      const applied = await migrate(db);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+    } else if (!(await migrationsCurrent(db))) {
+      throw new Error('the database schema is not current: run `tessera migrate` first');
+    }
+    const { key: masterKey } = await resolveMasterKey({ configured: config.masterKey, dataDir: config.dataDir });
+    const boot = await bootstrap(db, {
+      masterKey,
+      accountId: config.accountId,
+      rootAccessKeyId: config.rootAccessKeyId,
+      rootSecretAccessKey: config.rootSecretAccessKey,
+    });
+    if (boot.generatedCredentials) printCredentials({ accountId: boot.accountId, ...boot.generatedCredentials });
+  } finally {
+    await db.close().catch(() => {});
+  }
+}

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -48,6 +49,8 @@ export const configSchema = z
     TESSERA_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Maximum request body in bytes. Default 1 MiB (SAML responses are up to 100,000 chars). */
     TESSERA_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** `serve` processes sharing the port (node:cluster): a number, or `auto` = one per CPU core. Above 1 needs DATABASE_URL and REDIS_URL. Default 1. */
+    TESSERA_WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
     /** Seconds to wait for in-flight requests on SIGTERM before closing. Default 25. */
     TESSERA_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(25),
     /** Apply pending migrations when `serve` starts. Default true in embedded mode, false with DATABASE_URL (run `tessera migrate`). */
@@ -65,6 +68,9 @@ function crossKeyProblems(raw: Record<string, string>): string[] {
   const secret = raw.TESSERA_ROOT_SECRET_ACCESS_KEY;
   if ((id === undefined) !== (secret === undefined)) {
     out.push(`${id === undefined ? 'TESSERA_ROOT_ACCESS_KEY_ID' : 'TESSERA_ROOT_SECRET_ACCESS_KEY'}: TESSERA_ROOT_ACCESS_KEY_ID and TESSERA_ROOT_SECRET_ACCESS_KEY must be set together`);
+  }
+  if (/^\d+$/.test(raw.TESSERA_WORKERS ?? '') && Number(raw.TESSERA_WORKERS) > 1 && (raw.DATABASE_URL === undefined || raw.REDIS_URL === undefined)) {
+    out.push('TESSERA_WORKERS: more than one worker needs DATABASE_URL and REDIS_URL (workers share the database and the cache invalidations)');
   }
   if (raw.DATABASE_URL !== undefined && raw.TESSERA_MASTER_KEY === undefined) {
     out.push('TESSERA_MASTER_KEY: required when DATABASE_URL is set');
@@ -94,6 +100,8 @@ export interface Config {
   trustProxyHops: number;
   maxBodyBytes: number;
   shutdownGraceSeconds: number;
+  /** `serve` worker processes (TESSERA_WORKERS, `auto` resolved; 1 without DATABASE_URL and REDIS_URL). */
+  workers: number;
   autoMigrate: boolean;
   logLevel: RawConfig['LOG_LEVEL'];
 }
@@ -158,6 +166,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxyHops: c.TESSERA_TRUST_PROXY_HOPS,
     maxBodyBytes: c.TESSERA_MAX_BODY_BYTES,
     shutdownGraceSeconds: c.TESSERA_SHUTDOWN_GRACE_SECONDS,
+    workers:
+      c.TESSERA_WORKERS !== 'auto' ? c.TESSERA_WORKERS : c.DATABASE_URL !== undefined && c.REDIS_URL !== undefined ? Math.min(64, availableParallelism()) : 1,
     autoMigrate: c.TESSERA_AUTO_MIGRATE ?? c.DATABASE_URL === undefined,
     logLevel: c.LOG_LEVEL,
   };
