@@ -9,6 +9,8 @@ import type { OperationRegistry } from '../awsquery/registry.js';
 import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
 import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
+import type { Db } from '../store/db.js';
+import { insertAuditEvents, type AuditEvent } from '../audit/log.js';
 import { clientIp } from './client-ip.js';
 import { enforceCredentialScope } from '../sts/restrictions.js';
 import { authorizeMissing } from '../iam/authorize.js';
@@ -35,6 +37,8 @@ interface Exchange {
   caller: Caller | null;
   accessKeyId: string | undefined;
   audit: Record<string, unknown>;
+  /** Set when the operation's transaction already wrote this call's success event. */
+  auditRow: { id: number; detail: string } | undefined;
   start: bigint;
 }
 
@@ -150,6 +154,7 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
       caller: null,
       accessKeyId: undefined,
       audit: {},
+      auditRow: undefined,
       start: process.hrtime.bigint(),
     };
     let status = 200;
@@ -169,7 +174,7 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
       const input = new Input(params);
       const parsed = op.parse(input);
       input.done();
-      ctx = { req: ex.info, caller: ex.caller, services, audit: ex.audit };
+      ctx = { req: ex.info, caller: ex.caller, services: service === 'iam' ? auditedServices(services, ex) : services, audit: ex.audit };
       const out = await (op.run as (c: OpContext, i: unknown) => Promise<unknown>)(ctx, parsed);
       xml = successXml(op.name, SERVICES[service].namespace, op.render ? op.render(out) : undefined, ex.info.requestId);
     } catch (e) {
@@ -183,21 +188,13 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
     }
     if (ex.action !== undefined && ex.service !== undefined) {
       try {
-        await audit.record({
-          time: ex.info.now,
-          requestId: ex.info.requestId,
-          service: ex.service,
-          action: ex.action,
-          accountId: ex.caller?.accountId,
-          principalArn: ex.caller?.arn,
-          principalId: ex.caller?.userId,
-          accessKeyId: ex.accessKeyId,
-          sourceIp: ex.info.sourceIp,
-          userAgent: ex.info.userAgent,
-          outcome: error ? 'failure' : 'success',
-          errorCode: error?.code,
-          detail: ex.audit,
-        });
+        if (ex.auditRow && !error) {
+          // Written with the change itself; add what the operation noted after its commit.
+          const detail = JSON.stringify(ex.audit);
+          if (detail !== ex.auditRow.detail) await services.db.query('UPDATE audit_events SET detail = $2 WHERE id = $1', [ex.auditRow.id, detail]);
+        } else {
+          await audit.record(auditEvent(ex, error));
+        }
       } catch (e) {
         logger.error({ err: e, requestId: ex.info.requestId }, 'audit write failed; refusing to answer');
         error = Errors.serviceUnavailable();
@@ -215,6 +212,43 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
     if (error?.code === 'RequestEntityTooLarge' && !res.headersSent) res.setHeader('connection', 'close');
     send(res, status, ex.info.requestId, xml!);
   };
+}
+
+function auditEvent(ex: Exchange, error: AwsError | undefined): AuditEvent {
+  return {
+    time: ex.info.now,
+    requestId: ex.info.requestId,
+    service: ex.service!,
+    action: ex.action!,
+    accountId: ex.caller?.accountId,
+    principalArn: ex.caller?.arn,
+    principalId: ex.caller?.userId,
+    accessKeyId: ex.accessKeyId,
+    sourceIp: ex.info.sourceIp,
+    userAgent: ex.info.userAgent,
+    outcome: error ? 'failure' : 'success',
+    errorCode: error?.code,
+    detail: ex.audit,
+  };
+}
+
+/**
+ * The services an operation sees: the same, except that `db.tx()` also writes this call's
+ * success audit event inside the transaction, so a change and its audit record commit together
+ * (or not at all). The adapter then does not write the event again.
+ */
+function auditedServices(services: Services, ex: Exchange): Services {
+  const db = services.db;
+  const tx: Db['tx'] = (fn) =>
+    db.tx(async (c) => {
+      const out = await fn(c);
+      if (!ex.auditRow) {
+        const [id] = await insertAuditEvents(c, [auditEvent(ex, undefined)]);
+        ex.auditRow = { id: id!, detail: JSON.stringify(ex.audit) };
+      }
+      return out;
+    });
+  return { ...services, db: { ...db, tx } };
 }
 
 function toAwsError(e: unknown, logger: Services['logger'], ex: Exchange): AwsError {
