@@ -1,7 +1,7 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { authorize } from '../authorize.js';
 import { readPage, readPathPrefix } from '../common.js';
-import { accountOf, pageOf, renderGroup, type GroupRow } from './shared.js';
+import { accountOf, arnFor, pageOf, renderGroup, type GroupRow } from './shared.js';
 
 export const ListGroups = defineOperation({
   service: 'iam',
@@ -9,7 +9,7 @@ export const ListGroups = defineOperation({
   auth: 'sigv4',
   parse: (p) => ({ PathPrefix: readPathPrefix(p) ?? '/', page: readPage(p) }),
   run: async (ctx, i) => {
-    await authorize(ctx, 'iam:ListGroups', '*');
+    await authorize(ctx, 'iam:ListGroups', arnFor(ctx, `group${i.PathPrefix}`));
     const r = await pageOf<GroupRow>(
       ctx.services.db,
       {

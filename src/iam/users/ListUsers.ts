@@ -1,7 +1,7 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { authorize } from '../authorize.js';
 import { readPage, readPathPrefix } from '../common.js';
-import { accountOf, pageOf, renderUser, type UserRow } from './shared.js';
+import { accountOf, arnFor, pageOf, renderUser, type UserRow } from './shared.js';
 
 export const ListUsers = defineOperation({
   service: 'iam',
@@ -9,7 +9,7 @@ export const ListUsers = defineOperation({
   auth: 'sigv4',
   parse: (p) => ({ PathPrefix: readPathPrefix(p) ?? '/', page: readPage(p) }),
   run: async (ctx, i) => {
-    await authorize(ctx, 'iam:ListUsers', '*');
+    await authorize(ctx, 'iam:ListUsers', arnFor(ctx, `user${i.PathPrefix}`));
     const r = await pageOf<UserRow>(
       ctx.services.db,
       {
