@@ -40,36 +40,42 @@ const MAX_BATCH = 500;
 const MAX_IN_FLIGHT = 1;
 
 /**
- * One statement text for any batch size (column arrays, unnest), so the server plans it once per
- * connection as a named prepared statement instead of parsing a new VALUES list every time.
+ * One statement text for any batch size, so the server plans it once per connection as a named
+ * prepared statement. The batch travels as one JSON array of rows (one JSON.stringify call,
+ * the detail object nested as is) rather than 13 text arrays that the client library would
+ * escape element by element.
  */
 const INSERT_TEXT = `INSERT INTO audit_events (event_time, request_id, service, action, account_id, principal_arn, principal_id,
     access_key_id, source_ip, user_agent, outcome, error_code, detail)
-  SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-    $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[])`;
-const INSERT = { name: 'tessera_audit_insert', text: INSERT_TEXT };
-const INSERT_RETURNING = { name: 'tessera_audit_insert_returning', text: `${INSERT_TEXT} RETURNING id` };
+  SELECT (r->>0)::timestamptz, r->>1, r->>2, r->>3, r->>4, r->>5, r->>6, r->>7, r->>8, r->>9, r->>10, r->>11,
+         coalesce(r->12, '{}'::jsonb)
+    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(r, n) ORDER BY n`;
+const INSERT = { name: 'tessera_audit_insert_json', text: INSERT_TEXT };
+const INSERT_RETURNING = { name: 'tessera_audit_insert_json_returning', text: `${INSERT_TEXT} RETURNING id` };
 
-function columns(events: readonly AuditEvent[]): unknown[][] {
+/** The batch as the statement's one parameter: a JSON array of 13-element rows. */
+function rowsJson(events: readonly AuditEvent[]): string {
   const n = events.length;
-  const cols: unknown[][] = Array.from({ length: 13 }, () => new Array<unknown>(n));
+  const rows = new Array<unknown[]>(n);
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
-    cols[0]![i] = e.time.toISOString();
-    cols[1]![i] = e.requestId;
-    cols[2]![i] = e.service;
-    cols[3]![i] = e.action;
-    cols[4]![i] = e.accountId ?? null;
-    cols[5]![i] = e.principalArn ?? null;
-    cols[6]![i] = e.principalId ?? null;
-    cols[7]![i] = e.accessKeyId ?? null;
-    cols[8]![i] = e.sourceIp ?? null;
-    cols[9]![i] = e.userAgent ? e.userAgent.slice(0, 1024) : null;
-    cols[10]![i] = e.outcome;
-    cols[11]![i] = e.errorCode ?? null;
-    cols[12]![i] = JSON.stringify(e.detail ?? {});
+    rows[i] = [
+      e.time.toISOString(),
+      e.requestId,
+      e.service,
+      e.action,
+      e.accountId ?? null,
+      e.principalArn ?? null,
+      e.principalId ?? null,
+      e.accessKeyId ?? null,
+      e.sourceIp ?? null,
+      e.userAgent ? e.userAgent.slice(0, 1024) : null,
+      e.outcome,
+      e.errorCode ?? null,
+      e.detail ?? {},
+    ];
   }
-  return cols;
+  return JSON.stringify(rows);
 }
 
 /**
@@ -78,7 +84,7 @@ function columns(events: readonly AuditEvent[]): unknown[][] {
  */
 export async function insertAuditEvents(q: Queryable, events: readonly AuditEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
-  const r = await q.query<{ id: number }>({ ...INSERT_RETURNING, values: columns(events) });
+  const r = await q.query<{ id: number }>({ ...INSERT_RETURNING, values: [rowsJson(events)] });
   return r.rows.map((row) => Number(row.id));
 }
 
@@ -127,7 +133,7 @@ export class AuditLog {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      await this.db.pool.query({ ...INSERT, values: columns(batch.map((p) => p.event)) });
+      await this.db.pool.query({ ...INSERT, values: [rowsJson(batch.map((p) => p.event))] });
     } catch (e) {
       throw translatePgError(e);
     }

@@ -16,7 +16,26 @@ export const xmlMap = (o: Record<string, XmlValue> | [string, XmlValue][]) =>
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#xD;' };
 export const escapeXml = (s: string) => s.replace(/[&<>"'\r]/g, (c) => ESC[c]!);
 
-export const awsDate = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/**
+ * `2026-11-27T19:50:10Z` (whole seconds, UTC). The last few seconds formatted are remembered:
+ * the hot path formats "now" and "now + duration" many times a second.
+ */
+export function awsDate(d: Date): string {
+  const t = d.getTime();
+  const sec = Math.floor(t / 1000);
+  const slot = sec & (DATE_SLOTS - 1);
+  if (dateSecs[slot] === sec) return dateStrs[slot]!;
+  if (!Number.isFinite(t)) return d.toISOString(); // throws RangeError, as before
+  const s = d.toISOString();
+  // toISOString is `YYYY-MM-DDTHH:MM:SS.sssZ` (or ±YYYYYY-… for far years): drop the millis.
+  const out = s.slice(0, s.length - 5) + 'Z';
+  dateSecs[slot] = sec;
+  dateStrs[slot] = out;
+  return out;
+}
+const DATE_SLOTS = 64;
+const dateSecs = new Float64Array(DATE_SLOTS).fill(NaN);
+const dateStrs: (string | undefined)[] = new Array<string | undefined>(DATE_SLOTS);
 
 function renderValue(v: XmlValue): string {
   if (v === null || v === undefined) return '';

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { hash, randomBytes, randomInt } from 'node:crypto';
+import { pooledRandomBytes } from '../keys/entropy.js';
 
 /**
  * Identifiers in AWS's formats. Access key ids are a 4-letter prefix (AKIA long-term, ASIA
@@ -50,20 +51,21 @@ function fromBase32(s: string): Buffer | null {
   return Buffer.from(out);
 }
 
-const mask5 = (r: Buffer) => createHash('sha256').update(r).digest().subarray(0, 5);
+const mask5 = (r: Uint8Array): Buffer => hash('sha256', r, 'buffer');
 
 /**
  * Access key ids carry their account, as AWS's do, so GetAccessKeyInfo answers for any key
  * (active, inactive or deleted) without a lookup: 5 bytes of account id masked by a hash of 5
- * random bytes, then the random bytes, in base32 (80 bits = 16 characters).
+ * random bytes, then the random bytes, in base32 (80 bits = 16 characters). The random bytes
+ * come from the pooled CSPRNG (one OpenSSL call per few hundred ids on the issuance hot path).
  */
 export function newAccessKeyId(prefix: 'AKIA' | 'ASIA', accountId: string): string {
-  const r = randomBytes(5);
-  const a = Buffer.alloc(5);
-  a.writeUIntBE(Number(accountId), 0, 5);
-  const m = mask5(r);
-  for (let i = 0; i < 5; i++) a[i] = a[i]! ^ m[i]!;
-  return prefix + toBase32(Buffer.concat([a, r]));
+  const b = Buffer.allocUnsafe(10);
+  pooledRandomBytes(5).copy(b, 5);
+  b.writeUIntBE(Number(accountId), 0, 5);
+  const m = mask5(b.subarray(5));
+  for (let i = 0; i < 5; i++) b[i] = b[i]! ^ m[i]!;
+  return prefix + toBase32(b);
 }
 
 /** The account id encoded in an access key id, or null when it is not one of ours. */

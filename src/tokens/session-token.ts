@@ -49,7 +49,7 @@ type Json = Record<string, unknown>;
 const ms = (d: Date | undefined) => (d === undefined ? undefined : d.getTime());
 const date = (n: unknown) => (typeof n === 'number' ? new Date(n) : undefined);
 
-function encode(p: SessionTokenPayload): { version: number; plain: Buffer } {
+function encode(p: SessionTokenPayload): { version: number; plain: Buffer | string } {
   const { identity: i, session: s } = p;
   const o: Json = {
     t: i.type,
@@ -82,8 +82,10 @@ function encode(p: SessionTokenPayload): { version: number; plain: Buffer } {
       id: s.sessionId,
     },
   };
-  const json = Buffer.from(JSON.stringify(o), 'utf8');
-  return json.length < COMPRESS_OVER ? { version: PLAIN, plain: json } : { version: DEFLATED, plain: deflateRawSync(json) };
+  const json = JSON.stringify(o);
+  // Byte length ≥ string length: only payloads that may be long are measured exactly.
+  if (json.length * 3 < COMPRESS_OVER || Buffer.byteLength(json, 'utf8') < COMPRESS_OVER) return { version: PLAIN, plain: json };
+  return { version: DEFLATED, plain: deflateRawSync(json) };
 }
 
 function decode(version: number, buf: Buffer): SessionTokenPayload | null {
@@ -128,22 +130,25 @@ function decode(version: number, buf: Buffer): SessionTokenPayload | null {
   };
 }
 
-function header(version: number, keyId: number): Buffer {
-  const h = Buffer.allocUnsafe(HEADER);
-  h[0] = version;
-  h.writeUInt32BE(keyId, 1);
-  return h;
-}
-
 /** Seal a payload under the token sub-key of ring key `keyId`, bound to `accessKeyId`. */
 export function sealSessionToken(keyId: number, tokenKey: Buffer, accessKeyId: string, payload: SessionTokenPayload): string {
   const { version, plain } = encode(payload);
-  const h = header(version, keyId);
-  const iv = pooledRandomBytes(12);
-  const c = createCipheriv('aes-256-gcm', tokenKey, iv);
-  c.setAAD(Buffer.concat([h, Buffer.from(accessKeyId, 'latin1')]));
-  const ct = Buffer.concat([c.update(plain), c.final()]);
-  return Buffer.concat([h, iv, c.getAuthTag(), ct]).toString('base64');
+  // head = version | keyId | iv | tag: 33 bytes, a multiple of 3, so its base64 and the
+  // ciphertext's concatenate into the base64 of the whole token (no copy of the ciphertext).
+  const head = Buffer.allocUnsafe(HEADER + 12 + 16);
+  head[0] = version;
+  head.writeUInt32BE(keyId, 1);
+  pooledRandomBytes(12).copy(head, HEADER);
+  const aad = Buffer.allocUnsafe(HEADER + accessKeyId.length);
+  head.copy(aad, 0, 0, HEADER);
+  aad.write(accessKeyId, HEADER, 'latin1');
+  const c = createCipheriv('aes-256-gcm', tokenKey, head.subarray(HEADER, HEADER + 12));
+  c.setAAD(aad);
+  let ct = typeof plain === 'string' ? c.update(plain, 'utf8') : c.update(plain);
+  const tail = c.final(); // GCM is a stream mode: empty
+  if (tail.length > 0) ct = Buffer.concat([ct, tail]);
+  c.getAuthTag().copy(head, HEADER + 12);
+  return head.toString('base64') + ct.toString('base64');
 }
 
 /** The ring key id a token names, or null when it is not a Tessera session token at all. */

@@ -11,8 +11,16 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** `host[:port]/path` without scheme or trailing slash. */
 export function issuerKey(url: string): string {
-  return url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+  let k = keys.get(url);
+  if (k === undefined) {
+    k = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '');
+    if (keys.size >= MAX_MATCHED) keys.clear();
+    keys.set(url, k);
+  }
+  return k;
 }
+/** issuerKey results (pure; the hot path computes one per request). */
+const keys = new Map<string, string>();
 
 export function isLoopbackUrl(u: URL): boolean {
   return LOOPBACK.has(u.hostname) || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);

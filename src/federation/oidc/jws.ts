@@ -61,7 +61,7 @@ export function parseJws(token: string): ParsedJws {
   if (header.crit !== undefined) throw invalid('Unsupported critical header parameters in the web identity token');
   if (header.b64 !== undefined) throw invalid('The web identity token is not a valid JWT');
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
-  return { header, alg: alg as JwsAlgorithm, kid, payload: json(p), signingInput: Buffer.from(`${h}.${p}`, 'ascii'), signature: Buffer.from(s, 'base64url') };
+  return { header, alg: alg as JwsAlgorithm, kid, payload: json(p), signingInput: Buffer.from(token.slice(0, h.length + 1 + p.length), 'latin1'), signature: Buffer.from(s, 'base64url') };
 }
 
 /** Keys of a JWKS usable for this token (kid, kty/crv, alg, use), in JWKS order. */
