@@ -84,7 +84,7 @@ function rowsJson(events: readonly AuditEvent[]): string {
  */
 export async function insertAuditEvents(q: Queryable, events: readonly AuditEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
-  const r = await q.query<{ id: number }>({ ...INSERT_RETURNING, values: [rowsJson(events)] });
+  const r = await q.query<{ id: number }>({ name: INSERT_RETURNING.name, text: INSERT_RETURNING.text, values: [rowsJson(events)] });
   return r.rows.map((row) => Number(row.id));
 }
 
@@ -133,7 +133,7 @@ export class AuditLog {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      await this.db.pool.query({ ...INSERT, values: [rowsJson(batch.map((p) => p.event))] });
+      await this.db.pool.query({ name: INSERT.name, text: INSERT.text, values: [rowsJson(batch.map((p) => p.event))] });
     } catch (e) {
       throw translatePgError(e);
     }

@@ -49,7 +49,7 @@ export async function issueCredentials(services: Services, input: IssueInput): P
   // AWS reports whole seconds; so does the token.
   const issuedAt = new Date(now.getTime());
   const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + input.durationSeconds * 1000);
-  const session: SessionInfo = { ...input.session, issuedAt, expiresAt, sessionId };
+  const session = sessionInfo(input.session, issuedAt, expiresAt, sessionId);
   const payload = { identity, session };
   const SessionToken = sealSessionToken(key.id, services.keys.subkey(key, 'token'), accessKeyId, payload);
   const SecretAccessKey = deriveSecret(services.keys.subkey(key, 'secret'), accessKeyId, sessionId);
@@ -60,6 +60,36 @@ export async function issueCredentials(services: Services, input: IssueInput): P
     expiresAt,
     caller: callerFromPayload(payload, accessKeyId),
   };
+}
+
+/**
+ * The session with its times and id, every field named (a TypeScript error when SessionInfo
+ * gains one): `{ ...s, issuedAt, … }` builds a slow dictionary-mode object in V8 (~2.5 µs, and
+ * the token's JSON.stringify is slower on it).
+ */
+function sessionInfo(s: IssueInput['session'], issuedAt: Date, expiresAt: Date, sessionId: string): SessionInfo {
+  const out: SessionInfo = {
+    issuedBy: s.issuedBy,
+    roleId: s.roleId,
+    roleName: s.roleName,
+    roleArn: s.roleArn,
+    sessionName: s.sessionName,
+    parentUserId: s.parentUserId,
+    sessionPolicy: s.sessionPolicy,
+    policyArns: s.policyArns,
+    tags: s.tags,
+    transitiveTagKeys: s.transitiveTagKeys,
+    sourceIdentity: s.sourceIdentity,
+    mfaAuthenticated: s.mfaAuthenticated,
+    mfaAuthTime: s.mfaAuthTime,
+    federatedProvider: s.federatedProvider,
+    federatedContext: s.federatedContext,
+    chained: s.chained,
+    issuedAt,
+    expiresAt,
+    sessionId,
+  } satisfies Record<keyof SessionInfo, unknown>;
+  return out;
 }
 
 /** Non-secret audit fields of an issuance. */

@@ -51,17 +51,40 @@ function json(segment: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-export function parseJws(token: string): ParsedJws {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) throw invalid('The web identity token is not a valid JWT');
-  const [h, p, s] = parts as [string, string, string];
+interface Header {
+  header: Record<string, unknown>;
+  alg: JwsAlgorithm;
+  kid: string | undefined;
+}
+
+function parseHeader(h: string): Header {
   const header = json(h);
   const alg = header.alg;
   if (typeof alg !== 'string' || !(alg in ALG)) throw invalid(`Unsupported token signing algorithm ${typeof alg === 'string' ? alg.slice(0, 20) : ''}`.trim());
   if (header.crit !== undefined) throw invalid('Unsupported critical header parameters in the web identity token');
   if (header.b64 !== undefined) throw invalid('The web identity token is not a valid JWT');
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
-  return { header, alg: alg as JwsAlgorithm, kid, payload: json(p), signingInput: Buffer.from(token.slice(0, h.length + 1 + p.length), 'latin1'), signature: Buffer.from(s, 'base64url') };
+  return { header: Object.freeze(header), alg: alg as JwsAlgorithm, kid };
+}
+
+/** Accepted header segments: an IdP signs every token with the same few headers. */
+const headers = new Map<string, Header>();
+const MAX_HEADERS = 1024;
+const MAX_CACHED_HEADER = 512;
+
+export function parseJws(token: string): ParsedJws {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) throw invalid('The web identity token is not a valid JWT');
+  const [h, p, s] = parts as [string, string, string];
+  let hd = headers.get(h);
+  if (hd === undefined) {
+    hd = parseHeader(h);
+    if (h.length <= MAX_CACHED_HEADER) {
+      if (headers.size >= MAX_HEADERS) headers.clear();
+      headers.set(h, hd);
+    }
+  }
+  return { header: hd.header, alg: hd.alg, kid: hd.kid, payload: json(p), signingInput: Buffer.from(token.slice(0, h.length + 1 + p.length), 'latin1'), signature: Buffer.from(s, 'base64url') };
 }
 
 /** Keys of a JWKS usable for this token (kid, kty/crv, alg, use), in JWKS order. */
