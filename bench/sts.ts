@@ -11,7 +11,8 @@
  * Tessera (real Postgres + Redis, audit durable before each response) and the IdP each run in
  * their own child process; the load generator (autocannon: keep-alive connections, one request
  * in flight on each, a distinct pre-minted token in every request) runs in this process. Both
- * systems are warmed up, then measured alternately at each level under the same conditions.
+ * systems are warmed up, then measured one after the other at each level under the same
+ * conditions (who goes first alternates by level).
  * Prints requests/s and p50/p99 at 1, 8 and 32 connections, and the ratios Tessera /
  * oidc-provider. Ratios, not verdicts.
  */
@@ -146,14 +147,18 @@ export async function run(): Promise<void> {
     };
     const fmt = (r: Result & { cpuPerReq: number; loadCpuPerReq: number }) =>
       `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(5)}ms  p99 ${r.p99.toFixed(1).padStart(5)}ms  cpu ${r.cpuPerReq.toFixed(0).padStart(4)}µs/req (load ${r.loadCpuPerReq.toFixed(0)})  ${r.errors} errors`;
-    for (const c of CONCURRENCY) {
+    for (const [level, c] of CONCURRENCY.entries()) {
       const as = [];
+      // Who goes first alternates by level, so neither system always runs right after the
+      // other's load (Postgres WAL/checkpoint work, page cache, CPU frequency).
+      const idpFirst = level % 2 === 1;
+      let b = idpFirst ? await measured(idpW, () => load(`${idp.issuer}/token`, c, SECONDS, idpBody, basic)) : undefined;
       for (const [i, t] of tess.entries()) {
         const a = await measured(tesWs[i]!, () => load(t.url, c, SECONDS, tesBody(t.roleArn), form));
         tesOk[i] = (tesOk[i] ?? 0) + a.ok;
         as.push(a);
       }
-      const b = await measured(idpW, () => load(`${idp.issuer}/token`, c, SECONDS, idpBody, basic));
+      b ??= await measured(idpW, () => load(`${idp.issuer}/token`, c, SECONDS, idpBody, basic));
       console.log(`c=${String(c).padStart(2)}  oidc-provider ${fmt(b)}`);
       for (const [i, a] of as.entries()) {
         console.log(`c=${String(c).padStart(2)}  tessera ×${tess[i].workers}    ${fmt(a)}  | ratio rps ${(a.rps / b.rps).toFixed(2)}x, p99 ${(a.p99 / b.p99).toFixed(2)}x`);
