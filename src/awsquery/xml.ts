@@ -13,8 +13,9 @@ export class XmlMap {
 export const xmlMap = (o: Record<string, XmlValue> | [string, XmlValue][]) =>
   new XmlMap(Array.isArray(o) ? o : Object.entries(o));
 
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#xD;' };
-export const escapeXml = (s: string) => s.replace(/[&<>"'\r]/g, (c) => ESC[c]!);
+/** Element text only (no attribute values are ever built from data): quotes stay as they are, as in AWS's responses. */
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
+export const escapeXml = (s: string) => s.replace(/[&<>\r]/g, (c) => ESC[c]!);
 
 /**
  * `2026-11-27T19:50:10Z` (whole seconds, UTC). The last few seconds formatted are remembered:

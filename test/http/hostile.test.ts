@@ -124,6 +124,14 @@ describe('hostile input on POST /', () => {
     expect(await res.text()).toContain('<Code>MissingAuthenticationToken</Code>');
   });
 
+  it("validation errors use AWS's wording, quotes unescaped in element text", async () => {
+    const r = await post('Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn:aws:iam::123456789012:role/r&RoleSessionName=a&WebIdentityToken=abcd');
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(
+      "<Code>ValidationError</Code><Message>1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2</Message>",
+    );
+  });
+
   it('many parameters are bounded', async () => {
     const body = 'Action=GetCallerIdentity&Version=2011-06-15&' + Array.from({ length: 5000 }, (_, i) => `P${i}=1`).join('&');
     expectAwsError(await post(body), 400, 'MalformedQueryString');
