@@ -1,5 +1,5 @@
 import { Errors } from '../errors/index.js';
-import { compilePolicy } from '../policy/index.js';
+import { compilePolicy, type CompiledPolicy } from '../policy/index.js';
 import type { OpContext } from '../awsquery/operation.js';
 import { assumedRoleIdentity, issueCredentials, issuedAudit, type IssuedCredentials } from '../sts/issue.js';
 import type { RoleRecord } from '../sts/roles.js';
@@ -57,7 +57,7 @@ export async function assumeFederated(ctx: OpContext, input: FederatedAssumeInpu
   const request = federatedTrustRequest(identity, facts);
   let trustPolicy;
   try {
-    trustPolicy = compilePolicy(role.trustPolicy, { kind: 'trust', id: role.roleArn, sourceType: 'resource' });
+    trustPolicy = compiledTrust(role);
   } catch (e) {
     ctx.services.logger.warn({ err: e, role: role.roleArn }, 'stored trust policy does not compile');
     throw Errors.accessDenied(`Not authorized to perform ${request.action}`);
@@ -112,4 +112,18 @@ export function checkSourceIdentity(v: string | undefined, where: string): strin
     throw Errors.invalidIdentityToken(`SourceIdentity in ${where} must match [a-zA-Z_0-9+=,.@-]{2,64} and must not start with aws:`);
   }
   return v;
+}
+
+/**
+ * A role's compiled trust policy, kept beside the cached role record (the role cache hands out
+ * the same object until the role changes), so the hot path neither hashes nor compiles it.
+ */
+const trustByRole = new WeakMap<object, CompiledPolicy>();
+function compiledTrust(role: { trustPolicy: string; roleArn: string }): CompiledPolicy {
+  let p = trustByRole.get(role);
+  if (!p) {
+    p = compilePolicy(role.trustPolicy, { kind: 'trust', id: role.roleArn, sourceType: 'resource' });
+    trustByRole.set(role, p);
+  }
+  return p;
 }
