@@ -13,3 +13,12 @@ export const iamClient = (t: { url: string }, credentials: Credentials) =>
 
 export const stsClient = (t: { url: string }, credentials: Credentials) =>
   new STSClient({ endpoint: t.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+
+/** The error a call must fail with (fails the test when the call succeeds). */
+export const rejection = (p: Promise<unknown>): Promise<any> =>
+  p.then(
+    () => {
+      throw new Error('expected an error');
+    },
+    (e: unknown) => e,
+  );

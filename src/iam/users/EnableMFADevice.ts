@@ -3,8 +3,7 @@ import { Errors } from '../../errors/index.js';
 import { open } from '../../keys/envelope.js';
 import { verifyConsecutive } from '../../mfa/index.js';
 import { authorize } from '../authorize.js';
-import { readName } from '../common.js';
-import { findDevice, invalidCode, MFA_DEVICES_PER_USER, readCode, readSerial } from './mfa.js';
+import { findDevice, invalidCode, MFA_DEVICES_PER_USER, readDeviceCodes } from './mfa.js';
 import { accountOf, findUser, findUserById, rowArn, userArn } from './shared.js';
 
 /** Assigns a virtual device to a user after two consecutive codes; the codes are then spent. */
@@ -12,12 +11,7 @@ export const EnableMFADevice = defineOperation({
   service: 'iam',
   name: 'EnableMFADevice',
   auth: 'sigv4',
-  parse: (p) => ({
-    UserName: readName(p, 'UserName', 128)!,
-    SerialNumber: readSerial(p),
-    AuthenticationCode1: readCode(p, 'AuthenticationCode1'),
-    AuthenticationCode2: readCode(p, 'AuthenticationCode2'),
-  }),
+  parse: readDeviceCodes,
   run: async (ctx, i) => {
     const db = ctx.services.db;
     const found = await findUser(db, accountOf(ctx), i.UserName);

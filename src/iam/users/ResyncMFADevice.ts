@@ -2,8 +2,7 @@ import { defineOperation } from '../../awsquery/operation.js';
 import { open } from '../../keys/envelope.js';
 import { verifyConsecutive } from '../../mfa/index.js';
 import { authorize } from '../authorize.js';
-import { readName } from '../common.js';
-import { findDevice, invalidCode, noSuchDevice, readCode, readSerial } from './mfa.js';
+import { findDevice, invalidCode, noSuchDevice, readDeviceCodes } from './mfa.js';
 import { accountOf, findUser, userArn } from './shared.js';
 
 /** Re-aligns a drifted device: two consecutive codes anywhere within ±20 minutes. */
@@ -11,12 +10,7 @@ export const ResyncMFADevice = defineOperation({
   service: 'iam',
   name: 'ResyncMFADevice',
   auth: 'sigv4',
-  parse: (p) => ({
-    UserName: readName(p, 'UserName', 128)!,
-    SerialNumber: readSerial(p),
-    AuthenticationCode1: readCode(p, 'AuthenticationCode1'),
-    AuthenticationCode2: readCode(p, 'AuthenticationCode2'),
-  }),
+  parse: readDeviceCodes,
   run: async (ctx, i) => {
     const db = ctx.services.db;
     const u = await findUser(db, accountOf(ctx), i.UserName);

@@ -1,4 +1,5 @@
 import { Errors } from '../../errors/index.js';
+import { readName } from '../common.js';
 import type { Input } from '../../awsquery/input.js';
 import type { Q } from './shared.js';
 
@@ -22,6 +23,14 @@ export const readSerial = (p: Input) =>
 
 export const readCode = (p: Input, field: string) =>
   p.string(field, { required: true, min: 6, max: 6, pattern: /^\d+$/, patternText: '[\\d]+' })!;
+
+/** EnableMFADevice / ResyncMFADevice input: a user's device and two consecutive codes. */
+export const readDeviceCodes = (p: Input) => ({
+  UserName: readName(p, 'UserName', 128),
+  SerialNumber: readSerial(p),
+  AuthenticationCode1: readCode(p, 'AuthenticationCode1'),
+  AuthenticationCode2: readCode(p, 'AuthenticationCode2'),
+});
 
 export const noSuchDevice = (serial: string) => Errors.noSuchEntity(`VirtualMFADevice with serial number ${serial} doesn't exist.`);
 export const invalidCode = () => Errors.invalidAuthenticationCode('Authentication code for device is not valid.');

@@ -15,7 +15,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
 import { iamOperations } from '../../../src/iam/index.js';
-import { iamClient } from '../../support/clients.js';
+import { iamClient, rejection } from '../../support/clients.js';
 
 /** Part B's policy actions and engine-backed authorize(); the allow case runs once they land. */
 const hasUserPolicies = iamOperations.some((o) => o.name === 'PutUserPolicy');
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 const hasAws = (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(`${d}/aws`));
-const err = (p: Promise<unknown>) => p.then(() => { throw new Error('expected an error'); }, (e: any) => e);
+const err = rejection;
 const sts = (creds: { accessKeyId: string; secretAccessKey: string }, url = t.url) =>
   new STSClient({ endpoint: url, region: 'eu-west-1', credentials: creds, maxAttempts: 1 });
 

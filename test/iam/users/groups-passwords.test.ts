@@ -21,7 +21,7 @@ import {
   UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
-import { iamClient } from '../../support/clients.js';
+import { iamClient, rejection } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
@@ -33,7 +33,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const err = (p: Promise<unknown>) => p.then(() => { throw new Error('expected an error'); }, (e: any) => e);
+const err = rejection;
 
 describe('groups', () => {
   it('create, membership, get with members, rename, list', async () => {

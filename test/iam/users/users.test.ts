@@ -19,7 +19,7 @@ import {
   DeleteGroupCommand,
 } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
-import { iamClient } from '../../support/clients.js';
+import { iamClient, rejection } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
@@ -31,7 +31,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const err = (p: Promise<unknown>) => p.then(() => { throw new Error('expected an error'); }, (e: any) => e);
+const err = rejection;
 
 describe('users', () => {
   it('create / get / update / delete', async () => {
