@@ -1,5 +1,6 @@
 import { Errors } from '../errors/index.js';
 import type { Input } from '../awsquery/input.js';
+import type { AuthedContext } from '../awsquery/operation.js';
 
 /**
  * Input rules and helpers shared by every IAM action: names, paths, tags, pagination and ARNs,
@@ -99,6 +100,11 @@ export function paginate<T>(rows: T[], page: Page, key: (t: T) => string): { ite
 }
 
 export const iamArn = (partition: string, accountId: string, resource: string) => `arn:${partition}:iam::${accountId}:${resource}`;
+
+/** The caller's account, the configured partition, and an IAM ARN in that account. */
+export const accountOf = (ctx: AuthedContext) => ctx.caller.accountId;
+export const partitionOf = (ctx: AuthedContext) => ctx.services.config.partition;
+export const arnFor = (ctx: AuthedContext, resource: string) => iamArn(partitionOf(ctx), accountOf(ctx), resource);
 
 /** Policy documents go out URL-encoded, as IAM returns them. */
 export const encodeDocument = (doc: string) => encodeURIComponent(doc);

@@ -6,7 +6,7 @@ import type { XmlObject } from '../../awsquery/xml.js';
 import type { Db } from '../../store/db.js';
 /** A pool or a transaction's client. */
 export type Queryable = Pick<Db, 'query'>;
-import { decodeMarker, encodeDocument, encodeMarker, iamArn, POLICY_DOC_PATTERN, POLICY_DOC_PATTERN_TEXT, type Page, type Tag } from '../common.js';
+import { arnFor, decodeMarker, encodeDocument, encodeMarker, type Page, POLICY_DOC_PATTERN, POLICY_DOC_PATTERN_TEXT, type Tag } from '../common.js';
 import type { ContextValue } from '../authorize.js';
 
 /**
@@ -17,7 +17,7 @@ export const MANAGED_POLICIES_PER_ENTITY = 10;
 export const POLICY_VERSIONS_MAX = 5;
 export const QUOTA = { managed: 6144, user: 2048, group: 5120, role: 10_240, trust: 2048 } as const;
 
-export const arnFor = (ctx: AuthedContext, resource: string) => iamArn(ctx.services.config.partition, ctx.caller.accountId, resource);
+export { arnFor };
 
 export const POLICY_ARN = /^arn:[\w+=/,.@-]+:iam::(aws|\d{12}):policy(\/[\u0021-\u007E]*)$/;
 

@@ -1,6 +1,6 @@
 import { Errors } from '../../errors/index.js';
 import type { AuthedContext } from '../../awsquery/operation.js';
-import { assertUniqueTagKeys, iamArn, type Tag } from '../common.js';
+import { accountOf, arnFor, assertUniqueTagKeys, partitionOf, type Tag } from '../common.js';
 
 /**
  * Helpers shared by the provider, account and simulation actions: the caller's account and
@@ -11,9 +11,7 @@ export interface Sql {
   query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
 }
 
-export const accountOf = (ctx: AuthedContext) => ctx.caller.accountId;
-export const partitionOf = (ctx: AuthedContext) => ctx.services.config.partition;
-export const arnFor = (ctx: AuthedContext, resource: string) => iamArn(partitionOf(ctx), accountOf(ctx), resource);
+export { accountOf, arnFor, partitionOf };
 
 /** Per-account quotas (IAM defaults). */
 export const OIDC_PROVIDERS_PER_ACCOUNT = 100;

@@ -1,5 +1,5 @@
 import { Errors } from '../../errors/index.js';
-import { decodeMarker, iamArn, paginate, type Page, type Tag } from '../common.js';
+import { accountOf, arnFor, decodeMarker, type Page, paginate, partitionOf, type Tag } from '../common.js';
 import type { AuthedContext } from '../../awsquery/operation.js';
 import type { Db } from '../../store/db.js';
 import type { XmlObject } from '../../awsquery/xml.js';
@@ -30,9 +30,7 @@ export interface GroupRow {
   created_at: Date;
 }
 
-export const partitionOf = (ctx: AuthedContext) => ctx.services.config.partition;
-export const accountOf = (ctx: AuthedContext) => ctx.caller.accountId;
-export const arnFor = (ctx: AuthedContext, resource: string) => iamArn(partitionOf(ctx), accountOf(ctx), resource);
+export { accountOf, arnFor, partitionOf };
 export const userArn = (ctx: AuthedContext, path: string, name: string) => arnFor(ctx, `user${path}${name}`);
 export const groupArn = (ctx: AuthedContext, path: string, name: string) => arnFor(ctx, `group${path}${name}`);
 export const rootArn = (ctx: AuthedContext) => arnFor(ctx, 'root');
