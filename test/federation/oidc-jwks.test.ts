@@ -148,3 +148,18 @@ describe('verifyWebIdentityToken (pinned clock)', () => {
     }
   });
 });
+
+describe('parseJws alg allow-list', () => {
+  it('refuses alg names that are only inherited object properties', () => {
+    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    for (const alg of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      let err: unknown;
+      try {
+        parseJws(`${b64({ alg, kid: 'k1' })}.${b64({ iss: ISSUER })}.c2ln`);
+      } catch (e) {
+        err = e;
+      }
+      expect(isAwsError(err) && err.code === 'InvalidIdentityToken' && /Unsupported token signing algorithm/.test(err.message)).toBe(true);
+    }
+  });
+});

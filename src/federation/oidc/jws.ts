@@ -60,7 +60,7 @@ interface Header {
 function parseHeader(h: string): Header {
   const header = json(h);
   const alg = header.alg;
-  if (typeof alg !== 'string' || !(alg in ALG)) throw invalid(`Unsupported token signing algorithm ${typeof alg === 'string' ? alg.slice(0, 20) : ''}`.trim());
+  if (typeof alg !== 'string' || !Object.hasOwn(ALG, alg)) throw invalid(`Unsupported token signing algorithm ${typeof alg === 'string' ? alg.slice(0, 20) : ''}`.trim());
   if (header.crit !== undefined) throw invalid('Unsupported critical header parameters in the web identity token');
   if (header.b64 !== undefined) throw invalid('The web identity token is not a valid JWT');
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
