@@ -33,7 +33,8 @@ export class RevocationStore {
 
   async revokeSession(sessionId: string): Promise<void> {
     await this.cache.set(sessionKey(sessionId), '1', REVOCATION_TTL_SECONDS);
-    this.sessions.delete(sessionId);
+    // The memo is keyed by access key id and session id; only the session id is known here.
+    this.sessions.clear();
   }
 
   async revokeAccessKey(accessKeyId: string): Promise<void> {
