@@ -54,7 +54,8 @@ export class CredentialResolver {
     if (accessKeyId.startsWith('ASIA')) {
       return this.temporary ? this.temporary.resolve(accessKeyId, sessionToken, now) : null;
     }
-    if (!/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) return null;
+    // A long-term key never comes with a session token: such a request is not one AWS accepts.
+    if (sessionToken !== undefined || !/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) return null;
     const hit = this.cache.get(accessKeyId);
     if (hit && hit.expires > now.getTime()) return hit.value;
     const value = await this.load(accessKeyId);

@@ -42,6 +42,11 @@ describe('GetCallerIdentity through @aws-sdk/client-sts', () => {
     expect(err.$metadata.httpStatusCode).toBe(403);
   });
 
+  it('a long-term key presented with a session token is InvalidClientTokenId', async () => {
+    const err = await client({ ...t.root, sessionToken: 'AQoDYXdzEJr' } as never).send(new GetCallerIdentityCommand({})).catch((e) => e);
+    expect(err.name).toBe('InvalidClientTokenId');
+  });
+
   it('a request signed 20 minutes ago is refused as expired', async () => {
     const err = await client(t.root, { systemClockOffset: -20 * 60_000 }).send(new GetCallerIdentityCommand({})).catch((e) => e);
     expect(err.name).toBe('SignatureDoesNotMatch');
