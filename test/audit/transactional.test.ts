@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CreateGroupCommand, CreateUserCommand, GetGroupCommand, IAMClient } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { useTessera, type TestTessera } from '../support/tessera.js';
 
 /** An IAM change and its audit event are one transaction: both commit, or neither. */
 let t: TestTessera;
 let iam: IAMClient;
-beforeAll(async () => {
-  t = await startTestTessera();
+useTessera((started) => {
+  t = started;
   iam = new IAMClient({ endpoint: t.url, region: 'us-east-1', credentials: t.root, maxAttempts: 1 });
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 const eventsFor = async (requestId: string | undefined) =>

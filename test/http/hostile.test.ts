@@ -1,17 +1,14 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { describe, expect, it } from 'vitest';
+import { useTessera, type TestTessera } from '../support/tessera.js';
 
 /**
  * Hostile input on the AWS Query endpoint: every case gets an AWS-shaped 4xx (ErrorResponse XML
  * with Type/Code/Message/RequestId), never a 500, a hang or a crash.
  */
 let t: TestTessera;
-beforeAll(async () => {
-  t = await startTestTessera();
-});
-afterAll(async () => {
-  await t?.stop();
+useTessera((started) => {
+  t = started;
 });
 
 async function post(body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }) {

@@ -1,17 +1,14 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { useTessera, type TestTessera } from '../support/tessera.js';
 import { createLogger } from '../../src/log.js';
 import { loadConfig, ConfigError } from '../../src/config/index.js';
 import { stsClient } from '../support/clients.js';
 
 let t: TestTessera;
-beforeAll(async () => {
-  t = await startTestTessera();
-});
-afterAll(async () => {
-  await t?.stop();
+useTessera((started) => {
+  t = started;
 });
 
 describe('operations endpoints', () => {

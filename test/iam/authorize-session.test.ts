@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CreateRoleCommand, PutRolePolicyCommand, TagRoleCommand } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { useTessera, type TestTessera } from '../support/tessera.js';
 import { authorize, decide } from '../../src/iam/authorize.js';
 import type { Caller, SessionInfo } from '../../src/iam/caller.js';
 import { allow, doc, iam } from './policies/support.js';
 
 let t: TestTessera;
 let roleId: string;
-beforeAll(async () => {
-  t = await startTestTessera();
+useTessera(async (started) => {
+  t = started;
   const c = iam(t.url, t.root);
   const trust = doc([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${t.accountId}:root` }, Action: 'sts:AssumeRole' }]);
   roleId = (await c.send(new CreateRoleCommand({ RoleName: 'worker', AssumeRolePolicyDocument: trust }))).Role!.RoleId!;
   await c.send(new PutRolePolicyCommand({ RoleName: 'worker', PolicyName: 'p', PolicyDocument: doc([allow('iam:List*'), allow('iam:GetRole', '*', { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'blue' } } })]) }));
   await c.send(new TagRoleCommand({ RoleName: 'worker', Tags: [{ Key: 'team', Value: 'red' }] }));
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 const now = new Date();

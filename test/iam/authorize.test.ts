@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AttachGroupPolicyCommand,
   AttachUserPolicyCommand,
@@ -16,16 +16,13 @@ import {
   SetDefaultPolicyVersionCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { useTessera, type TestTessera } from '../support/tessera.js';
 import { newUniqueId } from '../../src/tokens/ids.js';
 import { allow, code, deny, doc, iam, makeUser } from './policies/support.js';
 
 let t: TestTessera;
-beforeAll(async () => {
-  t = await startTestTessera();
-});
-afterAll(async () => {
-  await t?.stop();
+useTessera((started) => {
+  t = started;
 });
 
 const root = () => iam(t.url, t.root);

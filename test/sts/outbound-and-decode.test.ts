@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import {
   AssumeRoleCommand,
@@ -9,15 +9,12 @@ import {
   GetWebIdentityTokenCommand,
 } from '@aws-sdk/client-sts';
 import { ListRolesCommand, ListUsersCommand } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { useTessera, type TestTessera } from '../support/tessera.js';
 import { allow, asCreds, doc, iamClient, makeRole, makeUser, stsClient, trustAws } from './support.js';
 
 let t: TestTessera;
-beforeAll(async () => {
-  t = await startTestTessera();
-});
-afterAll(async () => {
-  await t?.stop();
+useTessera((started) => {
+  t = started;
 });
 
 describe('GetWebIdentityToken', () => {

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { IAMServiceException } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestInstance, type TestTessera } from '../support/tessera.js';
+import { useTessera, type TestInstance, type TestTessera } from '../support/tessera.js';
 import { asCreds, iamClient, makeRole, makeUser, stsClient, trustAws, type Creds } from './support.js';
 
 let t: TestTessera;
 let r2: TestInstance;
-beforeAll(async () => {
-  t = await startTestTessera();
+useTessera(async (started) => {
+  t = started;
   r2 = await t.replica();
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 /** Sends a Tessera extension action (IAM namespace), signed by the IAM client: the body of a ListRoles call is rewritten before signing. */

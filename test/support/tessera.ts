@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createApp } from '../../src/app.js';
@@ -121,4 +121,19 @@ async function deleteKeys(url: string, prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * One Tessera for the whole test file: started before its tests (then `ready` runs — create
+ * clients, seed data), stopped after them.
+ */
+export function useTessera(ready: (t: TestTessera) => void | Promise<void>, opts?: Parameters<typeof startTestTessera>[0]): void {
+  let started: TestTessera | undefined;
+  beforeAll(async () => {
+    started = await startTestTessera(opts);
+    await ready(started);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
 }

@@ -1,19 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '../support/sha256.js';
-import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { useTessera, type TestTessera } from '../support/tessera.js';
 import { verifySigV4 } from '../../src/tokens/sigv4.js';
 
 /** SigV4 in both forms, checked by signatures that the AWS SDK's own signer and the aws CLI make. */
 
 let t: TestTessera;
-beforeAll(async () => {
-  t = await startTestTessera();
-});
-afterAll(async () => {
-  await t?.stop();
+useTessera((started) => {
+  t = started;
 });
 
 const signer = (creds = t.root, region = 'us-east-1', service = 'sts') =>

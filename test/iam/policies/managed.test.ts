@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AttachGroupPolicyCommand,
   AttachRolePolicyCommand,
@@ -26,15 +26,12 @@ import {
   TagPolicyCommand,
   UntagPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { useTessera, type TestTessera } from '../../support/tessera.js';
 import { allow, code, doc, iam, makeUser } from './support.js';
 
 let t: TestTessera;
-beforeAll(async () => {
-  t = await startTestTessera();
-});
-afterAll(async () => {
-  await t?.stop();
+useTessera((started) => {
+  t = started;
 });
 
 const c = () => iam(t.url, t.root);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
@@ -16,15 +16,12 @@ import {
   UpdateRoleCommand,
   UpdateRoleDescriptionCommand,
 } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { useTessera, type TestTessera } from '../../support/tessera.js';
 import { allow, code, doc, iam } from './support.js';
 
 let t: TestTessera;
-beforeAll(async () => {
-  t = await startTestTessera();
-});
-afterAll(async () => {
-  await t?.stop();
+useTessera((started) => {
+  t = started;
 });
 
 const trust = (acct: string) => doc([{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${acct}:root` }, Action: 'sts:AssumeRole' }]);

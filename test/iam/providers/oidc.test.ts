@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AddClientIDToOpenIDConnectProviderCommand,
   CreateOpenIDConnectProviderCommand,
@@ -15,18 +15,15 @@ import {
   CreateAccessKeyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { useTessera, type TestTessera } from '../../support/tessera.js';
 import { findOidcProviderByIssuer, getOidcProviderByArn } from '../../../src/iam/providers/index.js';
 import { iamClient } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
-beforeAll(async () => {
-  t = await startTestTessera();
+useTessera((started) => {
+  t = started;
   iam = iamClient(t, t.root);
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 const TP = 'a'.repeat(40);

@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   GetContextKeysForCustomPolicyCommand,
   IAMClient,
   SimulateCustomPolicyCommand,
   type ContextEntry,
 } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { useTessera, type TestTessera } from '../../support/tessera.js';
 import { simulate } from '../../../src/policy/index.js';
 import { iamClient } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
-beforeAll(async () => {
-  t = await startTestTessera();
+useTessera((started) => {
+  t = started;
   iam = iamClient(t, t.root);
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2);

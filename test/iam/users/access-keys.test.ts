@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { useTessera, type TestTessera } from '../../support/tessera.js';
 import { iamOperations } from '../../../src/iam/index.js';
 import { iamClient, rejection } from '../../support/clients.js';
 
@@ -22,12 +22,9 @@ const hasUserPolicies = iamOperations.some((o) => o.name === 'PutUserPolicy');
 
 let t: TestTessera;
 let iam: IAMClient;
-beforeAll(async () => {
-  t = await startTestTessera();
+useTessera((started) => {
+  t = started;
   iam = iamClient(t, t.root);
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 const hasAws = (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(`${d}/aws`));

@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CreateAccessKeyCommand, CreateUserCommand, GetGroupCommand, GetUserCommand, IAMClient, ListGroupsForUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { useTessera, type TestTessera } from '../../support/tessera.js';
 import { iamClient } from '../../support/clients.js';
 
 /** A missing user or group is revealed only to a caller allowed the action on it. */
 let t: TestTessera;
 let alice: IAMClient;
 let root: IAMClient;
-beforeAll(async () => {
-  t = await startTestTessera();
+useTessera(async (started) => {
+  t = started;
   root = iamClient(t, t.root);
   await root.send(new CreateUserCommand({ UserName: 'alice' }));
   const k = (await root.send(new CreateAccessKeyCommand({ UserName: 'alice' }))).AccessKey!;
@@ -20,9 +20,6 @@ beforeAll(async () => {
       PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListGroupsForUser', Resource: '*' }] }),
     }),
   );
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 it('a caller without permission gets AccessDenied for a user that does not exist', async () => {

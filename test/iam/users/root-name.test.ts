@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CreateUserCommand, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { useTessera, type TestTessera } from '../../support/tessera.js';
 import { iamClient } from '../../support/clients.js';
 
 let t: TestTessera;
-beforeAll(async () => {
-  t = await startTestTessera();
-});
-afterAll(async () => {
-  await t?.stop();
+useTessera((started) => {
+  t = started;
 });
 
 it('an IAM user may be called "root": the root user is not an IAM user', async () => {

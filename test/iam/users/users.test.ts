@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CreateUserCommand,
   DeleteUserCommand,
@@ -18,17 +18,14 @@ import {
   RemoveUserFromGroupCommand,
   DeleteGroupCommand,
 } from '@aws-sdk/client-iam';
-import { startTestTessera, type TestTessera } from '../../support/tessera.js';
+import { useTessera, type TestTessera } from '../../support/tessera.js';
 import { iamClient, rejection } from '../../support/clients.js';
 
 let t: TestTessera;
 let iam: IAMClient;
-beforeAll(async () => {
-  t = await startTestTessera();
+useTessera((started) => {
+  t = started;
   iam = iamClient(t, t.root);
-});
-afterAll(async () => {
-  await t?.stop();
 });
 
 const err = rejection;
