@@ -99,6 +99,15 @@ export function paginate<T>(rows: T[], page: Page, key: (t: T) => string): { ite
   return { items, IsTruncated: true, Marker: encodeMarker(key(items[items.length - 1]!)) };
 }
 
+/** Marker/MaxItems over a list already in memory (tags, versions): the Marker is the next index. */
+export function pageList<T>(items: readonly T[], page: Page): { items: T[]; IsTruncated: boolean; Marker?: string } {
+  const start = page.marker === undefined ? 0 : Number(decodeMarker(page.marker));
+  if (!Number.isInteger(start) || start < 0) throw Errors.invalidInput('Invalid Marker.');
+  const slice = items.slice(start, start + page.maxItems);
+  const next = start + slice.length;
+  return next < items.length ? { items: slice, IsTruncated: true, Marker: encodeMarker(String(next)) } : { items: slice, IsTruncated: false };
+}
+
 export const iamArn = (partition: string, accountId: string, resource: string) => `arn:${partition}:iam::${accountId}:${resource}`;
 
 /** The caller's account, the configured partition, and an IAM ARN in that account. */

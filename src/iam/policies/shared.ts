@@ -6,7 +6,7 @@ import type { XmlObject } from '../../awsquery/xml.js';
 import type { Db } from '../../store/db.js';
 /** A pool or a transaction's client. */
 export type Queryable = Pick<Db, 'query'>;
-import { arnFor, decodeMarker, encodeDocument, encodeMarker, type Page, POLICY_DOC_PATTERN, POLICY_DOC_PATTERN_TEXT, type Tag } from '../common.js';
+import { arnFor, encodeDocument, POLICY_DOC_PATTERN, POLICY_DOC_PATTERN_TEXT, type Tag } from '../common.js';
 import type { ContextValue } from '../authorize.js';
 
 /**
@@ -239,11 +239,4 @@ export async function findGroup(c: Queryable, accountId: string, name: string, l
 export const invalidatePrincipal = (ctx: AuthedContext, principalId: string) => ctx.services.invalidate({ kind: 'principal', principalId });
 export const invalidateAll = (ctx: AuthedContext) => ctx.services.invalidate({ kind: 'all' });
 
-/** Marker/MaxItems over a list already in memory (tags): the marker is the next index. */
-export function pageOf<T>(items: T[], page: Page): { items: T[]; IsTruncated: boolean; Marker?: string } {
-  const start = page.marker === undefined ? 0 : Number(decodeMarker(page.marker));
-  if (!Number.isInteger(start) || start < 0) throw Errors.invalidInput('Invalid Marker.');
-  const slice = items.slice(start, start + page.maxItems);
-  const next = start + page.maxItems;
-  return next < items.length ? { items: slice, IsTruncated: true, Marker: encodeMarker(String(next)) } : { items: slice, IsTruncated: false };
-}
+export { pageList as pageOf } from '../common.js';

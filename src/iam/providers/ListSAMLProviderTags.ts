@@ -10,7 +10,7 @@ export const ListSAMLProviderTags = defineOperation({
   parse: (p) => ({ arn: readSamlArn(p), page: readPage(p) }),
   async run(ctx, input) {
     const p = await authorizedSaml(ctx, 'ListSAMLProviderTags', input.arn);
-    return pageTags(p.tags, input.page.marker, input.page.maxItems);
+    return pageTags(p.tags, input.page);
   },
   render: (out) => ({ Tags: xmlTags(out.Tags), IsTruncated: out.IsTruncated, Marker: out.Marker }),
 });

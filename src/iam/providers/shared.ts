@@ -1,6 +1,6 @@
 import { Errors } from '../../errors/index.js';
 import type { AuthedContext } from '../../awsquery/operation.js';
-import { accountOf, arnFor, assertUniqueTagKeys, partitionOf, type Tag } from '../common.js';
+import { accountOf, arnFor, assertUniqueTagKeys, type Page, pageList, partitionOf, type Tag } from '../common.js';
 
 /**
  * Helpers shared by the provider, account and simulation actions: the caller's account and
@@ -62,17 +62,9 @@ export const lockAccount = (c: Sql, what: string, accountId: string) =>
   c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${what}:${accountId}`]);
 
 /** A tag page: Marker is the index of the next tag. */
-export function pageTags(tags: Tag[], marker: string | undefined, maxItems: number): { Tags: Tag[]; IsTruncated: boolean; Marker?: string } {
-  let start = 0;
-  if (marker !== undefined) {
-    const n = Number(Buffer.from(marker, 'base64url').toString('utf8'));
-    if (!Number.isInteger(n) || n < 0) throw Errors.invalidInput('Invalid Marker.');
-    start = n;
-  }
-  const items = tags.slice(start, start + maxItems);
-  const next = start + items.length;
-  if (next < tags.length) return { Tags: items, IsTruncated: true, Marker: Buffer.from(String(next)).toString('base64url') };
-  return { Tags: items, IsTruncated: false };
+export function pageTags(tags: Tag[], page: Page): { Tags: Tag[]; IsTruncated: boolean; Marker?: string } {
+  const r = pageList(tags, page);
+  return r.IsTruncated ? { Tags: r.items, IsTruncated: true, Marker: r.Marker! } : { Tags: r.items, IsTruncated: false };
 }
 
 /** Tags as XML `<member><Key/><Value/></member>` items. */

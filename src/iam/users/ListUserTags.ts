@@ -1,5 +1,5 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { encodeMarker, decodeMarker, readName, readPage } from '../common.js';
+import { pageList, readName, readPage } from '../common.js';
 import { authorize } from '../authorize.js';
 import { accountOf, findUser, userArn } from './shared.js';
 
@@ -12,11 +12,8 @@ export const ListUserTags = defineOperation({
   run: async (ctx, i) => {
     const u = await findUser(ctx.services.db, accountOf(ctx), i.UserName);
     await authorize(ctx, 'iam:ListUserTags', userArn(ctx, u.path, u.user_name));
-    const start = Number(decodeMarker(i.page.marker) ?? 0) || 0;
-    const items = u.tags.slice(start, start + i.page.maxItems);
-    const next = start + items.length;
-    const truncated = next < u.tags.length;
-    return { Tags: items.map((t) => ({ Key: t.Key, Value: t.Value })), IsTruncated: truncated, Marker: truncated ? encodeMarker(String(next)) : undefined };
+    const r = pageList(u.tags, i.page);
+    return { Tags: r.items.map((t) => ({ Key: t.Key, Value: t.Value })), IsTruncated: r.IsTruncated, Marker: r.Marker };
   },
   render: (o) => o,
 });
