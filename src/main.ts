@@ -102,7 +102,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
   if (config.databaseUrl) return { db: createDb(config.databaseUrl, { max: config.databasePoolSize }), embedded: undefined };
   const t0 = Date.now();
   const embedded = await startEmbeddedPostgres({ dir: config.dataDir, onLog: (l) => logger.debug({ pg: l }, 'embedded postgres') });
-  logger.info({ dataDir: config.dataDir, port: embedded.port, ms: Date.now() - t0 }, 'embedded PostgreSQL started');
+  for (const note of embedded.notes) logger.warn({ dataDir: config.dataDir }, note);
+  logger.info({ dataDir: embedded.dataDir, port: embedded.port, ms: Date.now() - t0 }, 'embedded PostgreSQL started');
   return { db: createDb(embedded.url, { max: config.databasePoolSize }), embedded };
 }
 
