@@ -2,12 +2,15 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Services } from './services.js';
 import { OperationRegistry } from './awsquery/registry.js';
-import { createAwsQueryHandler } from './http/awsquery.js';
+import { createAwsQueryHandler, type AwsQueryOptions } from './http/awsquery.js';
 import { createReadyz, healthz } from './http/health.js';
 import { stsOperations } from './sts/index.js';
 import { iamOperations } from './iam/index.js';
 import { oidcDiscoveryRouter } from './http/oidc-discovery.js';
 import { createTokenExchangeHandler } from './sts/oauth-token-exchange.js';
+
+/** Every AWS action served, STS then IAM. */
+export const allOperations = [...stsOperations, ...iamOperations];
 
 /**
  * createApp(services): the HTTP surface as a node:http request listener, with no listen and no
@@ -18,9 +21,9 @@ import { createTokenExchangeHandler } from './sts/oauth-token-exchange.js';
  * body itself (SigV4 needs the exact bytes). Every other request goes to the Express app
  * (`createExpressApp`): OAuth token exchange, OIDC discovery, health, metrics, 404s.
  */
-export function createApp(services: Services): RequestListener {
-  const registry = new OperationRegistry([...stsOperations, ...iamOperations]);
-  const awsQuery = createAwsQueryHandler(services, registry);
+export function createApp(services: Services, opts: AwsQueryOptions = {}): RequestListener {
+  const registry = new OperationRegistry(allOperations);
+  const awsQuery = createAwsQueryHandler(services, registry, opts);
   const app = createExpressApp(services);
   return (req: IncomingMessage, res: ServerResponse) => {
     if (isAwsQueryRequest(req)) void awsQuery(req, res);

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, Errors, isAwsError } from '../errors/index.js';
 import { parseForm, type Params } from './form.js';
 import { Input } from '../awsquery/input.js';
-import { errorXml, successXml } from '../awsquery/xml.js';
+import { errorXml, successXml, type XmlObject } from '../awsquery/xml.js';
 import { SERVICES, type AuthedContext, type OpContext, type Operation, type RequestInfo, type ServiceName } from '../awsquery/operation.js';
 import type { OperationRegistry } from '../awsquery/registry.js';
 import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
@@ -137,7 +137,12 @@ function send(res: ServerResponse, status: number, requestId: string, xml: strin
   res.end(xml);
 }
 
-export function createAwsQueryHandler(services: Services, registry: OperationRegistry) {
+export interface AwsQueryOptions {
+  /** Sees every result before it is serialized (the tests' output-shape check, src/protocols/conformance.ts). */
+  onResult?: (service: ServiceName, action: string, result: XmlObject | undefined) => void;
+}
+
+export function createAwsQueryHandler(services: Services, registry: OperationRegistry, opts: AwsQueryOptions = {}) {
   const { config, metrics, logger, audit } = services;
   return async function awsQuery(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ex: Exchange = {
@@ -176,7 +181,9 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
       input.done();
       ctx = { req: ex.info, caller: ex.caller, services: service === 'iam' ? auditedServices(services, ex) : services, audit: ex.audit };
       const out = await (op.run as (c: OpContext, i: unknown) => Promise<unknown>)(ctx, parsed);
-      xml = successXml(op.name, SERVICES[service].namespace, op.render ? op.render(out) : undefined, ex.info.requestId);
+      const result = op.render ? op.render(out) : undefined;
+      opts.onResult?.(service, op.name, result);
+      xml = successXml(op.name, SERVICES[service].namespace, result, ex.info.requestId);
     } catch (e) {
       error = toAwsError(e, logger, ex);
       if (error.code === 'NoSuchEntity' && ctx?.caller && ex.service === 'iam') {

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/log.js';
 import { newAccessKeyId, newSecretAccessKey } from '../../src/tokens/ids.js';
 import type { Services } from '../../src/services.js';
 import { freshDatabase, type TestDatabase } from './db.js';
+import { checkOutputShape, takeOutputShapeProblems } from './output-shapes.js';
 
 /**
  * A running Tessera on port 0 over a fresh database: the real app, real Postgres, and Redis
@@ -69,7 +70,7 @@ export async function startTestTessera(
       accountId,
       ...(opts.now ? { now: opts.now } : {}),
     });
-    const server = http.createServer(createApp(services));
+    const server = http.createServer(createApp(services, { onResult: checkOutputShape }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     const inst: TestInstance = {
@@ -101,6 +102,8 @@ export async function startTestTessera(
       await sharedMemory?.close();
       if (config.redisUrl) await deleteKeys(config.redisUrl, keyPrefix);
       await database.drop();
+      const shapes = takeOutputShapeProblems();
+      if (shapes.length > 0) throw new Error(`results that do not match AWS's output shapes:\n  ${shapes.join('\n  ')}`);
     },
   };
 }

@@ -1,0 +1,18 @@
+/**
+ * Actions Tessera serves that the model snapshot in data/aws-models does not describe, and why.
+ * The output-shape check (test/support/output-shapes.ts) skips exactly these; anything else
+ * routed must be in AWS's model.
+ */
+export const OUTSIDE_MODEL: Readonly<Record<string, string>> = {
+  'iam:RevokeSession': 'Tessera extension in the IAM namespace (revoke one temporary-credential session)',
+  'iam:RevokeRoleSessions': "Tessera extension in the IAM namespace (revoke a role's sessions issued before a time)",
+  'sts:GetWebIdentityToken': 'added by AWS after the April 2025 model snapshot (outbound web identity federation)',
+};
+
+/**
+ * Where AWS's answers differ from its own model, named: members the model marks required that
+ * AWS leaves out (paths without list indices), per action.
+ */
+export const OPTIONAL_IN_PRACTICE: Readonly<Record<string, { paths: readonly string[]; why: string }>> = {
+  'iam:GetUser': { paths: ['User.Path', 'User.UserName'], why: "GetUser as the root user answers only UserId, Arn and CreateDate (root has no name or path)" },
+};
