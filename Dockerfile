@@ -33,6 +33,7 @@ COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root package.json ./
 COPY --chown=root:root bin ./bin
 COPY --chown=root:root migrations ./migrations
+COPY --chown=root:root data ./data
 # The application files stay root-owned and read-only to the process; it writes only to /tmp
 # (an emptyDir under Kubernetes, where the root filesystem is read-only).
 USER 10001:10001
