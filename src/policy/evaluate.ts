@@ -146,6 +146,9 @@ function accountOfArn(arn: string): string | undefined {
   if (end < 0 || end === from) return undefined;
   return arn.slice(from, end);
 }
+/** Whether the resource policy is one that must itself allow (explicit mode, else by its kind). */
+const mustAllow = (input: EvaluationInput): boolean =>
+  (input.resourcePolicyMode ?? (input.resourcePolicy?.kind === 'trust' ? 'must-allow' : 'union')) === 'must-allow';
 const SERVICE_LINKED = /:role\/aws-service-role\//;
 
 function distinctKeys(keys: Set<string>): string[] {
@@ -201,7 +204,6 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
   }
 
   const missing = req.missing;
-  const mustAllow = (input.resourcePolicyMode ?? (input.resourcePolicy?.kind === 'trust' ? 'must-allow' : 'union')) === 'must-allow';
 
   if (denies.length > 0) return done(missing, 'explicitDeny', 'explicit-deny', denies);
   if (scpLevels.includes(false)) return done(missing, 'implicitDeny', 'scp-implicit-deny', []);
@@ -224,7 +226,7 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
     // A must-allow policy (trust, key policy) that does not allow denies, whatever else allows.
     // Past this point every resource allow that is neither direct nor weak names the account,
     // which delegates to the identity policies below.
-    if (mustAllow && resourceAllows.length === 0) return done(missing, 'implicitDeny', 'resource-policy-missing-allow', []);
+    if (resourceAllows.length === 0 && mustAllow(input)) return done(missing, 'implicitDeny', 'resource-policy-missing-allow', []);
     if (isRoot) return done(missing, 'allowed', 'allowed', [...identity.allows, ...resourceAllows]);
     const direct = resourceAllows.filter((h) => h.match === 'direct');
     if (direct.length > 0) return done(missing, 'allowed', 'allowed-by-resource-policy', direct);
