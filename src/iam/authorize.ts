@@ -1,5 +1,5 @@
 import { AwsError, Errors } from '../errors/index.js';
-import { evaluate, compilePolicy, type CompiledPolicy, type EvaluationResult, type MatchedStatement, type PrincipalType } from '../policy/index.js';
+import { evaluate, compilePolicy, type CompiledPolicy, type EvaluationResult, type MatchedStatement, type PrincipalType, type ResourcePolicyMode } from '../policy/index.js';
 import type { AuthedContext } from '../awsquery/operation.js';
 import type { Caller } from './caller.js';
 
@@ -43,6 +43,12 @@ export interface AuthorizationDetail {
 export interface AuthorizeOptions {
   /** A resource-based policy on the resource (e.g. a role's trust policy for sts:AssumeRole). */
   resourcePolicy?: CompiledPolicy;
+  /**
+   * `must-allow` for policies that are an exception to the same-account union (role trust
+   * policies, key policies): the resource policy itself must allow. Defaults from the policy's
+   * kind (`trust` → must-allow, otherwise union); see src/policy/evaluate.ts.
+   */
+  resourcePolicyMode?: ResourcePolicyMode;
 }
 
 const ENGINE_TYPE: Record<Caller['type'], PrincipalType> = {
@@ -148,6 +154,7 @@ export async function decide(
     },
     identityPolicies: pol.exists ? pol.identity : [],
     ...(opts.resourcePolicy ? { resourcePolicy: opts.resourcePolicy } : {}),
+    ...(opts.resourcePolicyMode ? { resourcePolicyMode: opts.resourcePolicyMode } : {}),
     permissionBoundaries: pol.boundary,
     sessionPolicies: pol.session,
   });

@@ -57,21 +57,20 @@ export function compileStatement(s: ParsedStatement, variables: boolean): Compil
     const matchers: PatternMatcher[] = resValues.map((r) => compilePattern(r, { variables }));
     for (const m of matchers) resourceVariables.push(...m.variables);
     const star = resValues.includes('*');
-    // Resource: any value matches; a value whose variable cannot be resolved matches nothing.
+    // A value whose variable has no value matches no resource ("Policy variables with no value",
+    // reference_policies_variables.html#policy-vars-no-value): in Resource it grants nothing, in
+    // NotResource it excludes nothing (the other values still exclude what they match).
     const any = (r: string, ctx: ContextLookup, missing?: Set<string>): boolean => {
       if (star) return true;
       for (const m of matchers) if (m.match(r, ctx, missing) === true) return true;
       return false;
     };
-    // NotResource: no value matches; an unresolvable variable makes the statement unusable
-    // ("if AWS cannot resolve a variable, the entire statement might be invalid").
+    // NotResource: the statement applies to a resource no value matches.
     const none = (r: string, ctx: ContextLookup, missing?: Set<string>): boolean => {
       if (star) return false;
       let ok = true;
-      for (const m of matchers) {
-        const hit = m.match(r, ctx, missing);
-        if (hit !== false) ok = false;
-      }
+      // Every value is tried (no early exit) so that `missing` lists each absent variable.
+      for (const m of matchers) if (m.match(r, ctx, missing) === true) ok = false;
       return ok;
     };
     matchesResource = s.resource ? any : none;

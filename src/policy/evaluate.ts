@@ -15,7 +15,14 @@
  *    both allow.
  * 5. Permissions boundaries and session policies, when present, must also allow.
  * 6. Otherwise: implicit deny.
- * A role's trust policy is the resource policy of the role, so `evaluate` covers trust as well.
+ * A role's trust policy is the resource policy of the role, so `evaluate` covers trust as well —
+ * but trust policies (like KMS key policies) are an exception to the same-account union
+ * (`resourcePolicyMode: 'must-allow'`, the default for a policy of kind `trust`): the resource
+ * policy itself must contain a matching Allow, or the request is denied whatever the identity
+ * policies say. An Allow naming the caller is then sufficient as in step 3; one naming only the
+ * account still delegates to the identity policies, which must also allow.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_compare-resource-policies.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
  */
 import type { CompiledPolicy } from './compile.js';
 import type { CompiledStatement } from './compile-statement.js';
@@ -29,6 +36,13 @@ export interface EvaluationInput {
   readonly identityPolicies?: readonly CompiledPolicy[];
   /** The resource's policy; for AssumeRole* this is the role's trust policy. */
   readonly resourcePolicy?: CompiledPolicy;
+  /**
+   * How the resource policy combines with the identity side in the resource's own account:
+   * - `union`: either may allow (S3 bucket policies, SNS/SQS policies, …; the default for kind `resource`);
+   * - `must-allow`: the resource policy must itself allow (role trust policies — the default for
+   *   kind `trust` — and KMS key policies). With no resource policy nothing is allowed.
+   */
+  readonly resourcePolicyMode?: ResourcePolicyMode;
   /** The caller's permissions boundary (AWS allows one; when several are given, any allow counts). */
   readonly permissionBoundaries?: readonly CompiledPolicy[];
   /**
@@ -43,6 +57,8 @@ export interface EvaluationInput {
   /** SCPs never restrict this account's principals; RCPs never its resources. */
   readonly managementAccountId?: string;
 }
+
+export type ResourcePolicyMode = 'union' | 'must-allow';
 
 interface Hit {
   readonly policy: CompiledPolicy;
@@ -130,6 +146,9 @@ function accountOfArn(arn: string): string | undefined {
   if (end < 0 || end === from) return undefined;
   return arn.slice(from, end);
 }
+/** Whether the resource policy is one that must itself allow (explicit mode, else by its kind). */
+const mustAllow = (input: EvaluationInput): boolean =>
+  (input.resourcePolicyMode ?? (input.resourcePolicy?.kind === 'trust' ? 'must-allow' : 'union')) === 'must-allow';
 const SERVICE_LINKED = /:role\/aws-service-role\//;
 
 function distinctKeys(keys: Set<string>): string[] {
@@ -204,6 +223,10 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
   // The root user holds every permission of its own account; only denies and SCPs limit it.
   const isRoot = principal.type === 'root';
   if (sameAccount) {
+    // A must-allow policy (trust, key policy) that does not allow denies, whatever else allows.
+    // Past this point every resource allow that is neither direct nor weak names the account,
+    // which delegates to the identity policies below.
+    if (resourceAllows.length === 0 && mustAllow(input)) return done(missing, 'implicitDeny', 'resource-policy-missing-allow', []);
     if (isRoot) return done(missing, 'allowed', 'allowed', [...identity.allows, ...resourceAllows]);
     const direct = resourceAllows.filter((h) => h.match === 'direct');
     if (direct.length > 0) return done(missing, 'allowed', 'allowed-by-resource-policy', direct);

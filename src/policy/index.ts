@@ -4,7 +4,7 @@
  */
 export { parsePolicy, validatePolicy, type ParseOptions, type ValidationResult } from './parse.js';
 export { compilePolicy, clearPolicyCache, type CompiledPolicy, type CompileOptions } from './compile.js';
-export { evaluate, type EvaluationInput } from './evaluate.js';
+export { evaluate, type EvaluationInput, type ResourcePolicyMode } from './evaluate.js';
 export { evaluateTrustPolicy, type TrustEvaluationInput } from './trust.js';
 export {
   simulate,

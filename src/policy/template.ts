@@ -68,8 +68,9 @@ export function parseTemplate(value: string, wildcards: boolean, variables: bool
 const isVar = (p: TemplatePart): p is VariablePart => typeof p === 'object';
 
 /**
- * Substitute variables from the context. Returns null when a variable's key is absent (and has
- * no default) or is multivalued: AWS then treats the value as not matching.
+ * Substitute variables from the context. Returns null when a variable has no value — its key is
+ * absent (and there is no default) or multivalued: the value is then effectively null, which no
+ * request value or resource equals or is like (reference_policies_variables.html#policy-vars-no-value).
  */
 export function resolveParts(t: Template, ctx: ContextLookup, missing?: Set<string>): GlobPart[] | null {
   if (t.variables.length === 0) return t.parts as GlobPart[];
@@ -106,8 +107,9 @@ export function partsToString(parts: readonly GlobPart[]): string {
 export interface PatternMatcher {
   readonly variables: readonly string[];
   /**
-   * true / false, or null when a variable cannot be resolved (absent key without default, or a
-   * multivalued key): AWS then treats the value as unusable. `missing` collects absent keys.
+   * true / false, or null when a variable has no value (absent key without default, or a
+   * multivalued key): the pattern then matches nothing (for Resource: no grant; for NotResource:
+   * no exclusion). `missing` collects absent keys.
    */
   match(text: string, ctx: ContextLookup, missing?: Set<string>): boolean | null;
 }

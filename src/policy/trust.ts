@@ -5,9 +5,11 @@
  *
  * - Web identity / SAML callers (principal.type 'web-identity' | 'saml', or `federatedProvider`
  *   set): the trust policy alone decides (Federated principal + conditions such as `<provider>:aud`).
- * - AWS principals in the role's account: a trust statement naming the caller, its role or `*`
+ * - AWS principals in the role's account: the trust policy must allow — an identity policy that
+ *   allows `sts:AssumeRole` is not enough on its own (`resourcePolicyMode: 'must-allow'`,
+ *   id_roles_compare-resource-policies). A trust statement naming the caller, its role or `*`
  *   suffices; one naming only the account (`arn:aws:iam::ACCT:root`) delegates to the caller's
- *   identity policies, which must then allow `sts:AssumeRole` on the role.
+ *   identity policies, which must then allow `sts:AssumeRole` on the role as well.
  * - AWS principals in another account: the trust policy and the caller's identity policies must both allow.
  */
 import { compilePolicy, type CompiledPolicy } from './compile.js';
@@ -30,6 +32,7 @@ export function evaluateTrustPolicy(input: TrustEvaluationInput): EvaluationResu
   return evaluate({
     ...rest,
     resourcePolicy: policy,
+    resourcePolicyMode: rest.resourcePolicyMode ?? 'must-allow',
     request: {
       principal,
       action: action ?? 'sts:AssumeRole',

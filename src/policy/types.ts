@@ -140,6 +140,7 @@ export type DecisionReason =
   | 'no-allow'
   | 'boundary-implicit-deny'
   | 'session-implicit-deny'
+  | 'resource-policy-missing-allow'
   | 'cross-account-resource-policy-missing-allow'
   | 'cross-account-identity-missing-allow'
   | 'allowed-by-resource-policy'

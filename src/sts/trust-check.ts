@@ -5,11 +5,13 @@ import type { RoleRecord } from './roles.js';
 
 /**
  * Whether the caller may perform a trust action (sts:AssumeRole, sts:TagSession,
- * sts:SetSourceIdentity) on a role: the role's trust policy is the role's resource policy and
- * the policy engine applies AWS's logic — same account, a trust statement naming the caller
+ * sts:SetSourceIdentity) on a role: the role's trust policy is the role's resource policy, and
+ * one that must allow (`must-allow`: unlike other resource policies it is no union with the
+ * identity policies, even in the same account — id_roles_compare-resource-policies). So the
+ * trust policy needs a matching Allow for the action, conditions and all: one naming the caller
  * (or the role behind its session) suffices, one naming the account delegates to the caller's
- * identity policies; another account, both sides must allow; explicit denies and session
- * policies / boundaries always apply. Returns the decision detail for the audit log.
+ * identity policies, which must then allow too; another account, both sides must allow; explicit
+ * denies and session policies / boundaries always apply. Returns the decision detail for the audit log.
  */
 export async function trustAllows(
   ctx: AuthedContext,
@@ -18,7 +20,7 @@ export async function trustAllows(
   action: string,
   extra: Record<string, ContextValue>,
 ): Promise<{ allowed: boolean; decision: string; reason: string }> {
-  const d = await decide(ctx, action, role.roleArn, extra, { resourcePolicy: trust });
+  const d = await decide(ctx, action, role.roleArn, extra, { resourcePolicy: trust, resourcePolicyMode: 'must-allow' });
   return { allowed: d.decision === 'allowed', decision: d.decision, reason: d.reason };
 }
 

@@ -42,10 +42,12 @@ function ours(policies: object[], boundary: object | undefined, action: string, 
  * - cidr0: `0.0.0.0/0` matches no address there; a /0 block contains every IPv4 address.
  * - v2008: variables are substituted under Version 2008-10-17; the docs say variables need
  *   2012-10-17 and are otherwise literal text (policy variables, "Specifying the version").
- * - unresolved: a variable whose key is absent seems to match there (a NotResource Deny with
- *   `${aws:username}` applies to other resources); the docs say an unresolvable variable can make
- *   the entire statement invalid, so Tessera never lets such a value match, and a NotResource or
- *   negated condition holding one does not apply (policy variables, note at the top).
+ * - unresolved: a value whose variable has no value makes the statement or condition unusable
+ *   there — a NotResource holding one never applies, an inverted operator (StringNotEquals, …)
+ *   holding one never matches. The docs ("Policy variables with no value") say the value is
+ *   effectively null: inverted operators do match against it, and a Resource / NotResource value
+ *   with it matches no resource, so a NotResource (Allow or Deny) excludes nothing. (Until the
+ *   fix of this class Tessera agreed with iam-simulate on NotResource; the pin below records both.)
  */
 function knownDivergence(text: string, version: string, ctx: Record<string, unknown>): string | null {
   if (/"Date[A-Za-z]+":\{"aws:CurrentTime":"\d+"\}/.test(text)) return 'epoch';
@@ -164,6 +166,8 @@ describe('differential check against iam-simulate', () => {
     ['epoch seconds vs ISO request time (condition operators: Date)', policy({ DateLessThan: { 'aws:CurrentTime': '1609459200' } }), { 'aws:CurrentTime': '2020-12-31T23:59:59Z' }, 'arn:aws:s3:::b/k', 'allowed', 'implicitDeny'],
     ['0.0.0.0/0 contains every IPv4 address (condition operators: IP address)', policy({ IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } }), { 'aws:SourceIp': '8.8.8.8' }, 'arn:aws:s3:::b/k', 'allowed', 'implicitDeny'],
     ['no variables under 2008-10-17 (policy variables)', policy({}, '2008-10-17', 'arn:aws:s3:::b/${aws:username}'), { 'aws:username': 'k' }, 'arn:aws:s3:::b/k', 'implicitDeny', 'allowed'],
+    ['an inverted operator matches a variable with no value (policy variables with no value)', policy({ StringNotEquals: { 'aws:PrincipalTag/team': '${aws:username}' } }), { 'aws:PrincipalTag/team': 'eng' }, 'arn:aws:s3:::b/k', 'allowed', 'implicitDeny'],
+    ['a NotResource value with no value excludes nothing (policy variables with no value)', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::b/${aws:username}/*' }] }, {}, 'arn:aws:s3:::b/k', 'allowed', 'implicitDeny'],
   ] as const)('%s', (_why, p, ctx, resource, tessera, iamSimulate) => {
     expect(ours([p], undefined, 's3:GetObject', resource, ctx)).toBe(tessera);
     expect(theirs([p], undefined, 's3:GetObject', resource, ctx)).toBe(iamSimulate);

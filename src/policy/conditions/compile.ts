@@ -7,8 +7,12 @@
  * - `ForAllValues:` is true when every request value matches (true for an absent key or an empty
  *   set); `ForAnyValue:` when at least one does (false for an absent key or empty set);
  * - a multivalued key under a plain operator matches when any of its values matches;
- * - policy variables are substituted per request; a value whose variable cannot be resolved matches
- *   nothing, and makes a negated operator false ("the entire statement might be invalid").
+ * - policy variables are substituted per request; a value whose variable has no value (absent key
+ *   without a default, or a multivalued key) is effectively null: nothing is equal to or like it,
+ *   so it matches no request value — a positive operator does not match it, and an inverted one
+ *   (StringNotEquals, StringNotLike, ArnNotLike, …) does ("Policy variables with no value",
+ *   reference_policies_variables.html#policy-vars-no-value). Under ForAllValues / ForAnyValue the
+ *   same per value; …IfExists concerns the condition key, not the variable.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
  */
@@ -66,18 +70,15 @@ export function compileCondition(c: ParsedCondition, variablesEnabled: boolean):
 
   const hasTemplates = variables.length > 0;
   const staticValues = prepared.filter((p): p is { fixed: unknown } => 'fixed' in p).map((p) => p.fixed);
-  /** The prepared values, or null when a variable cannot be resolved under a negated operator. */
-  const valuesFor = (ctx: ContextLookup, missing?: Set<string>): unknown[] | null => {
+  /** The prepared values; a value whose variable has no value is null, which nothing matches: left out. */
+  const valuesFor = (ctx: ContextLookup, missing?: Set<string>): unknown[] => {
     if (!hasTemplates) return staticValues;
     const out: unknown[] = [];
     for (const p of prepared) {
       if ('fixed' in p) out.push(p.fixed);
       else {
         const parts = resolveParts(p.template, ctx, missing);
-        if (parts === null) {
-          if (op.negated) return null;
-          continue;
-        }
+        if (parts === null) continue;
         const v = op.compile(parts);
         if (v !== null) out.push(v);
       }
@@ -99,7 +100,6 @@ export function compileCondition(c: ParsedCondition, variablesEnabled: boolean):
         const rv = ctx.get(lowerKey);
         if (rv === undefined || (typeof rv !== 'string' && rv.length === 0)) return ifExists || negated;
         const vals = valuesFor(ctx, missing);
-        if (vals === null) return false;
         let matched: boolean;
         if (typeof rv === 'string') matched = anyMatch(op, rv, vals);
         else {
@@ -122,7 +122,6 @@ export function compileCondition(c: ParsedCondition, variablesEnabled: boolean):
       const list: readonly string[] = typeof rv === 'string' ? (rv === '' ? [] : [rv]) : rv;
       if (list.length === 0) return forAll;
       const vals = valuesFor(ctx, missing);
-      if (vals === null) return false;
       for (const r of list) {
         const ok = anyMatch(op, r, vals) !== negated;
         if (forAll && !ok) return false;
