@@ -108,6 +108,10 @@ export function pageList<T>(items: readonly T[], page: Page): { items: T[]; IsTr
   return next < items.length ? { items: slice, IsTruncated: true, Marker: encodeMarker(String(next)) } : { items: slice, IsTruncated: false };
 }
 
+/** A user's or role's PermissionsBoundary element (AttachedPermissionsBoundary), as IAM returns it. */
+export const renderBoundary = (arn: string | null | undefined) =>
+  arn ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: arn } : undefined;
+
 export const iamArn = (partition: string, accountId: string, resource: string) => `arn:${partition}:iam::${accountId}:${resource}`;
 
 /** The caller's account, the configured partition, and an IAM ARN in that account. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { EXTRA_ENUM_VALUES } from './overrides.js';
 
 /**
  * AWS's Smithy service models (data/aws-models, Apache-2.0) compiled into a shape graph that the
@@ -185,6 +186,8 @@ export function compileModel(raw: { shapes: Record<string, RawShape> }): Service
     }
     const legacyEnum = s.traits?.['smithy.api#enum'] as { value: string }[] | undefined;
     if (legacyEnum) sh.constraints = { ...sh.constraints, enum: legacyEnum.map((e) => e.value) };
+    const extra = EXTRA_ENUM_VALUES[id];
+    if (extra && sh.constraints.enum) sh.constraints = { ...sh.constraints, enum: [...sh.constraints.enum, ...extra.values] };
     const fmt = s.traits?.['smithy.api#timestampFormat'];
     if (typeof fmt === 'string') sh.timestampFormat = fmt;
     const err = s.traits?.['smithy.api#error'];

@@ -16,3 +16,14 @@ export const OUTSIDE_MODEL: Readonly<Record<string, string>> = {
 export const OPTIONAL_IN_PRACTICE: Readonly<Record<string, { paths: readonly string[]; why: string }>> = {
   'iam:GetUser': { paths: ['User.Path', 'User.UserName'], why: "GetUser as the root user answers only UserId, Arn and CreateDate (root has no name or path)" },
 };
+
+/**
+ * Enum values AWS answers that its model's enum does not list, per shape id. The model is
+ * extended with them when it is loaded (src/protocols/model.ts).
+ */
+export const EXTRA_ENUM_VALUES: Readonly<Record<string, { values: readonly string[]; why: string }>> = {
+  'com.amazonaws.iam#summaryKeyType': {
+    values: ['Roles', 'RolesQuota', 'InstanceProfiles', 'InstanceProfilesQuota', 'Providers', 'RolePolicySizeQuota', 'AssumeRolePolicySizeQuota'],
+    why: "GetAccountSummary's SummaryMap carries these keys in AWS's answers (see the get-account-summary example in the AWS CLI reference) though summaryKeyType omits them",
+  },
+};

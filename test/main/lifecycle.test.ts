@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -21,7 +21,12 @@ const START = ['--import', 'tsx', join(ROOT, 'src', 'cli.ts')];
 const dirs: string[] = [];
 
 afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  for (const d of dirs) {
+    // As root from a 0700 temp folder, the cluster lives elsewhere (src/store/embedded.ts): remove it too.
+    const moved = await readFile(join(d, 'pg-location'), 'utf8').catch(() => '');
+    if (moved.trim()) await rm(dirname(moved.trim()), { recursive: true, force: true });
+    await rm(d, { recursive: true, force: true });
+  }
 });
 
 interface Proc {

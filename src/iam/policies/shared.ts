@@ -6,7 +6,7 @@ import type { XmlObject } from '../../awsquery/xml.js';
 import type { Db } from '../../store/db.js';
 /** A pool or a transaction's client. */
 export type Queryable = Pick<Db, 'query'>;
-import { arnFor, encodeDocument, POLICY_DOC_PATTERN, POLICY_DOC_PATTERN_TEXT, type Tag } from '../common.js';
+import { arnFor, encodeDocument, POLICY_DOC_PATTERN, POLICY_DOC_PATTERN_TEXT, renderBoundary, type Tag } from '../common.js';
 import type { ContextValue } from '../authorize.js';
 
 /**
@@ -108,8 +108,7 @@ export function renderRole(r: RoleRow, full: boolean): XmlObject {
     AssumeRolePolicyDocument: encodeDocument(r.assume_role_policy),
     Description: r.description ?? undefined,
     MaxSessionDuration: r.max_session_duration,
-    PermissionsBoundary:
-      full && r.permissions_boundary ? { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: r.permissions_boundary } : undefined,
+    PermissionsBoundary: full ? renderBoundary(r.permissions_boundary) : undefined,
     Tags: full && r.tags.length > 0 ? xmlTags(r.tags) : undefined,
     RoleLastUsed: full ? { LastUsedDate: r.last_used_at ?? undefined, Region: r.last_used_region ?? undefined } : undefined,
   };

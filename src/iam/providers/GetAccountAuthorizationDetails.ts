@@ -2,7 +2,7 @@ import { defineOperation } from '../../awsquery/operation.js';
 import type { XmlObject } from '../../awsquery/xml.js';
 import { Errors } from '../../errors/index.js';
 import { authorize } from '../authorize.js';
-import { encodeDocument, iamArn, readPage } from '../common.js';
+import { encodeDocument, iamArn, readPage, renderBoundary } from '../common.js';
 import { accountOf, partitionOf, tagsOf, xmlTags, type Sql } from './shared.js';
 
 /**
@@ -17,7 +17,6 @@ type Item = { kind: 'user' | 'group' | 'role' | 'policy'; xml: XmlObject };
 const inline = (rows: { name: string; document: string }[] | null, nameField: string) =>
   (rows ?? []).map((r) => ({ [nameField]: r.name, PolicyDocument: encodeDocument(r.document) }));
 const attached = (rows: { name: string; arn: string }[] | null) => (rows ?? []).map((r) => ({ PolicyName: r.name, PolicyArn: r.arn }));
-const boundary = (arn: string | null) => (arn ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: arn } : undefined);
 
 const ATTACHED = (table: string, col: string, id: string) =>
   `(SELECT json_agg(json_build_object('name', p.policy_name, 'arn', p.arn) ORDER BY p.policy_name)
@@ -47,7 +46,7 @@ async function users(db: Sql, acct: string, part: string): Promise<Item[]> {
         UserPolicyList: inline(u.inline, 'PolicyName'),
         GroupList: u.groups ?? [],
         AttachedManagedPolicies: attached(u.attached),
-        PermissionsBoundary: boundary(u.permissions_boundary),
+        PermissionsBoundary: renderBoundary(u.permissions_boundary),
         Tags: tags.length ? xmlTags(tags) : undefined,
       },
     };
@@ -98,7 +97,7 @@ async function roles(db: Sql, acct: string): Promise<Item[]> {
         InstanceProfileList: [],
         RolePolicyList: inline(x.inline, 'PolicyName'),
         AttachedManagedPolicies: attached(x.attached),
-        PermissionsBoundary: boundary(x.permissions_boundary),
+        PermissionsBoundary: renderBoundary(x.permissions_boundary),
         Tags: tags.length ? xmlTags(tags) : undefined,
         RoleLastUsed: { LastUsedDate: x.last_used_at ?? undefined, Region: x.last_used_region ?? undefined },
       },

@@ -1,5 +1,5 @@
 import { Errors } from '../../errors/index.js';
-import { accountOf, arnFor, decodeMarker, type Page, paginate, partitionOf, type Tag } from '../common.js';
+import { accountOf, arnFor, decodeMarker, type Page, paginate, partitionOf, renderBoundary, type Tag } from '../common.js';
 import type { AuthedContext } from '../../awsquery/operation.js';
 import type { Db } from '../../store/db.js';
 import type { XmlObject } from '../../awsquery/xml.js';
@@ -99,10 +99,7 @@ export function renderUser(ctx: AuthedContext, u: UserRow, opts: { detail?: bool
     Arn: userArn(ctx, u.path, u.user_name),
     CreateDate: u.created_at,
     PasswordLastUsed: u.password_last_used ?? undefined,
-    PermissionsBoundary:
-      opts.detail && u.permissions_boundary
-        ? { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: u.permissions_boundary }
-        : undefined,
+    PermissionsBoundary: opts.detail ? renderBoundary(u.permissions_boundary) : undefined,
     Tags: opts.detail ? renderTags(u.tags) : undefined,
   };
 }

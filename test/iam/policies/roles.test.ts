@@ -45,7 +45,7 @@ describe('roles', () => {
     expect(created.Role!.RoleId).toMatch(/^AROA[A-Z2-7]{17}$/);
     const got = (await c.send(new GetRoleCommand({ RoleName: 'APP' }))).Role!;
     expect(decodeURIComponent(got.AssumeRolePolicyDocument!)).toBe(trust(t.accountId));
-    expect(got.PermissionsBoundary).toEqual({ PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: pol.Policy!.Arn });
+    expect(got.PermissionsBoundary).toEqual({ PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: pol.Policy!.Arn });
     expect(got.Tags).toEqual([{ Key: 'team', Value: 'blue' }]);
     expect(got.CreateDate).toBeInstanceOf(Date);
 
