@@ -167,10 +167,9 @@ export class AttemptLimiter {
   async begin(entries: readonly AttemptEntry[], now: Date): Promise<Gate> {
     for (const e of entries) assertPolicy(e.policy);
     // Fast refusal: a lock mirrored in the cache, without a database round trip.
-    for (const e of entries) {
-      const until = await this.cachedLock(e.subject, now);
-      if (until) return { allowed: false, locked: { subject: e.subject, lockedUntil: until }, lockouts: [] };
-    }
+    const cached = await Promise.all(entries.map((e) => this.cachedLock(e.subject, now)));
+    const hit = cached.findIndex((u) => u !== null);
+    if (hit >= 0) return { allowed: false, locked: { subject: entries[hit]!.subject, lockedUntil: cached[hit]! }, lockouts: [] };
     const rows: { entry: AttemptEntry; row: Row }[] = [];
     for (const entry of entries) {
       const r = await this.db.query<Row>(BEGIN_SQL, [entry.subject, now, entry.policy.windowSeconds]);
