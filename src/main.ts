@@ -15,6 +15,7 @@ import { KeyRing } from './keys/ring.js';
 import { RevocationStore } from './sts/revocation.js';
 import { TemporaryCredentials } from './sts/temporary-credentials.js';
 import { PolicyCache } from './iam/effective-policies.js';
+import { AttemptLimiter } from './throttle/attempts.js';
 import { bootstrap, type BootstrapResult } from './iam/bootstrap.js';
 import { resolveMasterKey } from './keys/master.js';
 import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from './services.js';
@@ -66,6 +67,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     credentials,
     keys,
     revocations,
+    attempts: new AttemptLimiter(o.db, o.cache),
     policyCache,
     signingKeyCache: new Map(),
     now: o.now ?? (() => new Date()),

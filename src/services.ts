@@ -8,6 +8,7 @@ import type { CredentialResolver } from './iam/credentials.js';
 import type { KeyRing } from './keys/ring.js';
 import type { RevocationStore } from './sts/revocation.js';
 import type { PolicyCache } from './iam/effective-policies.js';
+import type { AttemptLimiter } from './throttle/attempts.js';
 
 /**
  * Everything an operation may use, built once by the composition root (main.ts) or a test, and
@@ -28,6 +29,8 @@ export interface Services {
   keys: KeyRing;
   /** Revoked temporary-credential sessions, shared through the cache. */
   revocations: RevocationStore;
+  /** Failed-attempt counting and lockouts (MFA codes; sign-in next), durable in Postgres. */
+  attempts: AttemptLimiter;
   /** Compiled policies per principal (authorization), dropped by invalidation messages. */
   policyCache: PolicyCache;
   /** Derived SigV4 signing keys, shared by every request. */

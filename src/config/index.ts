@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import type { LockPolicy } from '../throttle/attempts.js';
 
 /**
  * Tessera's configuration: one schema, parsed once at boot from the environment, passed as a
@@ -55,6 +56,20 @@ export const configSchema = z
     TESSERA_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(25),
     /** Apply pending migrations when `serve` starts. Default true in embedded mode, false with DATABASE_URL (run `tessera migrate`). */
     TESSERA_AUTO_MIGRATE: bool.optional(),
+    /** Wrong MFA codes for one device, within TESSERA_MFA_DEVICE_WINDOW_SECONDS, that lock the device. Default 5. */
+    TESSERA_MFA_DEVICE_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    /** The device's counting window in seconds (starts at its first wrong code). Default 300. */
+    TESSERA_MFA_DEVICE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    /** How long a device's first lock lasts, in seconds. Default 900. */
+    TESSERA_MFA_DEVICE_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** Wrong MFA codes for one user (all their devices), within TESSERA_MFA_USER_WINDOW_SECONDS, that lock MFA for the user. Default 20. */
+    TESSERA_MFA_USER_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** The user's counting window in seconds. Default 900. */
+    TESSERA_MFA_USER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** How long a user's first MFA lock lasts, in seconds. Default 900. */
+    TESSERA_MFA_USER_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** Each further lock within a day of the previous one lasts twice as long, up to this many seconds (≥ both lock durations; equal: no doubling). Default 14400. */
+    TESSERA_MFA_MAX_LOCK_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(14_400),
     /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
@@ -104,6 +119,8 @@ export interface Config {
   workers: number;
   autoMigrate: boolean;
   logLevel: RawConfig['LOG_LEVEL'];
+  /** Wrong-MFA-code lockout policies (TESSERA_MFA_*): per device and per user. */
+  mfaThrottle: { device: LockPolicy; user: LockPolicy };
 }
 
 export class ConfigError extends Error {
@@ -146,6 +163,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(r.success ? [] : r.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`)),
     ...crossKeyProblems(picked),
   ];
+  if (r.success) {
+    const d = r.data;
+    const longest = Math.max(d.TESSERA_MFA_DEVICE_LOCK_SECONDS, d.TESSERA_MFA_USER_LOCK_SECONDS);
+    if (d.TESSERA_MFA_MAX_LOCK_SECONDS < longest) {
+      problems.push(`TESSERA_MFA_MAX_LOCK_SECONDS: must be at least TESSERA_MFA_DEVICE_LOCK_SECONDS and TESSERA_MFA_USER_LOCK_SECONDS (${longest})`);
+    }
+  }
   if (!r.success || problems.length > 0) throw new ConfigError(problems);
   const c = r.data;
   return {
@@ -170,5 +194,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       c.TESSERA_WORKERS !== 'auto' ? c.TESSERA_WORKERS : c.DATABASE_URL !== undefined && c.REDIS_URL !== undefined ? Math.min(64, availableParallelism()) : 1,
     autoMigrate: c.TESSERA_AUTO_MIGRATE ?? c.DATABASE_URL === undefined,
     logLevel: c.LOG_LEVEL,
+    mfaThrottle: {
+      device: {
+        maxFailures: c.TESSERA_MFA_DEVICE_MAX_FAILURES,
+        windowSeconds: c.TESSERA_MFA_DEVICE_WINDOW_SECONDS,
+        lockSeconds: c.TESSERA_MFA_DEVICE_LOCK_SECONDS,
+        maxLockSeconds: c.TESSERA_MFA_MAX_LOCK_SECONDS,
+      },
+      user: {
+        maxFailures: c.TESSERA_MFA_USER_MAX_FAILURES,
+        windowSeconds: c.TESSERA_MFA_USER_WINDOW_SECONDS,
+        lockSeconds: c.TESSERA_MFA_USER_LOCK_SECONDS,
+        maxLockSeconds: c.TESSERA_MFA_MAX_LOCK_SECONDS,
+      },
+    },
   };
 }

@@ -1,17 +1,21 @@
 import { open } from '../keys/envelope.js';
 import { verifyTotp } from './totp.js';
 import type { Services } from '../services.js';
+import { asMfaLockouts, lockKind, mfaAttemptEntries, type MfaLockKind, type MfaLockout } from './throttle.js';
 
 export { verifyTotp, verifyConsecutive, totpAt, timeStep, TOTP_PERIOD, type TotpResult } from './totp.js';
 export { newTotpSeed, otpauthUri, qrPng } from './enrol.js';
+export { auditMfaLockouts, mfaAttemptEntries, mfaDeviceSubject, mfaUserSubject, asMfaLockouts, lockKind, type MfaLockKind, type MfaLockout } from './throttle.js';
 
 /**
  * verifyMfaCode — the MFA check for STS (AssumeRole / GetSessionToken with SerialNumber +
  * TokenCode) and any other flow that asks for a TOTP code.
  *
- *   await verifyMfaCode(services, { accountId, userId, serialNumber, code, now }) → boolean
+ *   await verifyMfaCode(services, { accountId, userId, serialNumber, code, now }) → MfaVerdict
  *
- * True only when all hold:
+ * ok only when all hold:
+ * - neither the user nor the device is locked for too many wrong codes (mfa/throttle.ts): while
+ *   locked the code is not even checked (`reason: 'locked'`, `locked` says which);
  * - `serialNumber` names a virtual MFA device of account `accountId` (matched exactly, as AWS
  *   does with the ARN the user passes) that is enabled (assigned) for IAM user `userId`
  *   (the root user's id is the account id);
@@ -19,9 +23,11 @@ export { newTotpSeed, otpauthUri, qrPng } from './enrol.js';
  * - the code's step is later than the last step accepted for this device — the device's
  *   counter is advanced with one conditional UPDATE, so of two concurrent uses of one code
  *   (on any replicas) exactly one succeeds, and a code is never accepted twice.
- * Never throws for a wrong or unknown device/code (returns false); infrastructure failures
- * (database unreachable) propagate as AwsError. Callers map false to their own error (STS:
- * AccessDenied "MultiFactorAuthentication failed with invalid MFA one time pass code.").
+ * Every attempt that is not refused as locked counts against the user, and against the device
+ * when it is the user's; `lockouts` lists the locks this attempt set (audit them).
+ * Never throws for a wrong or unknown device/code; infrastructure failures (database
+ * unreachable) propagate as AwsError. Callers map a verdict that is not ok to their own error
+ * (STS: AccessDenied "MultiFactorAuthentication failed with invalid MFA one time pass code.").
  */
 export interface VerifyMfaInput {
   accountId: string;
@@ -31,15 +37,41 @@ export interface VerifyMfaInput {
   now: Date;
 }
 
-export async function verifyMfaCode(services: Pick<Services, 'db' | 'masterKey'>, input: VerifyMfaInput): Promise<boolean> {
-  if (!/^\d{6}$/.test(input.code)) return false;
-  const r = await services.db.query<{ seed_sealed: Buffer; last_counter: number | null }>(
-    `SELECT seed_sealed, last_counter FROM mfa_devices
+export type MfaVerdict =
+  | { ok: true; lockouts: MfaLockout[] }
+  | { ok: false; reason: 'invalid'; lockouts: MfaLockout[] }
+  | { ok: false; reason: 'locked'; locked: MfaLockKind; lockedUntil: Date; lockouts: MfaLockout[] };
+
+export async function verifyMfaCode(services: Pick<Services, 'db' | 'masterKey' | 'attempts' | 'config'>, input: VerifyMfaInput): Promise<MfaVerdict> {
+  const r = await services.db.query<{ serial_number: string; seed_sealed: Buffer; last_counter: number | null }>(
+    `SELECT serial_number, seed_sealed, last_counter FROM mfa_devices
       WHERE serial_number = $1 AND account_id = $2 AND user_id = $3 AND enable_date IS NOT NULL`,
     [input.serialNumber, input.accountId, input.userId],
   );
   const row = r.rows[0];
-  if (!row) return false;
+  const gate = await services.attempts.begin(mfaAttemptEntries(services.config, { serialNumber: row?.serial_number, userId: input.userId }), input.now);
+  if (!gate.allowed) {
+    return { ok: false, reason: 'locked', locked: lockKind(gate.locked.subject), lockedUntil: gate.locked.lockedUntil, lockouts: asMfaLockouts(gate.lockouts) };
+  }
+  let ok: boolean;
+  try {
+    ok = row !== undefined && /^\d{6}$/.test(input.code) && (await checkCode(services, row, input));
+  } catch (e) {
+    await gate.abandon().catch(() => {});
+    throw e;
+  }
+  if (ok) {
+    await gate.succeed();
+    return { ok: true, lockouts: [] };
+  }
+  return { ok: false, reason: 'invalid', lockouts: asMfaLockouts(await gate.fail()) };
+}
+
+async function checkCode(
+  services: Pick<Services, 'db' | 'masterKey'>,
+  row: { serial_number: string; seed_sealed: Buffer; last_counter: number | null },
+  input: VerifyMfaInput,
+): Promise<boolean> {
   let secret: string;
   try {
     secret = open(services.masterKey, row.seed_sealed, input.serialNumber).toString('utf8');

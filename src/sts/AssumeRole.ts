@@ -56,7 +56,7 @@ export const AssumeRole = defineOperation({
     if (duration > role.maxSessionDuration) throw Errors.validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
     if (chained && duration > 3600) throw Errors.validation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
 
-    const mfaNow = await checkMfa(ctx, input.mfa);
+    const mfaNow = await checkMfa(ctx, input.mfa, 'AssumeRole');
     const inherited = caller.session?.sourceIdentity;
     if (inherited !== undefined && input.sourceIdentity !== undefined && input.sourceIdentity !== inherited) {
       throw Errors.accessDenied(`User: ${caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${role.roleArn} because the source identity of the calling session cannot be changed`);

@@ -21,7 +21,7 @@ export const GetSessionToken = defineOperation({
     const c = ctx.caller;
     if (c.credential === 'temporary') throw Errors.accessDenied('Cannot call GetSessionToken with session credentials');
     const duration = c.isRoot ? Math.min(input.durationSeconds ?? 3600, 3600) : (input.durationSeconds ?? 43200);
-    const mfa = await checkMfa(ctx, input.mfa);
+    const mfa = await checkMfa(ctx, input.mfa, 'GetSessionToken');
     const issued = await issueCredentials(ctx.services, {
       identity: sameIdentity(c),
       session: {

@@ -1,5 +1,5 @@
 import { Errors } from '../errors/index.js';
-import { verifyMfaCode } from '../mfa/index.js';
+import { auditMfaLockouts, verifyMfaCode, type MfaLockKind } from '../mfa/index.js';
 import type { AuthedContext } from '../awsquery/operation.js';
 import type { Input } from '../awsquery/input.js';
 
@@ -18,8 +18,18 @@ export const readMfa = (p: Input): MfaInput => ({
   tokenCode: p.string('TokenCode', { min: 6, max: 6, pattern: /^[\d]*$/, patternText: '[\\d]*', sensitive: true }),
 });
 
-/** True when a valid code was given; throws AccessDenied when one was given and is wrong. */
-export async function checkMfa(ctx: AuthedContext, m: MfaInput): Promise<boolean> {
+export const INVALID_CODE = 'MultiFactorAuthentication failed with invalid MFA one time pass code.';
+export const LOCKED_MESSAGE: Record<MfaLockKind, string> = {
+  device: 'MultiFactorAuthentication failed: the MFA device is temporarily locked after too many invalid one time pass codes. Try again later.',
+  user: 'MultiFactorAuthentication failed: MFA is temporarily locked for this user after too many invalid one time pass codes. Try again later.',
+};
+
+/**
+ * True when a valid code was given; throws AccessDenied when one was given and is wrong, or
+ * while the device or the user is locked for too many wrong codes (then the code is not
+ * checked: the right one is refused too). `operation` names the action in lockout audit events.
+ */
+export async function checkMfa(ctx: AuthedContext, m: MfaInput, operation: 'AssumeRole' | 'GetSessionToken'): Promise<boolean> {
   if (m.serialNumber === undefined && m.tokenCode === undefined) return false;
   if (m.serialNumber === undefined || m.tokenCode === undefined) {
     throw Errors.validation(m.serialNumber === undefined ? 'SerialNumber is required when TokenCode is provided.' : 'TokenCode is required when SerialNumber is provided.');
@@ -27,10 +37,15 @@ export async function checkMfa(ctx: AuthedContext, m: MfaInput): Promise<boolean
   const c = ctx.caller;
   const userId = c.session?.parentUserId ?? c.principalId;
   ctx.audit.mfaSerialNumber = m.serialNumber;
-  const ok = await verifyMfaCode(ctx.services, { accountId: c.accountId, userId, serialNumber: m.serialNumber, code: m.tokenCode, now: ctx.req.now });
-  if (!ok) {
-    ctx.audit.mfa = 'failed';
-    throw Errors.accessDenied('MultiFactorAuthentication failed with invalid MFA one time pass code.');
+  const v = await verifyMfaCode(ctx.services, { accountId: c.accountId, userId, serialNumber: m.serialNumber, code: m.tokenCode, now: ctx.req.now });
+  await auditMfaLockouts(ctx, { service: 'sts', operation }, v.lockouts, { serialNumber: m.serialNumber, userId });
+  if (!v.ok) {
+    ctx.audit.mfa = v.reason === 'locked' ? 'locked' : 'failed';
+    if (v.reason === 'locked') {
+      ctx.audit.mfaLocked = v.locked;
+      throw Errors.accessDenied(LOCKED_MESSAGE[v.locked]);
+    }
+    throw Errors.accessDenied(INVALID_CODE);
   }
   ctx.audit.mfa = 'ok';
   return true;
