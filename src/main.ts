@@ -18,6 +18,7 @@ import { PolicyCache } from './iam/effective-policies.js';
 import { bootstrap, type BootstrapResult } from './iam/bootstrap.js';
 import { resolveMasterKey } from './keys/master.js';
 import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from './services.js';
+import { OutboxListener, writeInvalidations } from './store/outbox.js';
 
 /**
  * The composition root: config → database (external or embedded) → migrations → cache →
@@ -46,13 +47,22 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     if (m.kind === 'access-key') credentials.invalidate(m.accessKeyId);
     else credentials.invalidate();
   };
-  const unsubscribe = await o.cache.subscribe(INVALIDATION_CHANNEL, (raw) => {
-    try {
-      apply(JSON.parse(raw) as InvalidationMessage);
-    } catch {
-      apply({ kind: 'all' });
-    }
-  });
+  // The source of truth: the outbox in Postgres (LISTEN/NOTIFY + reads by sequence number).
+  const outbox = new OutboxListener(o.db, apply, { logger: o.logger });
+  await outbox.start();
+  // The fast path: Redis pub/sub, best effort (a replica that misses it still gets the outbox).
+  const unsubscribe = await o.cache
+    .subscribe(INVALIDATION_CHANNEL, (raw) => {
+      try {
+        apply(JSON.parse(raw) as InvalidationMessage);
+      } catch {
+        apply({ kind: 'all' });
+      }
+    })
+    .catch((err: unknown) => {
+      o.logger.warn({ err }, 'cache pub/sub unavailable; invalidations arrive through the database');
+      return async () => {};
+    });
   const audit = new AuditLog(o.db, metrics);
   const services: Services = {
     config: o.config,
@@ -69,14 +79,24 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     policyCache,
     signingKeyCache: new Map(),
     now: o.now ?? (() => new Date()),
-    async invalidate(m) {
+    async invalidate(m, within) {
       apply(m);
-      await o.cache.publish(INVALIDATION_CHANNEL, JSON.stringify(m));
+      await writeInvalidations(within ?? o.db, [m]);
+      if (!within) hint(m);
     },
+    invalidateFast(m) {
+      apply(m);
+      hint(m);
+    },
+    invalidationBusHealthy: () => outbox.healthy,
+  };
+  const hint = (m: InvalidationMessage) => {
+    o.cache.publish(INVALIDATION_CHANNEL, JSON.stringify(m)).catch(() => {});
   };
   return {
     ...services,
     async dispose() {
+      await outbox.stop();
       await unsubscribe().catch(() => {});
       await Promise.all([audit.flush(), credentials.flushLastUsed().catch(() => {})]);
     },
