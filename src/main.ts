@@ -17,6 +17,7 @@ import { TemporaryCredentials } from './sts/temporary-credentials.js';
 import { PolicyCache } from './iam/effective-policies.js';
 import { bootstrap, type BootstrapResult } from './iam/bootstrap.js';
 import { resolveMasterKey } from './keys/master.js';
+import { verifyMasterKey } from './keys/master-check.js';
 import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from './services.js';
 import { OutboxListener, writeInvalidations } from './store/outbox.js';
 
@@ -36,6 +37,8 @@ export interface BuildOptions {
 }
 
 export async function buildServices(o: BuildOptions): Promise<Services & { dispose(): Promise<void> }> {
+  // Refuse a master key that does not open the database's check value before anything runs.
+  await verifyMasterKey(o.db, o.masterKey, { create: false });
   const metrics = createMetrics({ defaultMetrics: o.defaultMetrics ?? false });
   const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition);
   const keys = new KeyRing(o.db, o.masterKey);
