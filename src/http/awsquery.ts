@@ -190,9 +190,15 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
     if (ex.action !== undefined && ex.service !== undefined) {
       try {
         if (ex.auditRow && !error) {
-          // Written with the change itself; add what the operation noted after its commit.
+          // Written with the change itself; add what the operation noted after its commit. The
+          // change and its success record have committed: losing the database now must not turn
+          // the answer into a failure, so a failed detail update is only logged.
           const detail = JSON.stringify(ex.audit);
-          if (detail !== ex.auditRow.detail) await services.db.query('UPDATE audit_events SET detail = $2 WHERE id = $1', [ex.auditRow.id, detail]);
+          if (detail !== ex.auditRow.detail) {
+            await services.db.query('UPDATE audit_events SET detail = $2 WHERE id = $1', [ex.auditRow.id, detail]).catch((err: unknown) => {
+              logger.warn({ err, requestId: ex.info.requestId }, 'audit detail update failed after commit; the success record stands');
+            });
+          }
         } else {
           await audit.record(auditEvent(ex, error));
         }

@@ -301,3 +301,58 @@ export async function auditRows(p: PrivatePostgres): Promise<Map<string, { outco
   return m;
 }
 
+
+/** One answered (or unanswered) SDK call, for the audit cross-check. */
+export interface CallRecord {
+  op: string;
+  replica: number;
+  status: number | undefined;
+  code: string | undefined;
+  message: string | undefined;
+  requestId: string | undefined;
+  at: number;
+  ms: number;
+}
+
+/** Sends through an SDK client, recording the outcome instead of throwing. */
+export async function call<T>(log: CallRecord[], replica: number, op: string, send: () => Promise<T>): Promise<{ ok: true; out: T } | { ok: false; err: any }> {
+  const t0 = Date.now();
+  try {
+    const out = await send();
+    const md = (out as { $metadata?: { httpStatusCode?: number; requestId?: string } }).$metadata;
+    log.push({ op, replica, status: md?.httpStatusCode, code: undefined, message: undefined, requestId: md?.requestId, at: t0, ms: Date.now() - t0 });
+    return { ok: true, out };
+  } catch (err: any) {
+    const md = err?.$metadata as { httpStatusCode?: number; requestId?: string } | undefined;
+    log.push({ op, replica, status: md?.httpStatusCode, code: err?.name ?? err?.Code, message: err?.message, requestId: md?.requestId, at: t0, ms: Date.now() - t0 });
+    return { ok: false, err };
+  }
+}
+
+/**
+ * Every answered request has its audit row with the matching outcome: 2xx → one 'success';
+ * 4xx → one 'failure'; a 503 whose outcome is unknown → no 'failure'; any other 503 → no
+ * 'success' (while Postgres is away, a 503 may have no row at all: nothing can be written).
+ * Returns the list of violations (empty when all is well).
+ */
+export async function auditViolations(p: PrivatePostgres, log: CallRecord[]): Promise<string[]> {
+  const rows = await auditRows(p);
+  const out: string[] = [];
+  for (const c of log) {
+    if (c.status === undefined) continue; // no answer (connection reset): nothing to compare
+    if (!c.requestId) {
+      out.push(`${c.op} ${c.status}: no request id`);
+      continue;
+    }
+    const got = (rows.get(c.requestId) ?? []).map((r) => r.outcome);
+    const desc = `${c.op} ${c.status} ${c.code ?? ''} ${c.requestId}: audit ${JSON.stringify(got)}`;
+    if (c.status < 300) {
+      if (got.length !== 1 || got[0] !== 'success') out.push(desc);
+    } else if (c.status < 500) {
+      if (got.length !== 1 || got[0] !== 'failure') out.push(desc);
+    } else if (/outcome|may or may not/.test(c.message ?? '')) {
+      if (got.includes('failure')) out.push(desc);
+    } else if (got.includes('success')) out.push(desc);
+  }
+  return out;
+}
