@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreatePolicyCommand, CreateUserCommand, DetachUserPolicyCommand, GetUserCommand, ListPoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { iamClient } from '../support/clients.js';
+import { iamClient, rejection } from '../support/clients.js';
+import { createDb } from '../../src/store/db.js';
 import {
   auditViolations,
   call,
@@ -126,4 +127,42 @@ describe('Postgres cut and restarted under load', () => {
 
     expect(await auditViolations(pg, log)).toEqual([]);
   }, 90_000);
+
+  it('a connection lost around COMMIT is "outcome unknown"; lost before it, a plain 503; neither crashes', async () => {
+    const db = createDb(pg.url, { max: 2 });
+    try {
+      await db.query('CREATE TABLE IF NOT EXISTS fault_probe (id text PRIMARY KEY)');
+      const killOwn = async (c: { query: (s: string) => Promise<{ rows: { pid: number }[] }> }) => {
+        const { rows } = await c.query('SELECT pg_backend_pid() AS pid');
+        await pg.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        await sleep(100); // the client sees the connection end while idle in the transaction
+      };
+      // Cut after the body, before COMMIT's answer: the client cannot know whether it committed.
+      const unknown = await rejection(
+        db.tx(async (c) => {
+          await c.query(`INSERT INTO fault_probe VALUES ('a')`);
+          await killOwn(c);
+        }),
+      );
+      expect([unknown.code, unknown.status, unknown.message]).toEqual([
+        'ServiceUnavailable',
+        503,
+        'Service is unavailable: the connection to the database was lost while this change was being committed, so it may or may not have been applied. Check before retrying.',
+      ]);
+      expect(unknown.detail).toEqual({ outcome: 'unknown' });
+      // Cut while the body still runs: a plain 503, nothing applied.
+      const plain = await rejection(
+        db.tx(async (c) => {
+          await killOwn(c);
+          await c.query(`INSERT INTO fault_probe VALUES ('b')`);
+        }),
+      );
+      expect([plain.code, plain.status, plain.message]).toEqual(['ServiceUnavailable', 503, 'Service is unavailable']);
+      expect((await db.query<{ id: string }>('SELECT id FROM fault_probe ORDER BY id')).rows).toEqual([]);
+      // The pool is healthy afterwards.
+      expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.close();
+    }
+  }, 30_000);
 });
