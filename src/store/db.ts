@@ -13,11 +13,6 @@ export interface Db {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
   /** Runs fn in one transaction (READ COMMITTED); rolls back on any throw. */
   tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T>;
-  /**
-   * Runs fn on one checked-out client outside a transaction (session-level work such as
-   * advisory locks). A lost connection rejects fn's query and never crashes the process.
-   */
-  withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T>;
   /** A new, unconnected client with the pool's settings (LISTEN connections); its owner adds the 'error' listener. */
   newClient(): pg.Client;
   ping(): Promise<void>;
@@ -73,29 +68,9 @@ export function createDb(url: string, opts: { max?: number; applicationName?: st
         if (lost === undefined) await client.query('ROLLBACK').catch(() => {});
         throw translatePgError(lost !== undefined && !isConnectionError(e) ? lost : e);
       } finally {
-        client.off('error', onError);
-        // A broken connection is destroyed, not returned to the pool.
-        client.release(lost);
-      }
-    },
-    async withClient(fn) {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (e) {
-        throw translatePgError(e);
-      }
-      let lost: Error | undefined;
-      const onError = (e: Error) => {
-        lost ??= e;
-      };
-      client.on('error', onError);
-      try {
-        return await fn(client);
-      } catch (e) {
-        throw translatePgError(e);
-      } finally {
-        client.off('error', onError);
+        // A broken connection is destroyed, not returned to the pool; it keeps our listener, as
+        // closing it may still emit 'error'.
+        if (!lost) client.off('error', onError);
         client.release(lost);
       }
     },

@@ -142,7 +142,7 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
     }
   } finally {
     if (!lost) await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});
-    client.off('error', onError);
+    if (!lost) client.off('error', onError);
     client.release(lost);
   }
   return applied;
