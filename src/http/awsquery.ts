@@ -204,7 +204,9 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
         }
       } catch (e) {
         logger.error({ err: e, requestId: ex.info.requestId }, 'audit write failed; refusing to answer');
-        error = Errors.serviceUnavailable();
+        // An "outcome unknown" 503 keeps its message: the caller must still learn that the change
+        // may have been applied.
+        error = error?.detail?.outcome === 'unknown' ? error : Errors.serviceUnavailable();
         status = 503;
       }
     }
