@@ -2,7 +2,8 @@ import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { createLogger, type Logger } from './log.js';
 import cluster from 'node:cluster';
 import { openDatabase, printCredentials, SHUTDOWN_MESSAGE, startTessera, startWorkers } from './main.js';
-import { migrate } from './store/migrate.js';
+import { migrate, migrationsCurrent } from './store/migrate.js';
+import { rotateMasterKey } from './keys/rotate.js';
 import { resolveMasterKey } from './keys/master.js';
 import { bootstrap } from './iam/bootstrap.js';
 import { runApplyCommand } from './iam/gitops/cli.js';
@@ -14,6 +15,8 @@ const USAGE = `usage: tessera <command>
   migrate    apply pending database migrations, then exit
   bootstrap  create the root account and its admin key if missing, print a new key once, exit
   apply -f FILE.json  create/update users, groups, roles, policies and identity providers from a file
+  rotate-master-key  re-wrap every sealed secret from TESSERA_MASTER_KEY to TESSERA_NEW_MASTER_KEY
+                     (one transaction), then exit; restart every replica with the new key
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -96,6 +99,26 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'apply':
       return runApplyCommand(argv.slice(1), config, logger);
+    case 'rotate-master-key': {
+      if (!config.newMasterKey) {
+        process.stderr.write('tessera rotate-master-key: set TESSERA_NEW_MASTER_KEY to the new key (32 bytes, base64 or hex)\n');
+        return 2;
+      }
+      const { db, embedded } = await openDatabase(config, logger);
+      try {
+        if (!(await migrationsCurrent(db))) throw new Error('the database schema is not current: run `tessera migrate` first');
+        const { key } = await resolveMasterKey({ configured: config.masterKey, dataDir: config.dataDir });
+        const r = await rotateMasterKey(db, key, config.newMasterKey);
+        process.stdout.write(
+          `re-wrapped under the new master key: ${Object.entries(r.rewrapped).map(([k, n]) => `${k} ${n}`).join(', ')}\n` +
+            'now restart every replica with TESSERA_MASTER_KEY set to the new key (replicas on the old key report not ready)\n',
+        );
+      } finally {
+        await db.close();
+        await embedded?.stop();
+      }
+      return 0;
+    }
     default:
       process.stderr.write(USAGE);
       return 2;
@@ -128,7 +151,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (e) => {
-    const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
+    // Errors that already say what failed in one sentence get no cause appended.
+    const whole = e instanceof Error && (e.name === 'MasterKeyError' || e.name === 'DatabaseConnectError');
+    const cause = !whole && e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message})` : '';
     process.stderr.write(`tessera: ${e instanceof Error ? e.message : String(e)}${cause}\n`);
     process.exit(1);
   },

@@ -18,7 +18,9 @@ import { PolicyCache } from './iam/effective-policies.js';
 import { AttemptLimiter } from './throttle/attempts.js';
 import { bootstrap, type BootstrapResult } from './iam/bootstrap.js';
 import { resolveMasterKey } from './keys/master.js';
+import { verifyMasterKey } from './keys/master-check.js';
 import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from './services.js';
+import { OutboxListener, writeInvalidations } from './store/outbox.js';
 
 /**
  * The composition root: config → database (external or embedded) → migrations → cache →
@@ -36,6 +38,8 @@ export interface BuildOptions {
 }
 
 export async function buildServices(o: BuildOptions): Promise<Services & { dispose(): Promise<void> }> {
+  // Refuse a master key that does not open the database's check value before anything runs.
+  await verifyMasterKey(o.db, o.masterKey, { create: false });
   const metrics = createMetrics({ defaultMetrics: o.defaultMetrics ?? false });
   const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition);
   const keys = new KeyRing(o.db, o.masterKey);
@@ -47,13 +51,22 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     if (m.kind === 'access-key') credentials.invalidate(m.accessKeyId);
     else credentials.invalidate();
   };
-  const unsubscribe = await o.cache.subscribe(INVALIDATION_CHANNEL, (raw) => {
-    try {
-      apply(JSON.parse(raw) as InvalidationMessage);
-    } catch {
-      apply({ kind: 'all' });
-    }
-  });
+  // The source of truth: the outbox in Postgres (LISTEN/NOTIFY + reads by sequence number).
+  const outbox = new OutboxListener(o.db, apply, { logger: o.logger });
+  await outbox.start();
+  // The fast path: Redis pub/sub, best effort (a replica that misses it still gets the outbox).
+  const unsubscribe = await o.cache
+    .subscribe(INVALIDATION_CHANNEL, (raw) => {
+      try {
+        apply(JSON.parse(raw) as InvalidationMessage);
+      } catch {
+        apply({ kind: 'all' });
+      }
+    })
+    .catch((err: unknown) => {
+      o.logger.warn({ err }, 'cache pub/sub unavailable; invalidations arrive through the database');
+      return async () => {};
+    });
   const audit = new AuditLog(o.db, metrics);
   const services: Services = {
     config: o.config,
@@ -71,14 +84,24 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     policyCache,
     signingKeyCache: new Map(),
     now: o.now ?? (() => new Date()),
-    async invalidate(m) {
+    async invalidate(m, within) {
       apply(m);
-      await o.cache.publish(INVALIDATION_CHANNEL, JSON.stringify(m));
+      await writeInvalidations(within ?? o.db, [m]);
+      if (!within) hint(m);
     },
+    invalidateFast(m) {
+      apply(m);
+      hint(m);
+    },
+    invalidationBusHealthy: () => outbox.healthy,
+  };
+  const hint = (m: InvalidationMessage) => {
+    o.cache.publish(INVALIDATION_CHANNEL, JSON.stringify(m)).catch(() => {});
   };
   return {
     ...services,
     async dispose() {
+      await outbox.stop();
       await unsubscribe().catch(() => {});
       await Promise.all([audit.flush(), credentials.flushLastUsed().catch(() => {})]);
     },

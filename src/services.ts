@@ -35,8 +35,22 @@ export interface Services {
   policyCache: PolicyCache;
   /** Derived SigV4 signing keys, shared by every request. */
   signingKeyCache: Map<string, Buffer>;
-  /** Tell every replica (through the cache's pub/sub) that configuration changed. */
-  invalidate(message: InvalidationMessage): Promise<void>;
+  /**
+   * Tell every replica that configuration changed (drop cached policies / keys). Durable: the
+   * message goes into the invalidation outbox in Postgres (store/outbox.ts), which every replica
+   * reads; Redis pub/sub is only a best-effort fast path. Pass the change's transaction client
+   * as `within` so the invalidation commits with the change; without it, it is written on its
+   * own after the change. (In an HTTP IAM call every transaction also records a catch-all
+   * invalidation unless it passed one, so nothing is lost; see http/awsquery.ts.)
+   */
+  invalidate(message: InvalidationMessage, within?: SqlRunner): Promise<void>;
+  /**
+   * The non-durable half of `invalidate`: drop locally and broadcast over Redis (best effort,
+   * never throws). Only for when the durable outbox row has already committed.
+   */
+  invalidateFast(message: InvalidationMessage): void;
+  /** Whether this replica's invalidation bus (outbox listener) is connected (readiness). */
+  invalidationBusHealthy(): boolean;
   /** The clock; the HTTP edge reads it once per request. */
   now(): Date;
 }
@@ -45,5 +59,10 @@ export type InvalidationMessage =
   | { kind: 'access-key'; accessKeyId: string }
   | { kind: 'principal'; principalId: string }
   | { kind: 'all' };
+
+/** Anything that runs a parameterised statement: a transaction's client, or the pool. */
+export interface SqlRunner {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
 
 export const INVALIDATION_CHANNEL = 'tessera:invalidate';

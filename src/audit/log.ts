@@ -19,7 +19,7 @@ export interface AuditEvent {
   accessKeyId?: string | undefined;
   sourceIp?: string | undefined;
   userAgent?: string | undefined;
-  outcome: 'success' | 'failure';
+  outcome: 'success' | 'failure' | 'unknown';
   errorCode?: string | undefined;
   detail?: Record<string, unknown> | undefined;
 }

@@ -52,6 +52,11 @@ export interface Cache {
    * exception from a handler is logged and swallowed, other handlers still run.
    */
   subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
+  /**
+   * True while calls fail fast because the store was found unreachable (circuit breaker; see
+   * redis.ts). Absent or false for stores without one.
+   */
+  circuitOpen?(): boolean;
   /** Round trip to the backing store; throws when unreachable. */
   ping(): Promise<void>;
   /** Release connections and timers. Idempotent; every later call rejects (ServiceUnavailable). */

@@ -11,15 +11,19 @@ export interface RedisCacheOptions {
 }
 
 /**
- * Connection settings, chosen so a dead or unreachable Redis makes calls fail within about
- * two seconds instead of hanging a request, while the client keeps reconnecting in the
- * background for as long as the process lives.
+ * Connection settings, chosen so a dead or unreachable Redis makes calls fail within a few
+ * hundred milliseconds instead of hanging a request, while the client keeps reconnecting in the
+ * background for as long as the process lives. Once a call has failed that way the circuit
+ * breaker (below) answers every later call at once until Redis answers again.
  */
+export const COMMAND_TIMEOUT_MS = 300;
+/** While the circuit is open, a PING this often decides when to close it. */
+const PROBE_MS = 250;
 const CONNECTION: RedisOptions = {
   /** Per connection attempt (TCP + handshake). */
-  connectTimeout: 2_000,
-  /** Per command, time spent waiting for a connection included. */
-  commandTimeout: 2_000,
+  connectTimeout: 1_000,
+  /** Per command, time spent waiting for a connection included: the hot path's bound. */
+  commandTimeout: COMMAND_TIMEOUT_MS,
   /** Reconnection attempts a queued command waits through before it fails. */
   maxRetriesPerRequest: 2,
   /** Reconnect forever: 100 ms, 200 ms, … at most 2 s apart. */
@@ -79,6 +83,11 @@ interface Channel {
  * Cache on Redis (ioredis): one connection for commands, a second one (created on the first
  * subscribe) for pub/sub. Every write carries EX; the conditional writes are single commands
  * (SET NX) or Lua scripts, so they are atomic across replicas.
+ *
+ * Circuit breaker: a call that fails because Redis is unreachable (timeout, connection lost or
+ * refused) opens the circuit, as does the command connection dropping. While open, every call
+ * fails at once with ServiceUnavailable (fail closed, no 300 ms wait per call) and a PING every
+ * PROBE_MS (or the connection becoming ready again) closes it. `circuitOpen()` feeds /readyz.
  */
 export class RedisCache implements Cache {
   readonly kind = 'redis' as const;
@@ -88,6 +97,9 @@ export class RedisCache implements Cache {
   readonly #channels = new Map<string, Channel>();
   #sub: Redis | undefined;
   #closed = false;
+  #open = false;
+  #openedBy: unknown;
+  #probe: NodeJS.Timeout | undefined;
 
   constructor(url: string, opts: RedisCacheOptions = {}) {
     this.#prefix = opts.keyPrefix ?? 'tessera:';
@@ -188,20 +200,58 @@ export class RedisCache implements Cache {
     await this.#run(() => this.#redis.ping());
   }
 
+  circuitOpen(): boolean {
+    return this.#open;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#probe);
     this.#channels.clear();
     await Promise.all([shutdown(this.#redis), this.#sub ? shutdown(this.#sub) : undefined]);
   }
 
   async #run<T>(command: () => Promise<T>): Promise<T> {
     this.#assertOpen();
+    if (this.#open) {
+      throw new AwsError('ServiceUnavailable', 'Service is unavailable', 503, {
+        cause: new Error('redis circuit open (Redis unreachable)', { cause: this.#openedBy }),
+      });
+    }
     try {
       return await command();
     } catch (err) {
-      throw translate(err);
+      const e = translate(err);
+      if (e.status === 503) this.#trip(err);
+      throw e;
     }
+  }
+
+  #trip(cause: unknown): void {
+    if (this.#open || this.#closed) return;
+    this.#open = true;
+    this.#openedBy = cause;
+    this.#logger?.warn({ err: cause }, 'redis unreachable: circuit open, cache calls fail fast until it answers');
+    const probe = () => {
+      this.#probe = setTimeout(() => {
+        if (this.#closed || !this.#open) return;
+        this.#redis.ping().then(
+          () => this.#reset(),
+          () => probe(),
+        );
+      }, PROBE_MS);
+      this.#probe.unref();
+    };
+    probe();
+  }
+
+  #reset(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#openedBy = undefined;
+    clearTimeout(this.#probe);
+    this.#logger?.warn({}, 'redis answers again: circuit closed');
   }
 
   #assertOpen(): void {
@@ -225,13 +275,20 @@ export class RedisCache implements Cache {
   /** One warning per outage per connection (ioredis emits an error on every failed retry). */
   #watch(conn: Redis, role: 'commands' | 'subscriber'): void {
     let warned = false;
+    let wasReady = false;
     conn.on('error', (err: Error) => {
+      if (role === 'commands' && wasReady) this.#trip(err);
       if (warned) return;
       warned = true;
       this.#logger?.warn({ err, role }, 'redis connection error; reconnecting in the background');
     });
+    conn.on('close', () => {
+      if (role === 'commands' && wasReady && !this.#closed) this.#trip(new Error('redis connection closed'));
+    });
     conn.on('ready', () => {
       warned = false;
+      wasReady = true;
+      if (role === 'commands') this.#reset();
     });
   }
 }

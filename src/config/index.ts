@@ -36,6 +36,8 @@ export const configSchema = z
     TESSERA_ACCOUNT_ID: accountId.optional(),
     /** Key-encryption key, 32 bytes base64 (or 64 hex chars). Generated into the data folder in embedded mode; required otherwise. */
     TESSERA_MASTER_KEY: z.string().optional(),
+    /** `tessera rotate-master-key` only: the key to re-wrap every sealed value under (same format as TESSERA_MASTER_KEY). */
+    TESSERA_NEW_MASTER_KEY: z.string().optional(),
     /** ARN partition. Default aws. */
     TESSERA_PARTITION: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/).default('aws'),
     /** Allow http:// OIDC issuers on loopback addresses. Dev/test only. Default false. */
@@ -93,6 +95,9 @@ function crossKeyProblems(raw: Record<string, string>): string[] {
   if (raw.TESSERA_MASTER_KEY !== undefined && parseMasterKey(raw.TESSERA_MASTER_KEY) === null) {
     out.push('TESSERA_MASTER_KEY: must be 32 bytes, base64 or hex encoded');
   }
+  if (raw.TESSERA_NEW_MASTER_KEY !== undefined && parseMasterKey(raw.TESSERA_NEW_MASTER_KEY) === null) {
+    out.push('TESSERA_NEW_MASTER_KEY: must be 32 bytes, base64 or hex encoded');
+  }
   return out;
 }
 
@@ -108,6 +113,8 @@ export interface Config {
   rootSecretAccessKey: string | undefined;
   accountId: string | undefined;
   masterKey: Buffer | undefined;
+  /** TESSERA_NEW_MASTER_KEY (rotate-master-key only). */
+  newMasterKey: Buffer | undefined;
   partition: string;
   allowInsecureIssuers: boolean;
   /** SAML SP values for AssumeRoleWithSAML (see TESSERA_SAML_*). */
@@ -184,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rootSecretAccessKey: c.TESSERA_ROOT_SECRET_ACCESS_KEY,
     accountId: c.TESSERA_ACCOUNT_ID,
     masterKey: c.TESSERA_MASTER_KEY === undefined ? undefined : (parseMasterKey(c.TESSERA_MASTER_KEY) ?? undefined),
+    newMasterKey: c.TESSERA_NEW_MASTER_KEY === undefined ? undefined : (parseMasterKey(c.TESSERA_NEW_MASTER_KEY) ?? undefined),
     partition: c.TESSERA_PARTITION,
     allowInsecureIssuers: c.TESSERA_ALLOW_INSECURE_ISSUERS,
     saml: samlConfig(c),

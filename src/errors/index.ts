@@ -68,6 +68,17 @@ export const Errors = {
   internal: (cause?: unknown) =>
     new AwsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500, { cause }),
   serviceUnavailable: () => new AwsError('ServiceUnavailable', 'Service is unavailable', 503),
+  /**
+   * The database connection was lost while COMMIT was in flight: the change may or may not have
+   * been applied. Audited with outcome 'unknown' (never as a failure: it may have succeeded).
+   */
+  outcomeUnknown: (cause?: unknown) =>
+    new AwsError(
+      'ServiceUnavailable',
+      'Service is unavailable: the connection to the database was lost while this change was being committed, so it may or may not have been applied. Check before retrying.',
+      503,
+      { cause, detail: { outcome: 'unknown' } },
+    ),
 
   // IAM
   /** `resource` (e.g. `user/bob`): what the caller must be allowed to act on to learn it is missing. */

@@ -9,6 +9,7 @@ import type { OperationRegistry } from '../awsquery/registry.js';
 import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
 import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
+import { writeInvalidations } from '../store/outbox.js';
 import type { Db } from '../store/db.js';
 import { insertAuditEvents, type AuditEvent } from '../audit/log.js';
 import { clientIp } from './client-ip.js';
@@ -196,15 +197,23 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
     if (ex.action !== undefined && ex.service !== undefined) {
       try {
         if (ex.auditRow && !error) {
-          // Written with the change itself; add what the operation noted after its commit.
+          // Written with the change itself; add what the operation noted after its commit. The
+          // change and its success record have committed: losing the database now must not turn
+          // the answer into a failure, so a failed detail update is only logged.
           const detail = JSON.stringify(ex.audit);
-          if (detail !== ex.auditRow.detail) await services.db.query('UPDATE audit_events SET detail = $2 WHERE id = $1', [ex.auditRow.id, detail]);
+          if (detail !== ex.auditRow.detail) {
+            await services.db.query('UPDATE audit_events SET detail = $2 WHERE id = $1', [ex.auditRow.id, detail]).catch((err: unknown) => {
+              logger.warn({ err, requestId: ex.info.requestId }, 'audit detail update failed after commit; the success record stands');
+            });
+          }
         } else {
           await audit.record(auditEvent(ex, error));
         }
       } catch (e) {
         logger.error({ err: e, requestId: ex.info.requestId }, 'audit write failed; refusing to answer');
-        error = Errors.serviceUnavailable();
+        // An "outcome unknown" 503 keeps its message: the caller must still learn that the change
+        // may have been applied.
+        error = error?.detail?.outcome === 'unknown' ? error : Errors.serviceUnavailable();
         status = 503;
       }
     }
@@ -233,29 +242,61 @@ function auditEvent(ex: Exchange, error: AwsError | undefined): AuditEvent {
     accessKeyId: ex.accessKeyId,
     sourceIp: ex.info.sourceIp,
     userAgent: ex.info.userAgent,
-    outcome: error ? 'failure' : 'success',
+    // A change whose commit was cut off may have been applied: neither success nor failure.
+    outcome: error?.detail?.outcome === 'unknown' ? 'unknown' : error ? 'failure' : 'success',
     errorCode: error?.code,
     detail: ex.audit,
   };
 }
 
 /**
- * The services an operation sees: the same, except that `db.tx()` also writes this call's
- * success audit event inside the transaction, so a change and its audit record commit together
- * (or not at all). The adapter then does not write the event again.
+ * The services an operation sees: the same, except that
+ * - `db.tx()` also writes this call's success audit event inside the transaction, so a change
+ *   and its audit record commit together (or not at all); the adapter then does not write the
+ *   event again;
+ * - every such transaction also records an invalidation in the outbox (store/outbox.ts): the
+ *   operation's own when it passes the transaction to `invalidate(m, c)`, else a catch-all
+ *   `{kind:'all'}`, so no IAM change can commit without every replica dropping what it cached;
+ * - `invalidate(m)` after such a commit is then only the local drop and the Redis fast path:
+ *   the durable record already committed with the change, so the request cannot fail after it.
  */
 function auditedServices(services: Services, ex: Exchange): Services {
   const db = services.db;
-  const tx: Db['tx'] = (fn) =>
-    db.tx(async (c) => {
-      const out = await fn(c);
-      if (!ex.auditRow) {
-        const [id] = await insertAuditEvents(c, [auditEvent(ex, undefined)]);
-        ex.auditRow = { id: id!, detail: JSON.stringify(ex.audit) };
-      }
+  let precise = false;
+  let committedInvalidation = false;
+  const invalidate: Services['invalidate'] = async (m, within) => {
+    if (within) {
+      precise = true;
+      return services.invalidate(m, within);
+    }
+    if (committedInvalidation) {
+      // Durable copy committed with the change; local drop and best-effort broadcast only.
+      services.invalidateFast(m);
+      return;
+    }
+    return services.invalidate(m);
+  };
+  const tx: Db['tx'] = async (fn) => {
+    precise = false;
+    try {
+      const out = await db.tx(async (c) => {
+        const out = await fn(c);
+        if (!precise) await writeInvalidations(c, [{ kind: 'all' }]);
+        if (!ex.auditRow) {
+          const [id] = await insertAuditEvents(c, [auditEvent(ex, undefined)]);
+          ex.auditRow = { id: id!, detail: JSON.stringify(ex.audit) };
+        }
+        return out;
+      });
+      committedInvalidation = true;
       return out;
-    });
-  return { ...services, db: { ...db, tx } };
+    } catch (e) {
+      // Rolled back (or unknown): this transaction's audit row is not known to exist.
+      if (!committedInvalidation) ex.auditRow = undefined;
+      throw e;
+    }
+  };
+  return { ...services, db: { ...db, tx }, invalidate };
 }
 
 function toAwsError(e: unknown, logger: Services['logger'], ex: Exchange): AwsError {

@@ -1,8 +1,13 @@
 import type { Request, Response } from 'express';
 import type { Services } from '../services.js';
 import { migrationsCurrent } from '../store/migrate.js';
+import { verifyMasterKey } from '../keys/master-check.js';
 
-/** /healthz: the process is alive. /readyz: database and cache reachable, schema current. */
+/**
+ * /healthz: the process is alive. /readyz: database and cache reachable (and the cache's circuit
+ * closed), schema current, this replica's master key still the database's and its key-ring keys
+ * openable, its invalidation listener connected.
+ */
 export function healthz(_req: Request, res: Response): void {
   res.type('text/plain').send('ok');
 }
@@ -18,10 +23,21 @@ export function createReadyz(services: Services) {
         () => (checks.database = 'ok'),
         () => (checks.database = 'unreachable'),
       ),
-      timeout(services.cache.ping()).then(
-        () => (checks.cache = 'ok'),
-        () => (checks.cache = 'unreachable'),
+      services.cache.circuitOpen?.()
+        ? Promise.resolve((checks.cache = 'unavailable (circuit open)'))
+        : timeout(services.cache.ping()).then(
+            () => (checks.cache = 'ok'),
+            () => (checks.cache = services.cache.circuitOpen?.() ? 'unavailable (circuit open)' : 'unreachable'),
+          ),
+      timeout(verifyMasterKey(services.db, services.masterKey, { create: false })).then(
+        () => (checks.masterKey = 'ok'),
+        (e: unknown) => (checks.masterKey = (e as Error).name === 'MasterKeyError' ? 'wrong key: this replica cannot open the database\'s sealed data' : 'unknown'),
       ),
+      timeout(services.keys.problem(services.now())).then(
+        (p) => (checks.keys = p ?? 'ok'),
+        () => (checks.keys = 'unknown'),
+      ),
+      Promise.resolve((checks.invalidations = services.invalidationBusHealthy() ? 'ok' : 'reconnecting')),
       (schemaOk ? Promise.resolve(true) : timeout(migrationsCurrent(services.db))).then(
         (ok) => {
           schemaOk = ok;

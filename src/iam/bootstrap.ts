@@ -1,4 +1,5 @@
-import { seal } from '../keys/envelope.js';
+import { open, seal } from '../keys/envelope.js';
+import { verifyMasterKey } from '../keys/master-check.js';
 import { newAccessKeyId, newAccountId, newSecretAccessKey } from '../tokens/ids.js';
 import type { Db } from '../store/db.js';
 
@@ -22,6 +23,8 @@ export async function bootstrap(
 ): Promise<BootstrapResult> {
   return db.tx(async (c) => {
     await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
+    // Before anything is written: a wrong master key refuses here (the transaction writes nothing).
+    await verifyMasterKey(c, opts.masterKey, { create: true });
     const existing = await c.query<{ account_id: string }>('SELECT account_id FROM accounts WHERE is_bootstrap');
     let accountId = existing.rows[0]?.account_id;
     let created = false;
@@ -35,12 +38,19 @@ export async function bootstrap(
     }
     const result: BootstrapResult = { accountId, created };
     if (opts.rootAccessKeyId && opts.rootSecretAccessKey) {
-      // Configured root credentials are the source of truth: insert or re-seal.
-      const sealed = seal(opts.masterKey, opts.rootSecretAccessKey, opts.rootAccessKeyId);
-      const owner = await c.query<{ user_id: string }>('SELECT user_id FROM access_keys WHERE access_key_id = $1', [opts.rootAccessKeyId]);
-      if (owner.rows[0] && owner.rows[0].user_id !== accountId) {
+      // Configured root credentials are the source of truth: insert, or replace a secret that
+      // differs. (The master key was verified above; a stored secret equal to the configured one
+      // is left exactly as it is: boot never rewrites sealed data for nothing.)
+      const owner = await c.query<{ user_id: string; secret_sealed: Buffer; status: string }>(
+        'SELECT user_id, secret_sealed, status FROM access_keys WHERE access_key_id = $1',
+        [opts.rootAccessKeyId],
+      );
+      const have = owner.rows[0];
+      if (have && have.user_id !== accountId) {
         throw new Error('TESSERA_ROOT_ACCESS_KEY_ID belongs to another user');
       }
+      if (have && have.status === 'Active' && opensTo(opts.masterKey, have.secret_sealed, opts.rootAccessKeyId, opts.rootSecretAccessKey)) return result;
+      const sealed = seal(opts.masterKey, opts.rootSecretAccessKey, opts.rootAccessKeyId);
       await c.query(
         `INSERT INTO access_keys (access_key_id, account_id, user_id, secret_sealed, status)
          VALUES ($1, $2, $2, $3, 'Active')
@@ -61,4 +71,12 @@ export async function bootstrap(
     }
     return result;
   });
+}
+
+function opensTo(key: Buffer, sealed: Buffer, aad: string, expected: string): boolean {
+  try {
+    return open(key, sealed, aad).toString('utf8') === expected;
+  } catch {
+    return false;
+  }
 }

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { open, seal } from './envelope.js';
 import { base32Random } from '../tokens/ids.js';
 import type { Db } from '../store/db.js';
+import { AwsError } from '../errors/index.js';
 
 /**
  * Tessera's rotating key ring (table sts_keys, migration 0005), shared by every replica.
@@ -66,6 +67,8 @@ export class KeyRing {
   private lastMissReload = -Infinity;
   private readonly subkeys = new Map<string, Buffer>();
   private readonly privateKeys = new Map<number, KeyObject>();
+  /** kids of live rows this replica cannot open (wrong master key, damaged row): skipped, reported by `problem()`. */
+  private unopenable = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -88,8 +91,19 @@ export class KeyRing {
     if (live) return live;
     await this.rotate(purpose, now);
     const k = this.pick(purpose, now);
-    if (!k) throw new Error(`key ring: no ${purpose} key after rotation`);
+    // The live key exists but this replica cannot open it: unavailable here, not a 500.
+    if (!k) throw new AwsError('ServiceUnavailable', 'Service is unavailable', 503, { cause: new Error(`key ring: cannot open the live ${purpose} key (${[...this.unopenable].join(', ')})`) });
     return k;
+  }
+
+  /**
+   * Why this replica cannot use its keys, or undefined: rows it cannot open (readiness). Reloads
+   * when stale.
+   */
+  async problem(now: Date): Promise<string | undefined> {
+    await this.ensureLoaded(now);
+    if (this.unopenable.size === 0) return undefined;
+    return `cannot open ${this.unopenable.size} key-ring key(s) (${[...this.unopenable].join(', ')}): sealed under another master key`;
   }
 
   /** A key by its numeric id, for verification; reloads once (rate-limited) on a miss. */
@@ -143,23 +157,35 @@ export class KeyRing {
       [now],
     );
     const next = new Map<number, RingKey>();
+    const unopenable = new Set<string>();
     for (const row of r.rows) {
       const known = this.keys.get(row.key_id);
-      next.set(
-        row.key_id,
-        known ?? {
-          id: row.key_id,
-          kid: row.kid,
-          purpose: row.purpose,
-          material: open(this.masterKey, row.material_sealed, row.kid),
-          publicJwk: row.public_jwk ?? undefined,
-          activatesAt: row.activates_at,
-          retiresAt: row.retires_at,
-          expiresAt: row.expires_at,
-        },
-      );
+      if (known) {
+        next.set(row.key_id, known);
+        continue;
+      }
+      let material: Buffer;
+      try {
+        material = open(this.masterKey, row.material_sealed, row.kid);
+      } catch {
+        // One row that does not open (sealed under another master key) must not take the whole
+        // ring down: skip it; readiness reports it (problem()).
+        unopenable.add(row.kid);
+        continue;
+      }
+      next.set(row.key_id, {
+        id: row.key_id,
+        kid: row.kid,
+        purpose: row.purpose,
+        material,
+        publicJwk: row.public_jwk ?? undefined,
+        activatesAt: row.activates_at,
+        retiresAt: row.retires_at,
+        expiresAt: row.expires_at,
+      });
     }
     this.keys = next;
+    this.unopenable = unopenable;
     this.loadedAt = Date.now();
   }
 

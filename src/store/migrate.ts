@@ -43,16 +43,72 @@ const ensureTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 )`;
 
 export async function appliedVersions(db: Db): Promise<Map<number, string>> {
-  const r = await db.query<{ version: number; checksum: string }>(
-    `SELECT version, checksum FROM schema_migrations ORDER BY version`,
-  ).catch(() => ({ rows: [] as { version: number; checksum: string }[] }));
+  let r;
+  try {
+    r = await db.pool.query<{ version: number; checksum: string }>(`SELECT version, checksum FROM schema_migrations ORDER BY version`);
+  } catch (e) {
+    // Only a missing table means "nothing applied"; anything else (refused, bad password, no
+    // such database) is said as what it is.
+    if ((e as { code?: unknown }).code === '42P01') return new Map();
+    throw new DatabaseConnectError(e);
+  }
   return new Map(r.rows.map((x) => [x.version, x.checksum]));
+}
+
+/**
+ * The database could not be reached or refused us: one sentence saying which, for the start-up
+ * message (no stack trace, no password).
+ */
+export class DatabaseConnectError extends Error {
+  override readonly name = 'DatabaseConnectError';
+  constructor(cause: unknown) {
+    super(`cannot use the database: ${describeDbError(cause)}`, { cause });
+  }
+}
+
+export function describeDbError(e: unknown): string {
+  const err = e as { code?: unknown; message?: unknown; address?: unknown; port?: unknown; hostname?: unknown };
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  const msg = typeof err?.message === 'string' ? err.message : String(e);
+  const where = typeof err?.address === 'string' ? ` at ${err.address}${typeof err.port === 'number' ? `:${err.port}` : ''}` : '';
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `connection refused${where} (is PostgreSQL running, and is DATABASE_URL's host and port right?)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host ${typeof err.hostname === 'string' ? err.hostname : ''} not found (check DATABASE_URL's host)`.replace('host  not', 'host not');
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `cannot reach the server${where} (${code})`;
+    case '28P01':
+    case '28000':
+      return `authentication failed: ${msg}`;
+    case '3D000':
+      return `${msg} (create it, or fix DATABASE_URL's database name)`;
+    case '42501':
+      return `permission denied: ${msg}`;
+    default:
+      return /timeout/i.test(msg) ? `timed out connecting to the database (${msg})` : code ? `${msg} (${code})` : msg;
+  }
 }
 
 /** Applies pending migrations; returns the names applied. */
 export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = await loadMigrations(dir);
-  const client = await db.pool.connect();
+  let client;
+  try {
+    client = await db.pool.connect();
+  } catch (e) {
+    throw new DatabaseConnectError(e);
+  }
+  // A checked-out client needs its own listener: a lost connection must fail the migration, not
+  // end the process with an unhandled 'error' event.
+  let lost: Error | undefined;
+  const onError = (e: Error) => {
+    lost ??= e;
+  };
+  client.on('error', onError);
   const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
@@ -85,8 +141,9 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
       applied.push(m.name);
     }
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});
-    client.release();
+    if (!lost) await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});
+    if (!lost) client.off('error', onError);
+    client.release(lost);
   }
   return applied;
 }

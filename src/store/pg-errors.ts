@@ -22,6 +22,18 @@ interface PgLikeError {
   constraint?: string;
 }
 
+/** The connection itself failed (refused, reset, terminated, server shutting down). */
+export function isConnectionError(e: unknown): boolean {
+  const pe = e as PgLikeError & { message?: unknown };
+  if (pe && typeof pe.code === 'string') {
+    return pe.code.startsWith('08') || pe.code === '57P01' || pe.code === '57P02' || pe.code === '57P03' || CONN_ERRNO.has(pe.code);
+  }
+  return e instanceof Error && CONNECTION_MESSAGE.test(e.message);
+}
+
+const CONN_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_MESSAGE = /ECONNREFUSED|ECONNRESET|EPIPE|timeout|Connection terminated|Client has encountered a connection error|not queryable|Client was closed/i;
+
 export function translatePgError(e: unknown): Error {
   if (e instanceof AwsError || e instanceof PgConstraintError) return e;
   const pe = e as PgLikeError;
@@ -32,12 +44,13 @@ export function translatePgError(e: unknown): Error {
     if (pe.code === '40001' || pe.code === '40P01') {
       return Errors.concurrentModification('The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.');
     }
-    // 57P01 admin shutdown, 08xxx connection exceptions, 53xxx insufficient resources
-    if (pe.code.startsWith('08') || pe.code === '57P01' || pe.code.startsWith('53')) {
+    // 57P0x admin/crash shutdown, cannot connect now; 08xxx connection exceptions; socket errnos;
+    // 53xxx insufficient resources
+    if (isConnectionError(e) || pe.code.startsWith('53')) {
       return new AwsError('ServiceUnavailable', 'Service is unavailable', 503, { cause: e });
     }
   }
-  if (e instanceof Error && /ECONNREFUSED|timeout|Connection terminated/i.test(e.message)) {
+  if (e instanceof Error && CONNECTION_MESSAGE.test(e.message)) {
     return new AwsError('ServiceUnavailable', 'Service is unavailable', 503, { cause: e });
   }
   if (e instanceof Error && !(pe && typeof pe.code === 'string')) return e;

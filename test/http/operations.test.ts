@@ -12,11 +12,14 @@ useTessera((started) => {
 });
 
 describe('operations endpoints', () => {
-  it('/healthz is alive and /readyz checks database, cache and migrations', async () => {
+  it('/healthz is alive and /readyz checks database, cache, migrations, master key, key ring and invalidation bus', async () => {
     expect(await (await fetch(t.url + '/healthz')).text()).toBe('ok');
     const r = await fetch(t.url + '/readyz');
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ status: 'ready', checks: { database: 'ok', cache: 'ok', migrations: 'ok' } });
+    expect(await r.json()).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', cache: 'ok', migrations: 'ok', masterKey: 'ok', keys: 'ok', invalidations: 'ok' },
+    });
   });
 
   it('/readyz is 503 when the database is unreachable', async () => {

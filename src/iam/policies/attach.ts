@@ -30,8 +30,8 @@ export function attachOperation(k: EntityKind) {
         if (row.here > 0) return;
         if (row.n >= MANAGED_POLICIES_PER_ENTITY) throw Errors.limitExceeded(`Cannot exceed quota for PoliciesPer${k.Kind}: ${MANAGED_POLICIES_PER_ENTITY}`);
         await c.query(`INSERT INTO ${k.attachTable} (${k.idCol}, policy_arn, attached_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [locked.id, input.arn, ctx.req.now]);
+        await k.invalidate(ctx, e, c);
       });
-      await k.invalidate(ctx, e);
     },
   });
 }
@@ -45,12 +45,15 @@ export function detachOperation(k: EntityKind) {
     async run(ctx, input) {
       const e = await authorizedEntity(ctx, k, input.name, `iam:Detach${k.Kind}Policy`, { 'iam:PolicyARN': input.arn });
       ctx.audit.policyArn = input.arn;
-      const r = await ctx.services.db.query(`DELETE FROM ${k.attachTable} WHERE ${k.idCol} = $1 AND policy_arn = $2`, [e.id, input.arn]);
-      if (r.rowCount === 0) {
-        if (!POLICY_ARN.test(input.arn)) throw Errors.invalidInput(`ARN ${input.arn} is not valid.`);
-        throw Errors.noSuchEntity(`Policy ${input.arn} was not found.`);
-      }
-      await k.invalidate(ctx, e);
+      // One transaction: the detach, its audit record and its invalidation commit together.
+      await ctx.services.db.tx(async (c) => {
+        const r = await c.query(`DELETE FROM ${k.attachTable} WHERE ${k.idCol} = $1 AND policy_arn = $2`, [e.id, input.arn]);
+        if (r.rowCount === 0) {
+          if (!POLICY_ARN.test(input.arn)) throw Errors.invalidInput(`ARN ${input.arn} is not valid.`);
+          throw Errors.noSuchEntity(`Policy ${input.arn} was not found.`);
+        }
+        await k.invalidate(ctx, e, c);
+      });
     },
   });
 }

@@ -18,8 +18,8 @@ export function putBoundaryOperation(k: typeof USER | typeof ROLE) {
       await ctx.services.db.tx(async (c) => {
         await requireBoundaryPolicy(c, ctx.caller.accountId, input.arn);
         await c.query(`UPDATE ${table(k)} SET permissions_boundary = $2 WHERE ${k.idCol} = $1`, [e.id, input.arn]);
+        await k.invalidate(ctx, e, c);
       });
-      await k.invalidate(ctx, e);
     },
   });
 }
@@ -32,8 +32,10 @@ export function deleteBoundaryOperation(k: typeof USER | typeof ROLE) {
     parse: (p) => ({ name: readName(p, k.nameField, k.nameMax)! }),
     async run(ctx, input) {
       const e = await authorizedEntity(ctx, k, input.name, `iam:Delete${k.Kind}PermissionsBoundary`);
-      await ctx.services.db.query(`UPDATE ${table(k)} SET permissions_boundary = NULL WHERE ${k.idCol} = $1`, [e.id]);
-      await k.invalidate(ctx, e);
+      await ctx.services.db.tx(async (c) => {
+        await c.query(`UPDATE ${table(k)} SET permissions_boundary = NULL WHERE ${k.idCol} = $1`, [e.id]);
+        await k.invalidate(ctx, e, c);
+      });
     },
   });
 }

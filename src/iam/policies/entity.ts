@@ -1,4 +1,5 @@
 import type { AuthedContext } from '../../awsquery/operation.js';
+import type { SqlRunner } from '../../services.js';
 import { authorize, type ContextValue } from '../authorize.js';
 import { arnFor, findGroup, findRole, findUser, type Queryable } from './shared.js';
 
@@ -26,7 +27,8 @@ export interface EntityKind {
   inlineQuota: number;
   find(ctx: AuthedContext, c: Queryable, name: string, lock?: boolean): Promise<Entity>;
   /** Invalidation after a change to this entity's policies. */
-  invalidate(ctx: AuthedContext, e: Entity): Promise<void>;
+  /** `within`: the change's transaction, so the invalidation commits with it (store/outbox.ts). */
+  invalidate(ctx: AuthedContext, e: Entity, within?: SqlRunner): Promise<void>;
 }
 
 export const USER: EntityKind = {
@@ -42,7 +44,7 @@ export const USER: EntityKind = {
     const u = await findUser(c, ctx.caller.accountId, name, lock);
     return { id: u.user_id, name: u.user_name, path: u.path, arn: arnFor(ctx, `user${u.path}${u.user_name}`) };
   },
-  invalidate: (ctx, e) => ctx.services.invalidate({ kind: 'principal', principalId: e.id }),
+  invalidate: (ctx, e, within) => ctx.services.invalidate({ kind: 'principal', principalId: e.id }, within),
 };
 
 export const GROUP: EntityKind = {
@@ -59,7 +61,7 @@ export const GROUP: EntityKind = {
     return { id: g.group_id, name: g.group_name, path: g.path, arn: arnFor(ctx, `group${g.path}${g.group_name}`) };
   },
   // Every member's policies change: drop every replica's cache.
-  invalidate: (ctx) => ctx.services.invalidate({ kind: 'all' }),
+  invalidate: (ctx, _e, within) => ctx.services.invalidate({ kind: 'all' }, within),
 };
 
 export const ROLE: EntityKind = {
@@ -75,7 +77,7 @@ export const ROLE: EntityKind = {
     const r = await findRole(c, ctx.caller.accountId, name, lock);
     return { id: r.role_id, name: r.role_name, path: r.path, arn: r.arn };
   },
-  invalidate: (ctx, e) => ctx.services.invalidate({ kind: 'principal', principalId: e.id }),
+  invalidate: (ctx, e, within) => ctx.services.invalidate({ kind: 'principal', principalId: e.id }, within),
 };
 
 /** Authorize `action` on the entity (on `kind/NAME` when it does not exist, before NoSuchEntity). */

@@ -28,8 +28,8 @@ export function putInlineOperation(k: EntityKind) {
            ON CONFLICT (${k.idCol}, policy_name) DO UPDATE SET document = EXCLUDED.document`,
           [locked.id, input.policyName, input.document, ctx.req.now],
         );
+        await k.invalidate(ctx, e, c);
       });
-      await k.invalidate(ctx, e);
     },
   });
 }
@@ -63,9 +63,11 @@ export function deleteInlineOperation(k: EntityKind) {
     async run(ctx, input) {
       const e = await authorizedEntity(ctx, k, input.name, `iam:Delete${k.Kind}Policy`);
       ctx.audit.policyName = input.policyName;
-      const r = await ctx.services.db.query(`DELETE FROM ${k.inlineTable} WHERE ${k.idCol} = $1 AND policy_name = $2`, [e.id, input.policyName]);
-      if (r.rowCount === 0) throw notFound(k, input.policyName);
-      await k.invalidate(ctx, e);
+      await ctx.services.db.tx(async (c) => {
+        const r = await c.query(`DELETE FROM ${k.inlineTable} WHERE ${k.idCol} = $1 AND policy_name = $2`, [e.id, input.policyName]);
+        if (r.rowCount === 0) throw notFound(k, input.policyName);
+        await k.invalidate(ctx, e, c);
+      });
     },
   });
 }
