@@ -165,7 +165,7 @@ describe('parseJws alg allow-list', () => {
 });
 
 /** Any number of fake issuers at https://idp-N.example.test, counting requests per issuer. */
-function fakeIssuers(k: { jwk: jose.JWK }, o: { cacheControl?: string; down?: () => boolean; jwksBody?: () => BodyInit } = {}) {
+function fakeIssuers(k: { jwk: jose.JWK }, o: { cacheControl?: string; down?: () => boolean; jwksBody?: () => ConstructorParameters<typeof Response>[0] } = {}) {
   const calls: string[] = [];
   const fetchFn = (async (url: string | URL) => {
     const u = new URL(String(url));
