@@ -1,4 +1,5 @@
 import { Errors } from '../../errors/index.js';
+import { truncate } from '../../audit/log.js';
 import type { FederatedIdentity } from '../connector.js';
 import { parseTagsClaim } from '../session-tags.js';
 import type { JwksStore } from './jwks.js';
@@ -36,6 +37,13 @@ export const MAX_TOKEN_LENGTH = 20_000;
 const MAX_ISSUER_LENGTH = 255 + 'https://'.length;
 
 const invalid = (m: string) => Errors.invalidIdentityToken(m);
+
+/**
+ * Claims Tessera echoes (SubjectFromWebIdentityToken, condition keys, the audit log) must be text:
+ * no control characters, no unpaired surrogates (JSON `"\ud800"` parses to one), no U+FFFE/FFFF.
+ */
+const NOT_TEXT = /[\u0000-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const printable = (s: string) => !NOT_TEXT.test(s);
 
 /**
  * The token's `iss` names the registered provider when it is the provider's URL as IAM stored it
@@ -94,6 +102,12 @@ export async function verifyWebIdentityToken(token: string, v: WebIdentityVerifi
   await v.jwks.verifySignature(provider.url, jws);
   checkTimes(claims, v.now);
   if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw invalid('Missing subject (sub) in the web identity token');
+  for (const k of ['sub', 'azp', 'jti', 'amr'] as const) {
+    const val = claims[k];
+    if ((typeof val === 'string' && !printable(val)) || (Array.isArray(val) && val.some((x) => typeof x === 'string' && !printable(x)))) {
+      throw invalid(`The ${k} claim in the web identity token contains characters that are not allowed`);
+    }
+  }
   const audience = pickAudience(claims, provider.clientIds);
 
   const prefix = issuerKey(provider.url);
@@ -126,7 +140,7 @@ export async function verifyWebIdentityToken(token: string, v: WebIdentityVerifi
     conditionKeys: keys,
     persistentKeys: persistent,
     session: { tags: tags?.tags, transitiveTagKeys: tags?.transitiveTagKeys, sourceIdentity },
-    tokenId: typeof claims.jti === 'string' ? claims.jti.slice(0, 256) : undefined,
+    tokenId: typeof claims.jti === 'string' ? truncate(claims.jti, 256) : undefined,
     tokenExpiresAt: new Date((claims.exp as number) * 1000),
   };
 }
