@@ -71,10 +71,15 @@ export class Input {
     const s = rules.sensitive ?? false;
     if (rules.min !== undefined && len < rules.min) this.fail(name, v, `Member must have length greater than or equal to ${rules.min}`, s);
     if (rules.max !== undefined && len > rules.max) this.fail(name, v, `Member must have length less than or equal to ${rules.max}`, s);
-    if (rules.pattern && !rules.pattern.test(v)) {
-      this.fail(name, v, `Member must satisfy regular expression pattern: ${rules.patternText ?? rules.pattern.source}`, s);
+    const patternOk = !rules.pattern || rules.pattern.test(v);
+    if (!patternOk) {
+      this.fail(name, v, `Member must satisfy regular expression pattern: ${rules.patternText ?? rules.pattern!.source}`, s);
     }
     if (rules.enum && !rules.enum.includes(v)) this.fail(name, v, `Member must satisfy enum value set: [${rules.enum.join(', ')}]`, s);
+    // No member holds U+0000 (free-form ones included): Postgres text cannot store it, and no
+    // AWS member means it. (Lone surrogates cannot arrive: the form parser refuses
+    // percent-encoded ones.)
+    else if (patternOk && v.includes('\u0000')) this.fail(name, v, 'Member must not contain the null character (U+0000)', s);
     return v;
   }
 

@@ -15,7 +15,18 @@ export const xmlMap = (o: Record<string, XmlValue> | [string, XmlValue][]) =>
 
 /** Element text only (no attribute values are ever built from data): quotes stay as they are, as in AWS's responses. */
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
-export const escapeXml = (s: string) => s.replace(/[&<>\r]/g, (c) => ESC[c]!);
+/**
+ * Characters XML 1.0 cannot carry at all, not even as character references: C0 controls other
+ * than tab/LF/CR, U+FFFE/U+FFFF and unpaired surrogates. Outside strings echoed in a response
+ * (a claim, a name in an error message) have them replaced by U+FFFD so the document stays
+ * well-formed for the SDK's parser.
+ */
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML_TEST = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+export const escapeXml = (s: string) => {
+  const e = s.replace(/[&<>\r]/g, (c) => ESC[c]!);
+  return NOT_XML_TEST.test(e) ? e.replace(NOT_XML, '\uFFFD') : e;
+};
 
 /**
  * `2026-11-27T19:50:10Z` (whole seconds, UTC). The last few seconds formatted are remembered:

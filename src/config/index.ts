@@ -48,6 +48,12 @@ export const configSchema = z
     TESSERA_SAML_ACS_URL: z.string().url().optional(),
     /** Also accept AWS's own SP values (Audience `urn:amazon:webservices` / `https://signin.aws.amazon.com/saml`, Recipient `https://signin.aws.amazon.com/saml`), so IdPs set up for AWS work unchanged. Default false. */
     TESSERA_SAML_ACCEPT_AWS_SP: bool.default(false),
+    /** Region names accepted in SigV4 credential scopes besides AWS's own (comma-separated, lower case, e.g. `onprem-1,lab-east-2`). Default none. */
+    TESSERA_EXTRA_REGIONS: z
+      .string()
+      .transform((v) => v.split(',').map((r) => r.trim()).filter((r) => r !== ''))
+      .pipe(z.array(z.string().max(64).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'each region must be lower-case letters and digits in dash-separated groups, e.g. onprem-1')).max(100))
+      .default([]),
     /** Trust X-Forwarded-For from this many proxy hops for aws:SourceIp. Default 0. */
     TESSERA_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Maximum request body in bytes. Default 1 MiB (SAML responses are up to 100,000 chars). */
@@ -117,6 +123,8 @@ export interface Config {
   newMasterKey: Buffer | undefined;
   partition: string;
   allowInsecureIssuers: boolean;
+  /** Regions accepted in SigV4 credential scopes besides AWS's (TESSERA_EXTRA_REGIONS). */
+  extraRegions: string[];
   /** SAML SP values for AssumeRoleWithSAML (see TESSERA_SAML_*). */
   saml: { spEntityId: string; acsUrl: string; acceptAwsSp: boolean };
   trustProxyHops: number;
@@ -194,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     newMasterKey: c.TESSERA_NEW_MASTER_KEY === undefined ? undefined : (parseMasterKey(c.TESSERA_NEW_MASTER_KEY) ?? undefined),
     partition: c.TESSERA_PARTITION,
     allowInsecureIssuers: c.TESSERA_ALLOW_INSECURE_ISSUERS,
+    extraRegions: c.TESSERA_EXTRA_REGIONS,
     saml: samlConfig(c),
     trustProxyHops: c.TESSERA_TRUST_PROXY_HOPS,
     maxBodyBytes: c.TESSERA_MAX_BODY_BYTES,

@@ -59,6 +59,8 @@ export const Errors = {
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
       403,
     ),
+  /** A credential scope naming no known region (AWS: SignatureDoesNotMatch, 403). */
+  invalidRegionScope: (region: string) => new AwsError('SignatureDoesNotMatch', `Credential should be scoped to a valid region, not '${region}'. `, 403),
   requestExpired: (message: string) => new AwsError('RequestExpired', message, 400),
   signatureExpired: (message: string) => new AwsError('SignatureDoesNotMatch', message, 403),
   expiredToken: () => new AwsError('ExpiredToken', 'The security token included in the request is expired', 400),

@@ -1,6 +1,6 @@
 import { Lru } from '../cache/lru.js';
 import { INVALIDATION_CHANNEL, type Services } from '../services.js';
-import { findOidcProviderByIssuer } from '../iam/providers/oidc-repo.js';
+import { findOidcProviderByIssuer, normalizeIssuer } from '../iam/providers/oidc-repo.js';
 import { loadSamlProvider } from '../iam/providers/saml-repo.js';
 import { findRole, type RoleRecord } from '../sts/roles.js';
 import { JwksStore } from './oidc/jwks.js';
@@ -48,10 +48,17 @@ export class FederationDirectory {
     return this.cached(this.roles, `r:${arn}`, arn, () => findRole(this.services, arn));
   }
 
+  /**
+   * The account's provider whose URL `issuer` normalizes to, or null. Cached by the NORMALIZED
+   * URL, so variants of one issuer share an entry; an issuer that is not a URL Tessera accepts
+   * reads nothing.
+   */
   oidcProvider(accountId: string, issuer: string): Promise<OidcProviderRecord | null> {
-    const key = `${accountId}|${issuer}`;
+    const n = normalizeIssuer(issuer, true);
+    if (!n) return Promise.resolve(null);
+    const key = `${accountId}|${n.url}`;
     return this.cached(this.oidc, `o:${key}`, key, async () => {
-      const p = await findOidcProviderByIssuer(this.services.db, accountId, issuer);
+      const p = await findOidcProviderByIssuer(this.services.db, accountId, n.url);
       return p ? { arn: p.arn, url: p.url, clientIds: p.clientIds, thumbprints: p.thumbprints } : null;
     });
   }

@@ -7,6 +7,7 @@ import { errorXml, successXml, type XmlObject } from '../awsquery/xml.js';
 import { SERVICES, type AuthedContext, type OpContext, type Operation, type RequestInfo, type ServiceName } from '../awsquery/operation.js';
 import type { OperationRegistry } from '../awsquery/registry.js';
 import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
+import { configuredRegions } from '../tokens/regions.js';
 import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
 import { writeInvalidations } from '../store/outbox.js';
@@ -114,6 +115,7 @@ async function authenticate(
       now: ex.info.now,
       services: [service],
       keyCache: services.signingKeyCache,
+      regions: configuredRegions(services.config),
       lookupSecret: async (accessKeyId, c) => {
         ex.accessKeyId = accessKeyId;
         const r = await services.credentials.resolve(accessKeyId, c.sessionToken, ex.info.now);

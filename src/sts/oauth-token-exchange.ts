@@ -8,6 +8,7 @@ import { clientIp } from '../http/client-ip.js';
 import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
 import { verifySigV4 } from '../tokens/sigv4.js';
+import { configuredRegions } from '../tokens/regions.js';
 import { AssumeRole } from './AssumeRole.js';
 import { AssumeRoleWithWebIdentity } from './AssumeRoleWithWebIdentity.js';
 import { enforceCredentialScope } from './restrictions.js';
@@ -263,6 +264,7 @@ async function authenticateSession(services: Services, req: IncomingMessage, bod
       now: info.now,
       services: ['sts'],
       keyCache: services.signingKeyCache,
+      regions: configuredRegions(services.config),
       lookupSecret: async (accessKeyId, c) => {
         if (!accessKeyId.startsWith('ASIA') || c.sessionToken !== subjectToken) return null;
         const r = await services.credentials.resolve(accessKeyId, c.sessionToken, info.now);

@@ -1,10 +1,13 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Errors } from '../errors/index.js';
+import { regionSet } from './regions.js';
 
 /**
  * AWS Signature Version 4 verification, header (`Authorization: AWS4-HMAC-SHA256 …`) and
- * presigned-query (`X-Amz-Signature=…`) forms. Pure apart from the secret lookup. Any region in
- * the credential scope is accepted; the service must be one the caller allows.
+ * presigned-query (`X-Amz-Signature=…`) forms. Pure apart from the secret lookup. The credential
+ * scope must name a real AWS region (src/tokens/regions.ts) or one of the configured extra regions,
+ * as AWS refuses any other ("Credential should be scoped to a valid region, not 'x'. ",
+ * SignatureDoesNotMatch 403); the service must be one the caller allows.
  */
 export interface SignedRequest {
   method: string;
@@ -37,6 +40,8 @@ export interface VerifyOptions {
   /** Cache of derived signing keys (key = secret-id|date|region|service). */
   keyCache?: Map<string, Buffer>;
   maxSkewMs?: number;
+  /** Regions a credential scope may name. Default: AWS's (regionSet()). */
+  regions?: ReadonlySet<string>;
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -92,7 +97,6 @@ function parseCredential(cred: string) {
   const [accessKeyId, date, region, service] = parts as [string, string, string, string, string];
   if (!/^\d{8}$/.test(date)) throw Errors.incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${date}'.`);
   if (!accessKeyId) throw Errors.incompleteSignature('Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.');
-  if (!/^[a-z0-9-]{1,64}$/.test(region)) throw Errors.incompleteSignature('Credential should be scoped to a valid region.');
   return { accessKeyId, date, region, service };
 }
 
@@ -208,6 +212,9 @@ export async function verifySigV4(req: SignedRequest, opts: VerifyOptions): Prom
   const c = parseSignature(req);
   if (!opts.services.includes(c.service)) {
     throw Errors.incompleteSignature(`Credential should be scoped to correct service: '${opts.services[0]}'. `);
+  }
+  if (!(opts.regions ?? regionSet()).has(c.region)) {
+    throw Errors.invalidRegionScope(c.region);
   }
   const t = parseAmzDate(c.amzDate);
   if (t === null) throw Errors.incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${c.amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);

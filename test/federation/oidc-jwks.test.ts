@@ -163,3 +163,111 @@ describe('parseJws alg allow-list', () => {
     }
   });
 });
+
+/** Any number of fake issuers at https://idp-N.example.test, counting requests per issuer. */
+function fakeIssuers(k: { jwk: jose.JWK }, o: { cacheControl?: string; down?: () => boolean; jwksBody?: () => ConstructorParameters<typeof Response>[0] } = {}) {
+  const calls: string[] = [];
+  const fetchFn = (async (url: string | URL) => {
+    const u = new URL(String(url));
+    calls.push(u.href);
+    if (o.down?.()) throw new TypeError('fetch failed');
+    const headers = o.cacheControl ? { 'cache-control': o.cacheControl } : undefined;
+    if (u.pathname.endsWith('/.well-known/openid-configuration')) return Response.json({ issuer: u.origin, jwks_uri: `${u.origin}/certs` }, { headers });
+    if (u.pathname === '/certs') return o.jwksBody ? new Response(o.jwksBody(), { headers }) : Response.json({ keys: [k.jwk] }, { headers });
+    return new Response('nope', { status: 404 });
+  }) as typeof fetch;
+  return { fetchFn, calls };
+}
+
+describe('JwksStore bounds', () => {
+  it('keys by the canonical provider URL: case of scheme/host, default port and trailing slashes share one entry', async () => {
+    const k1 = await key('k1');
+    const idp = fakeIssuers(k1);
+    const store = new JwksStore({ allowInsecure: false, fetch: idp.fetchFn });
+    const token = parseJws(await sign(k1));
+    for (const url of [ISSUER, `${ISSUER}/`, `${ISSUER}//`, 'HTTPS://IDP.example.test/realms/ci', 'https://idp.example.test:443/realms/ci/']) {
+      await store.verifySignature(url, token);
+    }
+    expect(idp.calls).toEqual([`${ISSUER}/.well-known/openid-configuration`, 'https://idp.example.test/certs']);
+    expect(store.size).toBe(1);
+    for (const bad of [`${ISSUER}?x`, `${ISSUER}#x`, 'https://user:pw@idp.example.test/realms/ci']) {
+      expect(code(await store.verifySignature(bad, token).catch((x) => x))).toBe('IDPCommunicationError');
+    }
+    expect(idp.calls).toHaveLength(2);
+  });
+
+  it('holds at most maxProviders entries (LRU)', async () => {
+    const k1 = await key('k1');
+    const idp = fakeIssuers(k1);
+    const store = new JwksStore({ allowInsecure: false, fetch: idp.fetchFn, maxProviders: 8 });
+    const token = parseJws(await sign(k1));
+    for (let i = 0; i < 50; i++) await store.verifySignature(`https://idp-${i}.example.test`, token);
+    expect(store.size).toBe(8);
+    expect(idp.calls).toHaveLength(100);
+  });
+
+  it('a down IdP is not hammered: one attempt per failure backoff, IDPCommunicationError meanwhile', async () => {
+    const k1 = await key('k1');
+    let clock = 0;
+    const idp = fakeIssuers(k1, { down: () => true });
+    const store = new JwksStore({ allowInsecure: false, fetch: idp.fetchFn, clock: () => clock, failureBackoffMs: 5_000 });
+    const token = parseJws(await sign(k1));
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.verifySignature(ISSUER, token).catch((x) => code(x))));
+    expect(new Set(results)).toEqual(new Set(['IDPCommunicationError']));
+    for (let i = 0; i < 50; i++) expect(code(await store.verifySignature(ISSUER, token).catch((x) => x))).toBe('IDPCommunicationError');
+    expect(idp.calls).toHaveLength(1); // the discovery request of the one attempt
+    clock += 5_000;
+    expect(code(await store.verifySignature(ISSUER, token).catch((x) => x))).toBe('IDPCommunicationError');
+    expect(idp.calls).toHaveLength(2);
+  });
+
+  it('concurrent cold misses share one fetch', async () => {
+    const k1 = await key('k1');
+    const idp = fakeIssuers(k1);
+    const store = new JwksStore({ allowInsecure: false, fetch: idp.fetchFn });
+    const token = parseJws(await sign(k1));
+    await Promise.all(Array.from({ length: 40 }, (_, i) => store.verifySignature(i % 2 ? ISSUER : `${ISSUER}/`, token)));
+    expect(idp.calls).toHaveLength(2);
+  });
+
+  it('honours Cache-Control max-age within bounds', async () => {
+    const k1 = await key('k1');
+    const token = parseJws(await sign(k1));
+    const jwksFetches = (calls: string[]) => calls.filter((c) => c.endsWith('/certs')).length;
+    for (const [cc, freshMs] of [
+      ['public, max-age=120', 120_000],
+      ['max-age=1', 60_000], // raised to minTtlMs
+      ['no-store', 60_000],
+      ['max-age=9999999', 24 * 3600_000], // capped at maxTtlMs
+      [undefined, 10 * 60_000], // no header: ttlMs
+    ] as const) {
+      let clock = 0;
+      const idp = fakeIssuers(k1, { cacheControl: cc });
+      const store = new JwksStore({ allowInsecure: false, fetch: idp.fetchFn, clock: () => clock });
+      await store.verifySignature(ISSUER, token);
+      clock = freshMs - 1;
+      await store.verifySignature(ISSUER, token);
+      expect(jwksFetches(idp.calls), String(cc)).toBe(1);
+      clock = freshMs;
+      await store.verifySignature(ISSUER, token);
+      expect(jwksFetches(idp.calls), String(cc)).toBe(2);
+    }
+  });
+
+  it('a JWKS larger than maxBytes is refused while streaming (no Content-Length)', async () => {
+    const k1 = await key('k1');
+    let pulled = 0;
+    const endless = () =>
+      new ReadableStream<Uint8Array>({
+        pull(c) {
+          pulled++;
+          c.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+        },
+      });
+    const idp = fakeIssuers(k1, { jwksBody: endless });
+    const store = new JwksStore({ allowInsecure: false, fetch: idp.fetchFn, maxBytes: 256 * 1024 });
+    const e = await store.verifySignature(ISSUER, parseJws(await sign(k1))).catch((x) => x);
+    expect(code(e)).toBe('IDPCommunicationError');
+    expect(pulled).toBeLessThanOrEqual(6);
+  });
+});

@@ -1,4 +1,5 @@
 import { Errors } from '../../errors/index.js';
+import { truncate } from '../../audit/log.js';
 import type { FederatedIdentity } from '../connector.js';
 import { parseTagsClaim } from '../session-tags.js';
 import type { JwksStore } from './jwks.js';
@@ -32,7 +33,27 @@ export { WEB_IDENTITY_ALGORITHMS };
 export const CLOCK_SKEW_SECONDS = 300;
 export const MAX_TOKEN_LENGTH = 20_000;
 
+/** IAM provider URLs are at most 255 characters (OpenIDConnectProviderUrlType) plus the scheme. */
+const MAX_ISSUER_LENGTH = 255 + 'https://'.length;
+
 const invalid = (m: string) => Errors.invalidIdentityToken(m);
+
+/**
+ * Claims Tessera echoes (SubjectFromWebIdentityToken, condition keys, the audit log) must be text:
+ * no control characters, no unpaired surrogates (JSON `"\ud800"` parses to one), no U+FFFE/FFFF.
+ */
+const NOT_TEXT = /[\u0000-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const printable = (s: string) => !NOT_TEXT.test(s);
+
+/**
+ * The token's `iss` names the registered provider when it is the provider's URL as IAM stored it
+ * (canonical: lower-case host, no default port, no trailing slash), or that URL with one trailing
+ * slash (IdPs such as Auth0 issue `https://tenant.auth0.com/`). Nothing else: no other case, no
+ * `//`, query, fragment or dot segment, which the directory lookup would otherwise normalize away.
+ */
+export function namesProvider(iss: string, providerUrl: string): boolean {
+  return iss === providerUrl || iss === `${providerUrl}/`;
+}
 
 const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
@@ -73,12 +94,20 @@ export async function verifyWebIdentityToken(token: string, v: WebIdentityVerifi
   const claims = jws.payload;
   const iss = claims.iss;
   if (typeof iss !== 'string' || iss.length === 0) throw invalid('Missing issuer (iss) in the web identity token');
-  const provider = await v.findProvider(iss);
-  if (!provider) throw invalid(`No OpenIDConnect provider found in your account for ${iss}`);
+  // The iss must name a registered provider before anything is fetched; the keys are then those
+  // of the PROVIDER (its canonical URL), so variants of one iss share one cache entry.
+  const provider = iss.length <= MAX_ISSUER_LENGTH ? await v.findProvider(iss) : null;
+  if (!provider || !namesProvider(iss, provider.url)) throw invalid(`No OpenIDConnect provider found in your account for ${iss}`);
   assertIssuerMatches(iss, provider.url, v.allowInsecure);
-  await v.jwks.verifySignature(iss, jws);
+  await v.jwks.verifySignature(provider.url, jws);
   checkTimes(claims, v.now);
   if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw invalid('Missing subject (sub) in the web identity token');
+  for (const k of ['sub', 'azp', 'jti', 'amr'] as const) {
+    const val = claims[k];
+    if ((typeof val === 'string' && !printable(val)) || (Array.isArray(val) && val.some((x) => typeof x === 'string' && !printable(x)))) {
+      throw invalid(`The ${k} claim in the web identity token contains characters that are not allowed`);
+    }
+  }
   const audience = pickAudience(claims, provider.clientIds);
 
   const prefix = issuerKey(provider.url);
@@ -111,7 +140,7 @@ export async function verifyWebIdentityToken(token: string, v: WebIdentityVerifi
     conditionKeys: keys,
     persistentKeys: persistent,
     session: { tags: tags?.tags, transitiveTagKeys: tags?.transitiveTagKeys, sourceIdentity },
-    tokenId: typeof claims.jti === 'string' ? claims.jti.slice(0, 256) : undefined,
+    tokenId: typeof claims.jti === 'string' ? truncate(claims.jti, 256) : undefined,
     tokenExpiresAt: new Date((claims.exp as number) * 1000),
   };
 }
