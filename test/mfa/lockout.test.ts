@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CreateAccessKeyCommand,
+  CreateRoleCommand,
   CreateUserCommand,
   CreateVirtualMFADeviceCommand,
   EnableMFADeviceCommand,
@@ -12,7 +13,7 @@ import { useTessera, type TestInstance, type TestTessera } from '../support/tess
 import { rejection } from '../support/clients.js';
 import { mfaDeviceSubject, mfaUserSubject, timeStep, totpAt, verifyMfaCode } from '../../src/mfa/index.js';
 import { lockCacheKey } from '../../src/throttle/attempts.js';
-import { makeRole, trustAws } from '../sts/support.js';
+import { trustAws } from '../sts/support.js';
 
 /**
  * Wrong MFA codes lock the device (5 in 5 min → 15 min, doubling) and the user (20 in 15 min)
@@ -139,7 +140,10 @@ describe('MFA lockout', () => {
 
   it('AssumeRole with SerialNumber: locked after 5 wrong codes, the right code refused on both replicas, accepted once the lock is over', async () => {
     const u = await userWithDevice('ar');
-    const role = await makeRole(t, 'MfaOnly', [trustAws(u.arn, 'sts:AssumeRole', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })]);
+    // Created through this file's clock-offset client: the server's clock has been moved on.
+    const trust = { Version: '2012-10-17', Statement: [trustAws(u.arn, 'sts:AssumeRole', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })] };
+    const created = await iam().send(new CreateRoleCommand({ RoleName: 'MfaOnly', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    const role = { arn: created.Role!.Arn! };
     const assume = (code: string, url?: string) =>
       sts(u.creds, url).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'lock', SerialNumber: u.serial, TokenCode: code }));
     for (let i = 0; i < 5; i++) expect((await rejection(assume(wrong(u.seed, i), i % 2 ? other.url : undefined))).message).toBe(INVALID_STS);
