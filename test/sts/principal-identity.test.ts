@@ -14,6 +14,7 @@ import {
   ListRolesCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { readFile } from 'node:fs/promises';
 import { useTessera, type TestInstance, type TestTessera } from '../support/tessera.js';
 import { allow, asCreds, doc, iamClient, makeRole, makeUser, stsClient, trustAws, type Creds } from './support.js';
 
@@ -123,6 +124,32 @@ describe('trust policies bind principals by unique id', () => {
     expect(trustDoc(await root().send(new GetRoleCommand({ RoleName: 'Plain' }))).Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${t.accountId}:root` });
     // Another installation's account is not ours to check.
     await expect(makeRole(t, 'Foreign', [trustAws('arn:aws:iam::999999999999:user/whoever')])).resolves.toBeTruthy();
+  });
+});
+
+describe('migration 0007 binds the trust policies stored before it', () => {
+  it('names that exist bind to their ids, names that do not bind to nobody (a user created later is not admitted)', async () => {
+    const early = await makeUser(t, 'early');
+    const later = `arn:aws:iam::${t.accountId}:user/later`;
+    await makeRole(t, 'Legacy', [trustAws(early.arn)]);
+    // The row as it was before 0007: no binding, and a principal that did not exist (accepted then).
+    const legacyDoc = doc([trustAws([early.arn, later])]);
+    await t.database.db.query(`UPDATE roles SET assume_role_policy = $1, trust_principals = '{}', trust_principal_ids = '{}' WHERE role_name = 'Legacy'`, [legacyDoc]);
+    const sql = await readFile(new URL('../../migrations/0007_trust_principal_ids.sql', import.meta.url), 'utf8');
+    await t.database.db.query(sql.slice(sql.indexOf('WITH named AS')));
+    const row = (await t.database.db.query(`SELECT trust_principals, trust_principal_ids FROM roles WHERE role_name = 'Legacy'`)).rows[0];
+    expect(row).toEqual({ trust_principals: { [early.arn]: early.userId, [later]: '' }, trust_principal_ids: [early.userId] });
+    await t.services.invalidate({ kind: 'all' });
+
+    const role = `arn:aws:iam::${t.accountId}:role/Legacy`;
+    const newcomer = await makeUser(t, 'later');
+    const e = await errOf(stsClient(t.url, newcomer.creds).send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'l1' })));
+    expect(e.name).toBe('AccessDenied');
+    expect(e.message).toBe(deny(newcomer.arn, role));
+    await expect(stsClient(t.url, early.creds).send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'e1' }))).resolves.toBeTruthy();
+    // The backfilled binding is found when the principal is deleted.
+    await deleteUser(early);
+    expect(trustDoc(await root().send(new GetRoleCommand({ RoleName: 'Legacy' }))).Statement[0].Principal).toEqual({ AWS: [early.userId, later] });
   });
 });
 
