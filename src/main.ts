@@ -44,8 +44,8 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
   const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition);
   const keys = new KeyRing(o.db, o.masterKey);
   const revocations = new RevocationStore(o.cache);
-  credentials.temporary = new TemporaryCredentials(keys, revocations);
   const policyCache = new PolicyCache(o.db);
+  credentials.temporary = new TemporaryCredentials(keys, revocations, { exists: async (id) => (await policyCache.forPrincipal(id)).exists });
   const apply = (m: InvalidationMessage) => {
     policyCache.invalidate(m);
     if (m.kind === 'access-key') credentials.invalidate(m.accessKeyId);

@@ -1,8 +1,9 @@
 import { Errors } from '../errors/index.js';
-import { compilePolicy, type CompiledPolicy } from '../policy/index.js';
+import type { CompiledPolicy } from '../policy/index.js';
 import type { OpContext } from '../awsquery/operation.js';
 import { assumedRoleIdentity, issueCredentials, issuedAudit, type IssuedCredentials } from '../sts/issue.js';
 import type { RoleRecord } from '../sts/roles.js';
+import { compileTrust } from '../sts/trust-check.js';
 import { checkSessionPolicy, type SessionPolicyInput } from '../sts/session-input.js';
 import { evaluateFederatedTrust, federatedTrustRequest } from '../trust/federated.js';
 import type { FederatedIdentity } from './connector.js';
@@ -119,10 +120,10 @@ export function checkSourceIdentity(v: string | undefined, where: string): strin
  * the same object until the role changes), so the hot path neither hashes nor compiles it.
  */
 const trustByRole = new WeakMap<object, CompiledPolicy>();
-function compiledTrust(role: { trustPolicy: string; roleArn: string }): CompiledPolicy {
+function compiledTrust(role: RoleRecord): CompiledPolicy {
   let p = trustByRole.get(role);
   if (!p) {
-    p = compilePolicy(role.trustPolicy, { kind: 'trust', id: role.roleArn, sourceType: 'resource' });
+    p = compileTrust(role);
     trustByRole.set(role, p);
   }
   return p;

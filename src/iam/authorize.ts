@@ -146,6 +146,8 @@ export async function decide(
         arn: caller.arn,
         accountId: caller.accountId,
         type: ENGINE_TYPE[caller.type],
+        // The user id / role id: principal entries of stored policies match by identity.
+        ...(caller.type === 'User' || caller.type === 'AssumedRole' ? { principalId: caller.principalId } : {}),
         ...(caller.session?.roleArn ? { roleArn: caller.session.roleArn } : {}),
       },
       action,

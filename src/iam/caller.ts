@@ -60,6 +60,12 @@ export interface SessionInfo {
   federatedContext?: Record<string, string | string[]> | undefined;
   /** True when this session was itself created with temporary credentials (role chaining). */
   chained?: boolean | undefined;
+  /**
+   * Role chaining: the unique ids (AROA…/AIDA…) of the principals behind the temporary
+   * credentials this session was created with, and theirs in turn. Like its own role or parent
+   * user, each must still exist for the session to work (TemporaryCredentials).
+   */
+  originIds?: string[] | undefined;
   issuedAt: Date;
   expiresAt: Date;
   /** Unique id of this session (for revocation). */

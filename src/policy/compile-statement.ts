@@ -35,7 +35,8 @@ const anyGlob = (globs: readonly Glob[], s: string): boolean => {
   return false;
 };
 
-export function compileStatement(s: ParsedStatement, variables: boolean): CompiledStatement {
+/** `principalIds`: the identity binding of the policy's AWS principal entries (CompileOptions.principalIds). */
+export function compileStatement(s: ParsedStatement, variables: boolean, principalIds?: Readonly<Record<string, string>>): CompiledStatement {
   const patterns = (s.action ?? s.notAction ?? []).map((a) => a.toLowerCase());
   const globs = patterns.map(compileGlob);
   const notAction = s.action === undefined;
@@ -96,7 +97,7 @@ export function compileStatement(s: ParsedStatement, variables: boolean): Compil
     actionPatterns: notAction ? [] : patterns,
     notAction,
     matchesAction,
-    principal: s.principal ? compilePrincipal(s.principal) : s.notPrincipal ? compileNotPrincipal(s.notPrincipal) : null,
+    principal: s.principal ? compilePrincipal(s.principal, principalIds) : s.notPrincipal ? compileNotPrincipal(s.notPrincipal, principalIds) : null,
     matchesResource,
     conditions,
     contextKeys: keys,

@@ -34,13 +34,21 @@ export interface CompileOptions {
   /** Reported as SourcePolicyType (AWS: user | group | role | aws-managed | user-managed | resource | none). */
   readonly sourceType?: PolicySourceType;
   readonly sizeQuota?: number;
+  /**
+   * Identity binding of stored resource (trust) policies: AWS principal ARNs (as written) mapped
+   * to the unique id (AIDA…/AROA…) of the user or role the ARN named when the policy was saved.
+   * Such an entry matches only a caller whose `principalId` is that id, never by name, so a
+   * principal deleted and recreated under the same name is not admitted. An empty id matches
+   * nobody. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+   */
+  readonly principalIds?: Readonly<Record<string, string>>;
 }
 
 const MEMO_LIMIT = 512;
 
-function buildCore(p: ParsedPolicy): CompiledCore {
+function buildCore(p: ParsedPolicy, principalIds: Readonly<Record<string, string>> | undefined): CompiledCore {
   const variables = p.version === '2012-10-17';
-  const statements = p.statements.map((s) => compileStatement(s, variables));
+  const statements = p.statements.map((s) => compileStatement(s, variables, principalIds));
   const exact = new Map<string, CompiledStatement[]>();
   const byService = new Map<string, CompiledStatement[]>();
   const rest: CompiledStatement[] = [];
@@ -98,14 +106,16 @@ const defaultSourceType = (kind: PolicyKind): PolicySourceType => (kind === 'res
 export function compilePolicy(input: string | ParsedPolicy, options: CompileOptions): CompiledPolicy {
   const kind = typeof input === 'string' ? options.kind : input.kind;
   const text = typeof input === 'string' ? input : input.text;
-  const key = hashOf(kind, text);
+  const ids = options.principalIds && Object.keys(options.principalIds).length > 0 ? options.principalIds : undefined;
+  // The same text bound to other principals is another policy.
+  const key = ids ? `${hashOf(kind, text)}|${JSON.stringify(Object.entries(ids).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}` : hashOf(kind, text);
   let core = cache.get(key);
   if (core && options.sizeQuota !== undefined && policySize(text) > options.sizeQuota) {
     throw Errors.malformedPolicyDocument(`Cannot exceed quota for PolicySize: ${options.sizeQuota}`);
   }
   if (!core) {
     const parsed = typeof input === 'string' ? parsePolicy(input, { kind, ...(options.sizeQuota !== undefined ? { sizeQuota: options.sizeQuota } : {}) }) : input;
-    core = buildCore(parsed);
+    core = buildCore(parsed, ids);
     cache.set(key, core);
   }
   return { id: options.id ?? 'policy', kind, sourceType: options.sourceType ?? defaultSourceType(kind), core };

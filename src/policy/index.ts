@@ -20,3 +20,4 @@ export { getContextKeys } from './context-keys.js';
 export { MAX_POLICY_DOCUMENT_LENGTH, POLICY_SIZE_QUOTAS, policySize } from './limits.js';
 export { OPERATORS } from './conditions/registry.js';
 export type * from './types.js';
+export { rewriteAwsPrincipals } from './rewrite-principals.js';

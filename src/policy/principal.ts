@@ -9,6 +9,12 @@
  * - 'wildcard' `"*"` / `{"AWS": "*"}`, or a NotPrincipal that excludes someone else;
  * - 'account'  it names the caller's account (`"123456789012"` or `arn:aws:iam::123456789012:root`),
  *              which delegates to that account's identity policies.
+ *
+ * Identity, not name: an entry bound to a unique id (`principalIds`, given by the caller that
+ * stored the policy), and an entry that is itself a unique id (AIDA…/AROA…, as AWS shows a
+ * deleted principal), match only the caller whose user id / role id is that id — an IAM user
+ * (or its GetSessionToken session) for a user id, a role session for a role id. A user or role
+ * deleted and recreated under the same name has a new id and is not matched.
  */
 import type { ParsedPrincipal, PrincipalType, RequestPrincipal } from './types.js';
 
@@ -20,6 +26,9 @@ export interface PreparedPrincipal {
   readonly accountId: string | undefined;
   /** `account|rolename` of the role behind a role session (path-insensitive). */
   readonly roleKey: string | undefined;
+  /** The user's unique id (type 'user'), or the role's (types 'role-session' / 'role'). */
+  readonly userId: string | undefined;
+  readonly roleId: string | undefined;
   readonly federatedProvider: string | undefined;
   readonly service: string | undefined;
   readonly canonicalUser: string | undefined;
@@ -58,6 +67,8 @@ export function preparePrincipal(p: RequestPrincipal): PreparedPrincipal {
     arn: p.arn,
     accountId,
     roleKey,
+    userId: type === 'user' ? p.principalId : undefined,
+    roleId: type === 'role-session' || type === 'role' ? p.principalId : undefined,
     federatedProvider: p.federatedProvider,
     service: p.service?.toLowerCase(),
     canonicalUser: p.canonicalUser,
@@ -71,13 +82,22 @@ export interface CompiledPrincipal {
 const RANK: Record<PrincipalMatch, number> = { direct: 4, role: 3, wildcard: 2, account: 1 };
 const better = (a: PrincipalMatch | null, b: PrincipalMatch): PrincipalMatch => (a === null || RANK[b] > RANK[a] ? b : a);
 
-export function compilePrincipal(pp: ParsedPrincipal): CompiledPrincipal {
+const UNIQUE_ID = /^A[A-Z0-9]{15,127}$/;
+
+export function compilePrincipal(pp: ParsedPrincipal, principalIds?: Readonly<Record<string, string>>): CompiledPrincipal {
   const exact = new Set<string>();
   const accounts = new Set<string>();
   const roles = new Set<string>();
+  /** Unique ids an entry is bound to (or is): matched by id, never by name. */
+  const ids = new Set<string>();
   let awsAny = false;
   for (const v of pp.aws) {
-    if (v === '*') awsAny = true;
+    const bound = principalIds !== undefined && Object.hasOwn(principalIds, v) ? principalIds[v] : undefined;
+    if (bound !== undefined) {
+      // '' binds the entry to nobody.
+      if (bound !== '') ids.add(bound);
+    } else if (UNIQUE_ID.test(v)) ids.add(v);
+    else if (v === '*') awsAny = true;
     else if (/^\d{12}$/.test(v)) accounts.add(v);
     else {
       const root = ROOT.exec(v);
@@ -99,6 +119,8 @@ export function compilePrincipal(pp: ParsedPrincipal): CompiledPrincipal {
       const isAwsPrincipal = p.type !== 'web-identity' && p.type !== 'saml' && p.type !== 'service' && p.type !== 'anonymous';
       if (isAwsPrincipal) {
         if (p.arn !== undefined && exact.has(p.arn)) return 'direct';
+        if (p.userId !== undefined && ids.has(p.userId)) return 'direct';
+        if (p.roleId !== undefined && ids.has(p.roleId)) m = better(m, p.type === 'role' ? 'direct' : 'role');
         if (p.roleKey !== undefined && roles.has(p.roleKey)) m = better(m, 'role');
         if (awsAny) m = better(m, 'wildcard');
         if (p.accountId !== undefined && accounts.has(p.accountId)) m = better(m, p.type === 'root' ? 'direct' : 'account');
@@ -112,7 +134,7 @@ export function compilePrincipal(pp: ParsedPrincipal): CompiledPrincipal {
 }
 
 /** NotPrincipal: the statement applies to every principal the list does not match. */
-export function compileNotPrincipal(pp: ParsedPrincipal): CompiledPrincipal {
-  const inner = compilePrincipal(pp);
+export function compileNotPrincipal(pp: ParsedPrincipal, principalIds?: Readonly<Record<string, string>>): CompiledPrincipal {
+  const inner = compilePrincipal(pp, principalIds);
   return { match: (p) => (inner.match(p) === null ? 'wildcard' : null) };
 }

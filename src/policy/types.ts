@@ -88,6 +88,12 @@ export interface RequestPrincipal {
   readonly type?: PrincipalType;
   /** For assumed-role sessions: the IAM role ARN (with its path). Derived from `arn` when omitted. */
   readonly roleArn?: string;
+  /**
+   * The unique id of the IAM entity behind the caller: the user's AIDA… id (users and their
+   * GetSessionToken sessions), the role's AROA… id (role sessions). Principal entries bound to a
+   * unique id (CompileOptions.principalIds) and unique-id entries match on it alone.
+   */
+  readonly principalId?: string;
   /** For web identity/SAML: the Federated principal value (provider ARN or e.g. `accounts.google.com`). */
   readonly federatedProvider?: string;
   /** For AWS service principals, e.g. `ec2.amazonaws.com`. */

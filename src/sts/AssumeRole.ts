@@ -2,7 +2,7 @@ import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
 import type { ContextValue } from '../iam/authorize.js';
 import { checkMfa, readMfa } from './mfa.js';
-import { assumedRoleIdentity, issueCredentials, issuedAudit } from './issue.js';
+import { assumedRoleIdentity, issueCredentials, issuedAudit, originIdsOf } from './issue.js';
 import { renderCredentials } from './render.js';
 import { findRole } from './roles.js';
 import { compileTrust, trustAllows } from './trust-check.js';
@@ -102,6 +102,7 @@ export const AssumeRole = defineOperation({
         mfaAuthenticated: mfa || undefined,
         mfaAuthTime: mfaNow ? req.now : mfa ? caller.session?.mfaAuthTime : undefined,
         chained: caller.credential === 'temporary' || undefined,
+        originIds: originIdsOf(caller),
       },
       durationSeconds: duration,
       now: req.now,

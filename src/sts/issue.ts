@@ -85,11 +85,26 @@ function sessionInfo(s: IssueInput['session'], issuedAt: Date, expiresAt: Date, 
     federatedProvider: s.federatedProvider,
     federatedContext: s.federatedContext,
     chained: s.chained,
+    originIds: s.originIds,
     issuedAt,
     expiresAt,
     sessionId,
   } satisfies Record<keyof SessionInfo, unknown>;
   return out;
+}
+
+/** The unique id of the user or role whose existence a session depends on. */
+export const sessionOwner = (s: Pick<SessionInfo, 'roleId' | 'parentUserId'>): string | undefined => s.roleId ?? s.parentUserId;
+
+/**
+ * A session created with temporary credentials (role chaining) depends on the principals that
+ * one depends on: its owner and origins (SessionInfo.originIds); undefined for long-term callers.
+ */
+export function originIdsOf(caller: Caller): string[] | undefined {
+  const s = caller.session;
+  if (caller.credential !== 'temporary' || !s) return undefined;
+  const owner = sessionOwner(s) ?? caller.principalId;
+  return [...new Set([...(s.originIds ?? []), owner])];
 }
 
 /** Non-secret audit fields of an issuance. */

@@ -12,6 +12,8 @@ export interface RoleRecord {
   path: string;
   roleArn: string;
   trustPolicy: string;
+  /** The trust policy's identity binding: principal ARN → unique id (roles.trust_principals). */
+  trustPrincipals: Record<string, string>;
   maxSessionDuration: number;
 }
 
@@ -20,8 +22,8 @@ const ROLE_ARN = /^arn:[\w-]+:iam::(\d{12}):role\/(?:[\u0021-\u007E]*\/)?([\w+=,
 export async function findRole(services: Pick<Services, 'db'>, roleArn: string): Promise<RoleRecord | null> {
   const m = ROLE_ARN.exec(roleArn);
   if (!m) return null;
-  const r = await services.db.query<{ role_id: string; account_id: string; role_name: string; path: string; arn: string; assume_role_policy: string; max_session_duration: number }>(
-    `SELECT role_id, account_id, role_name, path, arn, assume_role_policy, max_session_duration
+  const r = await services.db.query<{ role_id: string; account_id: string; role_name: string; path: string; arn: string; assume_role_policy: string; trust_principals: Record<string, string>; max_session_duration: number }>(
+    `SELECT role_id, account_id, role_name, path, arn, assume_role_policy, trust_principals, max_session_duration
        FROM roles WHERE account_id = $1 AND lower(role_name) = lower($2)`,
     [m[1], m[2]],
   );
@@ -37,6 +39,7 @@ export async function findRole(services: Pick<Services, 'db'>, roleArn: string):
     path: row.path,
     roleArn: row.arn,
     trustPolicy: row.assume_role_policy,
+    trustPrincipals: row.trust_principals,
     maxSessionDuration: row.max_session_duration,
   };
 }

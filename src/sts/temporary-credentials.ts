@@ -10,7 +10,12 @@ import type { RevocationStore } from './revocation.js';
  * row. Outcomes (the adapter turns `null` into InvalidClientTokenId):
  * - no token, a token that is not ours, tampered, or bound to another access key id → null;
  * - expired → ExpiredToken (400) "The security token included in the request is expired";
- * - revoked (RevokeSession / RevokeRoleSessions) → InvalidClientTokenId.
+ * - revoked (RevokeSession / RevokeRoleSessions) → InvalidClientTokenId;
+ * - its role (AssumeRole*) or parent user (GetSessionToken, GetFederationToken), or a principal it
+ *   was chained from (SessionInfo.originIds), no longer exists → InvalidClientTokenId. By unique
+ *   id: a user or role recreated under the same name is another principal. Answered from the
+ *   per-replica principal cache (PolicyCache), which every replica drops for a principal when it
+ *   is deleted (services.invalidate), so warm it reads no row.
  * Opened tokens are memoised per access key id (the token must match byte for byte).
  */
 interface Memo {
@@ -19,12 +24,18 @@ interface Memo {
   secret: string;
 }
 
+/** Whether the IAM user (AIDA…, or an account's root user id) or role (AROA…) with this unique id exists. */
+export interface PrincipalExistence {
+  exists(uniqueId: string): Promise<boolean>;
+}
+
 export class TemporaryCredentials implements TemporaryCredentialResolver {
   private readonly memo = new Lru<string, Memo>({ max: 50_000, ttlMs: 10 * 60_000 });
 
   constructor(
     private readonly ring: KeyRing,
     private readonly revocations: RevocationStore,
+    private readonly principals: PrincipalExistence,
   ) {}
 
   async resolve(accessKeyId: string, sessionToken: string | undefined, now: Date): Promise<ResolvedCredential | null> {
@@ -41,6 +52,9 @@ export class TemporaryCredentials implements TemporaryCredentialResolver {
     if (await this.revocations.isRevoked({ sessionId: s.sessionId, accessKeyId, roleId: s.roleId, issuedAt: s.issuedAt })) {
       throw Errors.invalidClientTokenId();
     }
+    const owner = s.roleId ?? s.parentUserId ?? m.payload.identity.principalId;
+    if (!(await this.principals.exists(owner))) throw Errors.invalidClientTokenId();
+    for (const id of s.originIds ?? []) if (!(await this.principals.exists(id))) throw Errors.invalidClientTokenId();
     return { secret: m.secret, caller: callerFromPayload(m.payload, accessKeyId) };
   }
 

@@ -24,4 +24,6 @@ export async function trustAllows(
   return { allowed: d.decision === 'allowed', decision: d.decision, reason: d.reason };
 }
 
-export const compileTrust = (role: RoleRecord) => compilePolicy(role.trustPolicy, { kind: 'trust', id: role.roleArn, sourceType: 'resource' });
+/** The role's trust policy, its principal entries bound to the unique ids they were saved with. */
+export const compileTrust = (role: Pick<RoleRecord, 'trustPolicy' | 'roleArn' | 'trustPrincipals'>) =>
+  compilePolicy(role.trustPolicy, { kind: 'trust', id: role.roleArn, sourceType: 'resource', principalIds: role.trustPrincipals });

@@ -210,7 +210,32 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
     });
   }
 
-  for (const r of spec.roles ?? []) {
+  for (const u of spec.users ?? []) {
+    await wrap(`user ${u.name}`, async () => {
+      const details: string[] = [];
+      const got = await find('GetUser', { UserName: u.name });
+      if (!got) {
+        await call('CreateUser', { UserName: u.name, Path: u.path, PermissionsBoundary: u.permissionsBoundary ? resolve(u.permissionsBoundary) : undefined, ...tagParams(u.tags) });
+      } else {
+        const boundary = ((got.User as XmlObject).PermissionsBoundary as XmlObject | undefined)?.PermissionsBoundaryArn;
+        if (u.permissionsBoundary !== undefined && resolve(u.permissionsBoundary) !== boundary) {
+          await call('PutUserPermissionsBoundary', { UserName: u.name, PermissionsBoundary: resolve(u.permissionsBoundary) });
+          details.push('set permissions boundary');
+        }
+      }
+      if (u.groups !== undefined) {
+        const have = new Set(members((await call('ListGroupsForUser', { UserName: u.name, MaxItems: 1000 })).Groups).map((g) => str(g.GroupName)));
+        for (const g of u.groups) if (!have.has(g)) (await call('AddUserToGroup', { GroupName: g, UserName: u.name }), details.push(`added to group ${g}`));
+        for (const g of have) if (!u.groups.includes(g)) (await call('RemoveUserFromGroup', { GroupName: g, UserName: u.name }), details.push(`removed from group ${g}`));
+      }
+      await convergePolicies('User', u.name, u.policies, u.inlinePolicies, details);
+      record('user', u.name, !got, details);
+    });
+  }
+
+  // Roles after users, and a role after the roles its trust policy names: a trust policy binds
+  // the users and roles it names when it is saved, so they must exist by then.
+  for (const r of trustOrder(spec.roles ?? [], (r) => docText(r.trustPolicy))) {
     await wrap(`role ${r.name}`, async () => {
       const details: string[] = [];
       const got = await find('GetRole', { RoleName: r.name });
@@ -245,29 +270,6 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
       }
       await convergePolicies('Role', r.name, r.policies, r.inlinePolicies, details);
       record('role', r.name, !got, details);
-    });
-  }
-
-  for (const u of spec.users ?? []) {
-    await wrap(`user ${u.name}`, async () => {
-      const details: string[] = [];
-      const got = await find('GetUser', { UserName: u.name });
-      if (!got) {
-        await call('CreateUser', { UserName: u.name, Path: u.path, PermissionsBoundary: u.permissionsBoundary ? resolve(u.permissionsBoundary) : undefined, ...tagParams(u.tags) });
-      } else {
-        const boundary = ((got.User as XmlObject).PermissionsBoundary as XmlObject | undefined)?.PermissionsBoundaryArn;
-        if (u.permissionsBoundary !== undefined && resolve(u.permissionsBoundary) !== boundary) {
-          await call('PutUserPermissionsBoundary', { UserName: u.name, PermissionsBoundary: resolve(u.permissionsBoundary) });
-          details.push('set permissions boundary');
-        }
-      }
-      if (u.groups !== undefined) {
-        const have = new Set(members((await call('ListGroupsForUser', { UserName: u.name, MaxItems: 1000 })).Groups).map((g) => str(g.GroupName)));
-        for (const g of u.groups) if (!have.has(g)) (await call('AddUserToGroup', { GroupName: g, UserName: u.name }), details.push(`added to group ${g}`));
-        for (const g of have) if (!u.groups.includes(g)) (await call('RemoveUserFromGroup', { GroupName: g, UserName: u.name }), details.push(`removed from group ${g}`));
-      }
-      await convergePolicies('User', u.name, u.policies, u.inlinePolicies, details);
-      record('user', u.name, !got, details);
     });
   }
 
@@ -335,4 +337,23 @@ export function parseApplyFile(text: string): ApplySpec {
     }
   }
   return v as ApplySpec;
+}
+
+/**
+ * Roles in an order where each comes after the roles of the same spec its trust policy names
+ * (`:role/…/<name>"` in the text); a cycle keeps the spec's order for the roles in it.
+ */
+function trustOrder<R extends { name: string }>(roles: R[], text: (r: R) => string): R[] {
+  const out: R[] = [];
+  const state = new Map<R, 'visiting' | 'done'>();
+  const visit = (r: R): void => {
+    if (state.has(r)) return;
+    state.set(r, 'visiting');
+    const t = text(r);
+    for (const o of roles) if (o !== r && t.includes(`:role/`) && t.includes(`/${o.name}"`)) visit(o);
+    state.set(r, 'done');
+    out.push(r);
+  };
+  for (const r of roles) visit(r);
+  return out;
 }

@@ -5,6 +5,7 @@ import { newUniqueId } from '../../tokens/ids.js';
 import { authorize } from '../authorize.js';
 import { assertUniqueTagKeys, readArn, readName, readPath, readTags } from '../common.js';
 import { readDescription, readMaxSessionDuration, requireBoundaryPolicy } from './role-common.js';
+import { bindTrustPrincipals, bindingColumns } from './trust-binding.js';
 import { arnFor, checkTrustSize, readDocument, renderRole, tagContext, validateDocument, type RoleRow } from './shared.js';
 
 export const CreateRole = defineOperation({
@@ -34,10 +35,11 @@ export const CreateRole = defineOperation({
     try {
       const row = await ctx.services.db.tx(async (c) => {
         if (input.boundary) await requireBoundaryPolicy(c, ctx.caller.accountId, input.boundary);
+        const [bound, boundIds] = bindingColumns(await bindTrustPrincipals(c, ctx.services.config.partition, input.document));
         const r = await c.query<RoleRow>(
-          `INSERT INTO roles (role_id, account_id, role_name, path, arn, assume_role_policy, description, max_session_duration, permissions_boundary, tags, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-          [roleId, ctx.caller.accountId, input.roleName, input.path, arn, input.document, input.description ?? null, input.maxSessionDuration ?? 3600, input.boundary ?? null, JSON.stringify(input.tags), ctx.req.now],
+          `INSERT INTO roles (role_id, account_id, role_name, path, arn, assume_role_policy, description, max_session_duration, permissions_boundary, tags, created_at, trust_principals, trust_principal_ids)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
+          [roleId, ctx.caller.accountId, input.roleName, input.path, arn, input.document, input.description ?? null, input.maxSessionDuration ?? 3600, input.boundary ?? null, JSON.stringify(input.tags), ctx.req.now, bound, boundIds],
         );
         return r.rows[0]!;
       });

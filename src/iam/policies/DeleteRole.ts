@@ -3,6 +3,7 @@ import { Errors } from '../../errors/index.js';
 import { readName } from '../common.js';
 import { authorizedRole } from './role-common.js';
 import { findRole, invalidatePrincipal } from './shared.js';
+import { unbindPrincipal } from './trust-binding.js';
 
 export const DeleteRole = defineOperation({
   service: 'iam',
@@ -23,6 +24,7 @@ export const DeleteRole = defineOperation({
       if (d.attached > 0) throw Errors.deleteConflict('Cannot delete entity, must detach all policies first.');
       if (d.inline > 0) throw Errors.deleteConflict('Cannot delete entity, must delete policies first.');
       await c.query(`DELETE FROM roles WHERE role_id = $1`, [role.role_id]);
+      await unbindPrincipal(c, role.role_id);
     });
     await invalidatePrincipal(ctx, found.role_id);
   },

@@ -1,7 +1,9 @@
 import { defineOperation } from '../../awsquery/operation.js';
+import { Errors } from '../../errors/index.js';
 import { readName } from '../common.js';
 import { authorizedRole } from './role-common.js';
 import { checkTrustSize, readDocument, validateDocument } from './shared.js';
+import { bindTrustPrincipals, bindingColumns } from './trust-binding.js';
 
 export const UpdateAssumeRolePolicy = defineOperation({
   service: 'iam',
@@ -12,7 +14,13 @@ export const UpdateAssumeRolePolicy = defineOperation({
     const role = await authorizedRole(ctx, input.roleName, 'iam:UpdateAssumeRolePolicy');
     checkTrustSize(input.document);
     validateDocument(input.document, 'trust');
-    await ctx.services.db.tx((c) => c.query(`UPDATE roles SET assume_role_policy = $2 WHERE role_id = $1`, [role.role_id, input.document]));
+    await ctx.services.db.tx(async (c) => {
+      // The role first, then the principals it names (the order DeleteUser/DeleteRole lock in).
+      const still = await c.query(`SELECT 1 FROM roles WHERE role_id = $1 FOR UPDATE`, [role.role_id]);
+      if (!still.rowCount) throw Errors.noSuchEntity(`The role with name ${input.roleName} cannot be found.`);
+      const [bound, boundIds] = bindingColumns(await bindTrustPrincipals(c, ctx.services.config.partition, input.document));
+      await c.query(`UPDATE roles SET assume_role_policy = $2, trust_principals = $3, trust_principal_ids = $4 WHERE role_id = $1`, [role.role_id, input.document, bound, boundIds]);
+    });
     await ctx.services.invalidate({ kind: 'principal', principalId: role.role_id });
   },
 });

@@ -3,6 +3,7 @@ import { Errors } from '../../errors/index.js';
 import { PgConstraintError, translatePgError } from '../../store/pg-errors.js';
 import { authorize } from '../authorize.js';
 import { readName } from '../common.js';
+import { unbindPrincipal } from '../policies/trust-binding.js';
 import { accountOf, existingTables, findUser, userArn, type Q } from './shared.js';
 
 /**
@@ -41,6 +42,7 @@ export const DeleteUser = defineOperation({
       await assertNoDependents(c, u.user_id);
       try {
         await c.query('DELETE FROM users WHERE user_id = $1', [u.user_id]);
+        await unbindPrincipal(c, u.user_id);
       } catch (e) {
         // A dependent table this check does not know about yet (foreign key without cascade).
         const te = translatePgError(e);

@@ -33,13 +33,29 @@ const spec = (): ApplySpec => ({
 });
 
 describe('tessera apply (src/iam/gitops/apply.ts)', () => {
+  it('trust policies may name users and roles of the same spec (they are bound when saved, so they are created first)', async () => {
+    const ACCT = t.accountId;
+    const trust = (aws: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: aws }, Action: 'sts:AssumeRole' }] });
+    const s: ApplySpec = {
+      roles: [
+        { name: 'chained', trustPolicy: trust(`arn:aws:iam::${ACCT}:role/entry`) },
+        { name: 'entry', trustPolicy: trust(`arn:aws:iam::${ACCT}:user/operator`) },
+      ],
+      users: [{ name: 'operator' }],
+    };
+    const first = await applySpec(t.services, s);
+    expect(first.map((c) => `${c.kind}:${c.name}:${c.action}`)).toEqual(['user:operator:created', 'role:entry:created', 'role:chained:created']);
+    const again = await applySpec(t.services, s);
+    expect(again.map((c) => c.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  });
+
   it('creates everything, then is idempotent, then converges changes', async () => {
     const first = await applySpec(t.services, spec());
     expect(first.map((c) => `${c.kind}:${c.name}:${c.action}`)).toEqual([
       'policy:ReadS3:created',
       'group:devs:created',
-      'role:ci:created',
       'user:alice:created',
+      'role:ci:created',
       'oidc-provider:https://token.actions.githubusercontent.com:created',
       'saml-provider:corp:created',
     ]);
