@@ -23,6 +23,11 @@ export interface Cache {
   readonly kind: 'redis' | 'memory';
   /** The value, or null when absent or expired. */
   get(key: string): Promise<string | null>;
+  /**
+   * The values of several keys (null where absent or expired), in order, read atomically: one
+   * MGET on Redis, so no write lands between two of the reads. An empty list answers [].
+   */
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
   /** Set with a TTL in seconds, replacing any value and TTL. */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Set only when absent (atomic). True when this call stored it. */
