@@ -13,6 +13,7 @@ import { AuditLog } from './audit/log.js';
 import { CredentialResolver } from './iam/credentials.js';
 import { KeyRing } from './keys/ring.js';
 import { RevocationStore } from './sts/revocation.js';
+import { OneTimeUses } from './security/one-time-use.js';
 import { TemporaryCredentials } from './sts/temporary-credentials.js';
 import { PolicyCache } from './iam/effective-policies.js';
 import { bootstrap, type BootstrapResult } from './iam/bootstrap.js';
@@ -38,7 +39,9 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
   const metrics = createMetrics({ defaultMetrics: o.defaultMetrics ?? false });
   const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition);
   const keys = new KeyRing(o.db, o.masterKey);
-  const revocations = new RevocationStore(o.cache);
+  const revocations = new RevocationStore(o.cache, o.db, { now: o.now ?? (() => new Date()), logger: o.logger });
+  // Before the first request: a cache that came back empty is rebuilt from Postgres.
+  await revocations.start();
   credentials.temporary = new TemporaryCredentials(keys, revocations);
   const policyCache = new PolicyCache(o.db);
   const apply = (m: InvalidationMessage) => {
@@ -66,6 +69,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     credentials,
     keys,
     revocations,
+    oneTimeUses: new OneTimeUses(o.db, o.cache, o.logger),
     policyCache,
     signingKeyCache: new Map(),
     now: o.now ?? (() => new Date()),
@@ -78,6 +82,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     ...services,
     async dispose() {
       await unsubscribe().catch(() => {});
+      await revocations.stop();
       await Promise.all([audit.flush(), credentials.flushLastUsed().catch(() => {})]);
     },
   };

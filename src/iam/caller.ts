@@ -60,8 +60,22 @@ export interface SessionInfo {
   federatedContext?: Record<string, string | string[]> | undefined;
   /** True when this session was itself created with temporary credentials (role chaining). */
   chained?: boolean | undefined;
+  /**
+   * The sessions this one was chained from (AssumeRole or /oauth2/token exchange with temporary
+   * credentials), root first, the direct parent last; at most MAX_LINEAGE. Revoking any of them
+   * revokes this session too.
+   */
+  lineage?: SessionAncestor[] | undefined;
   issuedAt: Date;
   expiresAt: Date;
   /** Unique id of this session (for revocation). */
   sessionId: string;
+}
+
+/** One session of a chain, as its descendants carry it (enough to check its revocation). */
+export interface SessionAncestor {
+  sessionId: string;
+  accessKeyId: string;
+  roleId?: string | undefined;
+  issuedAt: Date;
 }

@@ -10,7 +10,8 @@ import type { RevocationStore } from './revocation.js';
  * row. Outcomes (the adapter turns `null` into InvalidClientTokenId):
  * - no token, a token that is not ours, tampered, or bound to another access key id → null;
  * - expired → ExpiredToken (400) "The security token included in the request is expired";
- * - revoked (RevokeSession / RevokeRoleSessions) → InvalidClientTokenId.
+ * - revoked (RevokeSession / RevokeRoleSessions), itself or a session it was chained from →
+ *   InvalidClientTokenId.
  * Opened tokens are memoised per access key id (the token must match byte for byte).
  */
 interface Memo {
@@ -38,7 +39,7 @@ export class TemporaryCredentials implements TemporaryCredentialResolver {
     }
     const s = m.payload.session;
     if (now.getTime() >= s.expiresAt.getTime()) throw Errors.expiredToken();
-    if (await this.revocations.isRevoked({ sessionId: s.sessionId, accessKeyId, roleId: s.roleId, issuedAt: s.issuedAt })) {
+    if (await this.revocations.isRevoked({ sessionId: s.sessionId, accessKeyId, roleId: s.roleId, issuedAt: s.issuedAt, lineage: s.lineage })) {
       throw Errors.invalidClientTokenId();
     }
     return { secret: m.secret, caller: callerFromPayload(m.payload, accessKeyId) };
