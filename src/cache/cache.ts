@@ -1,7 +1,8 @@
 /**
  * The cache contract: short-lived state shared between replicas (login sessions, OIDC
  * state/nonce, SAML replay ids, TOTP last-used counters, rate-limit counters, session
- * revocations) plus pub/sub to invalidate every replica's in-process caches.
+ * revocations — for security state only the fast path: Postgres holds the truth) plus pub/sub to
+ * invalidate every replica's in-process caches.
  *
  * Every write carries a TTL in seconds (a positive integer); nothing lives forever.
  * Two implementations: RedisCache (ioredis, REDIS_URL set) and MemoryCache (single node).
