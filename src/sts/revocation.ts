@@ -79,6 +79,8 @@ export class RevocationStore {
   private rebuilding: Promise<boolean> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastPurge = 0;
+  /** A warning was logged for the current outage (one per outage, not one per request). */
+  private degraded = false;
 
   constructor(
     private readonly cache: Cache,
@@ -108,10 +110,11 @@ export class RevocationStore {
   async check(): Promise<boolean> {
     try {
       const [c, m] = await this.cache.getMany([CANARY_KEY, MARKER_KEY]);
-      if (c !== null && c === m) return true;
-      return await this.rebuild();
+      const ok = (c !== null && c === m) || (await this.rebuild());
+      if (ok) this.degraded = false;
+      return ok;
     } catch (err) {
-      this.opts.logger?.warn({ err }, 'revocation cache check failed; answering from Postgres until it succeeds');
+      this.warnOnce(err, 'revocation cache check or rebuild failed; answering from Postgres until it succeeds');
       return false;
     }
   }
@@ -241,6 +244,12 @@ export class RevocationStore {
     return false;
   }
 
+  private warnOnce(err: unknown, msg: string): void {
+    if (this.degraded) return;
+    this.degraded = true;
+    this.opts.logger?.warn({ err }, msg);
+  }
+
   /** Memo keys → values, from the cache when its markers vouch for it, else from Postgres. */
   private async lookup(keys: string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
@@ -249,19 +258,20 @@ export class RevocationStore {
     try {
       values = await this.cache.getMany([...keys.map(toCache), CANARY_KEY, MARKER_KEY]);
     } catch (err) {
-      this.opts.logger?.warn({ err }, 'revocation cache unreachable; answering from Postgres');
+      this.warnOnce(err, 'revocation cache unreachable; answering from Postgres');
     }
     if (values) {
       const c = values[keys.length];
       const m = values[keys.length + 1];
       if (c !== null && c !== undefined && c === m) {
+        this.degraded = false;
         keys.forEach((k, i) => {
           const v = values[i];
           if (v !== null && v !== undefined) out.set(k, k[0] === 'r' ? Number(v) || 0 : 1);
         });
         return out;
       }
-      void this.rebuild().catch((err: unknown) => this.opts.logger?.warn({ err }, 'revocation cache rebuild failed'));
+      void this.rebuild().catch((err: unknown) => this.warnOnce(err, 'revocation cache rebuild failed; answering from Postgres'));
     }
     // The cache cannot vouch: ask the source of truth (a database error fails the request: 503).
     const by = (p: string) => keys.filter((k) => k[0] === p).map((k) => k.slice(2));
