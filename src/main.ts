@@ -13,6 +13,7 @@ import { AuditLog } from './audit/log.js';
 import { CredentialResolver } from './iam/credentials.js';
 import { KeyRing } from './keys/ring.js';
 import { RevocationStore } from './sts/revocation.js';
+import { OneTimeUses } from './security/one-time-use.js';
 import { TemporaryCredentials } from './sts/temporary-credentials.js';
 import { PolicyCache } from './iam/effective-policies.js';
 import { AttemptLimiter } from './throttle/attempts.js';
@@ -43,7 +44,9 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
   const metrics = createMetrics({ defaultMetrics: o.defaultMetrics ?? false });
   const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition);
   const keys = new KeyRing(o.db, o.masterKey);
-  const revocations = new RevocationStore(o.cache);
+  const revocations = new RevocationStore(o.cache, o.db, { now: o.now ?? (() => new Date()), logger: o.logger });
+  // Before the first request: a cache that came back empty is rebuilt from Postgres.
+  await revocations.start();
   const policyCache = new PolicyCache(o.db);
   credentials.temporary = new TemporaryCredentials(keys, revocations, { exists: async (id) => (await policyCache.forPrincipal(id)).exists });
   const apply = (m: InvalidationMessage) => {
@@ -81,6 +84,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     keys,
     revocations,
     attempts: new AttemptLimiter(o.db, o.cache),
+    oneTimeUses: new OneTimeUses(o.db, o.cache, o.logger),
     policyCache,
     signingKeyCache: new Map(),
     now: o.now ?? (() => new Date()),
@@ -103,6 +107,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     async dispose() {
       await outbox.stop();
       await unsubscribe().catch(() => {});
+      await revocations.stop();
       await Promise.all([audit.flush(), credentials.flushLastUsed().catch(() => {})]);
     },
   };

@@ -7,6 +7,7 @@ import type { AuditLog } from './audit/log.js';
 import type { CredentialResolver } from './iam/credentials.js';
 import type { KeyRing } from './keys/ring.js';
 import type { RevocationStore } from './sts/revocation.js';
+import type { OneTimeUses } from './security/one-time-use.js';
 import type { PolicyCache } from './iam/effective-policies.js';
 import type { AttemptLimiter } from './throttle/attempts.js';
 
@@ -27,10 +28,12 @@ export interface Services {
   credentials: CredentialResolver;
   /** Rotating keys for session tokens, derived secrets, authorization messages and JWTs (sts_keys). */
   keys: KeyRing;
-  /** Revoked temporary-credential sessions, shared through the cache. */
+  /** Revoked temporary-credential sessions: Postgres, with the cache as every replica's fast path. */
   revocations: RevocationStore;
   /** Failed-attempt counting and lockouts (MFA codes; sign-in next), durable in Postgres. */
   attempts: AttemptLimiter;
+  /** Durable "accepted once" records (SAML assertion ids): Postgres decides, the cache short-circuits repeats. */
+  oneTimeUses: OneTimeUses;
   /** Compiled policies per principal (authorization), dropped by invalidation messages. */
   policyCache: PolicyCache;
   /** Derived SigV4 signing keys, shared by every request. */

@@ -1,7 +1,8 @@
 /**
  * The cache contract: short-lived state shared between replicas (login sessions, OIDC
  * state/nonce, SAML replay ids, TOTP last-used counters, rate-limit counters, session
- * revocations) plus pub/sub to invalidate every replica's in-process caches.
+ * revocations — for security state only the fast path: Postgres holds the truth) plus pub/sub to
+ * invalidate every replica's in-process caches.
  *
  * Every write carries a TTL in seconds (a positive integer); nothing lives forever.
  * Two implementations: RedisCache (ioredis, REDIS_URL set) and MemoryCache (single node).
@@ -23,6 +24,11 @@ export interface Cache {
   readonly kind: 'redis' | 'memory';
   /** The value, or null when absent or expired. */
   get(key: string): Promise<string | null>;
+  /**
+   * The values of several keys (null where absent or expired), in order, read atomically: one
+   * MGET on Redis, so no write lands between two of the reads. An empty list answers [].
+   */
+  getMany(keys: readonly string[]): Promise<(string | null)[]>;
   /** Set with a TTL in seconds, replacing any value and TTL. */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Set only when absent (atomic). True when this call stored it. */

@@ -123,6 +123,11 @@ export class MemoryCache implements Cache {
     return this.#live(key)?.value ?? null;
   }
 
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    this.#assertOpen();
+    return keys.map((k) => this.#live(k)?.value ?? null);
+  }
+
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
     this.#assertOpen();

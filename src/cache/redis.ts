@@ -115,6 +115,12 @@ export class RedisCache implements Cache {
     return this.#run(() => this.#redis.get(this.#prefix + key));
   }
 
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    this.#assertOpen();
+    if (keys.length === 0) return [];
+    return this.#run(() => this.#redis.mget(keys.map((k) => this.#prefix + k)));
+  }
+
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     assertTtl(ttlSeconds);
     await this.#run(() => this.#redis.set(this.#prefix + key, value, 'EX', ttlSeconds));

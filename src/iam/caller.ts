@@ -61,13 +61,24 @@ export interface SessionInfo {
   /** True when this session was itself created with temporary credentials (role chaining). */
   chained?: boolean | undefined;
   /**
-   * Role chaining: the unique ids (AROA…/AIDA…) of the principals behind the temporary
-   * credentials this session was created with, and theirs in turn. Like its own role or parent
-   * user, each must still exist for the session to work (TemporaryCredentials).
+   * The sessions this one was chained from (AssumeRole or /oauth2/token exchange with temporary
+   * credentials), root first, the direct parent last; at most MAX_LINEAGE. Revoking any of them
+   * revokes this session too, and each one's owner (role or parent user) must still exist for
+   * this session to work (TemporaryCredentials).
    */
-  originIds?: string[] | undefined;
+  lineage?: SessionAncestor[] | undefined;
   issuedAt: Date;
   expiresAt: Date;
   /** Unique id of this session (for revocation). */
   sessionId: string;
+}
+
+/** One session of a chain, as its descendants carry it (enough to check its revocation). */
+export interface SessionAncestor {
+  sessionId: string;
+  accessKeyId: string;
+  roleId?: string | undefined;
+  issuedAt: Date;
+  /** Unique id (AROA…/AIDA…) of the role or user the ancestor session belonged to. */
+  ownerId: string;
 }

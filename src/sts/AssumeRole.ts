@@ -2,7 +2,7 @@ import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
 import type { ContextValue } from '../iam/authorize.js';
 import { checkMfa, readMfa } from './mfa.js';
-import { assumedRoleIdentity, issueCredentials, issuedAudit, originIdsOf } from './issue.js';
+import { assumedRoleIdentity, issueCredentials, issuedAudit, lineageOf } from './issue.js';
 import { renderCredentials } from './render.js';
 import { findRole } from './roles.js';
 import { compileTrust, trustAllows } from './trust-check.js';
@@ -18,7 +18,7 @@ import {
 
 /**
  * AssumeRole, as a list of steps:
- *   parse → refuse root → validate session policy and tags → find role → duration limits
+ *   parse → refuse root → lineage (a chain of at most 17 sessions) → validate session policy and tags → find role → duration limits
  *   (role MaxSessionDuration; 1 h when chaining) → MFA code → source identity (sticky along a
  *   chain) → trust policy for sts:AssumeRole (+ sts:TagSession with tags, + sts:SetSourceIdentity)
  *   → issue → audit.
@@ -46,6 +46,7 @@ export const AssumeRole = defineOperation({
     Object.assign(ctx.audit, { roleArn: input.roleArn, roleSessionName: input.roleSessionName, sourceIdentity: input.sourceIdentity });
     if (caller.isRoot) throw Errors.accessDenied('Roles may not be assumed by root accounts.');
     checkSessionPolicy(input);
+    const lineage = lineageOf(caller);
     const tags = resolveTags(caller, input);
     const role = await findRole(services, input.roleArn);
     if (!role) throw DENY(caller.arn, 'sts:AssumeRole', input.roleArn);
@@ -102,12 +103,12 @@ export const AssumeRole = defineOperation({
         mfaAuthenticated: mfa || undefined,
         mfaAuthTime: mfaNow ? req.now : mfa ? caller.session?.mfaAuthTime : undefined,
         chained: caller.credential === 'temporary' || undefined,
-        originIds: originIdsOf(caller),
+        lineage,
       },
       durationSeconds: duration,
       now: req.now,
     });
-    Object.assign(ctx.audit, { issuedBy: 'AssumeRole', durationSeconds: duration, chained, sessionTagKeys: Object.keys(tags.tags ?? {}), sourceIdentity }, issuedAudit(issued));
+    Object.assign(ctx.audit, { issuedBy: 'AssumeRole', durationSeconds: duration, chained, parentSessionId: lineage?.at(-1)?.sessionId, sessionTagKeys: Object.keys(tags.tags ?? {}), sourceIdentity }, issuedAudit(issued));
     return { issued, role, sessionName: input.roleSessionName, sourceIdentity };
   },
   render: (o) => ({

@@ -2,7 +2,7 @@ import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
 import { assumeFederated, auditIdentity, checkSourceIdentity } from '../federation/assume.js';
 import { federationDirectory, parseRoleArn } from '../federation/directory.js';
-import { replayKey, SAML_CLOCK_SKEW_MS, verifySamlResponse } from '../federation/saml/verify.js';
+import { SAML_CLOCK_SKEW_MS, verifySamlResponse } from '../federation/saml/verify.js';
 import { renderCredentials } from './render.js';
 import { readSessionPolicy } from './session-input.js';
 
@@ -10,7 +10,7 @@ import { readSessionPolicy } from './session-input.js';
  * AssumeRoleWithSAML (unsigned): a base64 SAML 2.0 Response from the IdP named by PrincipalArn →
  * temporary credentials for RoleArn.
  *   parseInput → findProvider → verifyAssertion (src/federation/saml) → rolePairGranted →
- *   sessionName/sourceIdentity from attributes → acceptOnce (replay cache) → assumeFederated → respond.
+ *   sessionName/sourceIdentity from attributes → acceptOnce (one_time_uses) → assumeFederated → respond.
  * RoleSessionName, SourceIdentity and session tags come from the assertion's attributes.
  */
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
@@ -50,9 +50,9 @@ export const AssumeRoleWithSAML = defineOperation({
     const sourceIdentity = checkSourceIdentity(identity.session.sourceIdentity, 'AuthnResponse');
     if (sourceIdentity) ctx.audit.sourceIdentity = sourceIdentity;
 
-    // Each assertion is accepted once, until it could no longer be accepted anyway.
-    const ttl = Math.max(1, Math.ceil((identity.tokenExpiresAt.getTime() - ctx.req.now.getTime() + SAML_CLOCK_SKEW_MS) / 1000));
-    if (!(await services.cache.setIfAbsent(replayKey(provider.arn, identity.tokenId ?? ''), '1', ttl))) {
+    // Each assertion is accepted once (durably: Postgres decides), until it could no longer be accepted anyway.
+    const until = new Date(identity.tokenExpiresAt.getTime() + SAML_CLOCK_SKEW_MS);
+    if (!(await services.oneTimeUses.consume('saml-assertion', `${provider.arn}\n${identity.tokenId ?? ''}`, until, ctx.req.now))) {
       throw Errors.invalidIdentityToken('This SAML assertion has already been used');
     }
 

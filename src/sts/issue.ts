@@ -1,7 +1,8 @@
 import type { Services } from '../services.js';
-import type { Caller, SessionInfo } from '../iam/caller.js';
+import type { Caller, SessionAncestor, SessionInfo } from '../iam/caller.js';
+import { Errors } from '../errors/index.js';
 import { newAccessKeyId } from '../tokens/ids.js';
-import { callerFromPayload, deriveSecret, sealSessionToken, type TokenIdentity } from '../tokens/session-token.js';
+import { MAX_LINEAGE, callerFromPayload, deriveSecret, sealSessionToken, type TokenIdentity } from '../tokens/session-token.js';
 import { packedPolicySize } from './packed-policy.js';
 import { pooledRandomBytes } from '../keys/entropy.js';
 
@@ -85,7 +86,7 @@ function sessionInfo(s: IssueInput['session'], issuedAt: Date, expiresAt: Date, 
     federatedProvider: s.federatedProvider,
     federatedContext: s.federatedContext,
     chained: s.chained,
-    originIds: s.originIds,
+    lineage: s.lineage,
     issuedAt,
     expiresAt,
     sessionId,
@@ -97,14 +98,19 @@ function sessionInfo(s: IssueInput['session'], issuedAt: Date, expiresAt: Date, 
 export const sessionOwner = (s: Pick<SessionInfo, 'roleId' | 'parentUserId'>): string | undefined => s.roleId ?? s.parentUserId;
 
 /**
- * A session created with temporary credentials (role chaining) depends on the principals that
- * one depends on: its owner and origins (SessionInfo.originIds); undefined for long-term callers.
+ * The lineage of a session issued to `parent`: none for long-term credentials; for temporary
+ * ones the parent's own lineage plus the parent (root first). Revoking any session of it revokes
+ * the new one (src/sts/revocation.ts). A chain that would be deeper than MAX_LINEAGE is refused
+ * (ValidationError) rather than forgetting an ancestor, which would make it unrevocable.
  */
-export function originIdsOf(caller: Caller): string[] | undefined {
-  const s = caller.session;
-  if (caller.credential !== 'temporary' || !s) return undefined;
-  const owner = sessionOwner(s) ?? caller.principalId;
-  return [...new Set([...(s.originIds ?? []), owner])];
+export function lineageOf(parent: Caller): SessionAncestor[] | undefined {
+  const s = parent.session;
+  if (parent.credential !== 'temporary' || !s) return undefined;
+  const up = s.lineage ?? [];
+  if (up.length >= MAX_LINEAGE) {
+    throw Errors.validation(`Role chaining is limited to ${MAX_LINEAGE + 1} sessions: the calling session is already ${up.length + 1} sessions deep.`);
+  }
+  return [...up, { sessionId: s.sessionId, accessKeyId: parent.accessKeyId, roleId: s.roleId, issuedAt: s.issuedAt, ownerId: sessionOwner(s) ?? parent.principalId }];
 }
 
 /** Non-secret audit fields of an issuance. */

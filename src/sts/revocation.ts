@@ -1,72 +1,291 @@
 import { Lru } from '../cache/lru.js';
 import type { Cache } from '../cache/cache.js';
+import type { SessionAncestor } from '../iam/caller.js';
+import type { Db } from '../store/db.js';
 
 /**
- * Revocation of temporary credentials, shared by every replica through the cache (Redis in
- * production). Three kinds, all checked on every request made with temporary credentials:
+ * Revocation of temporary credentials. Three kinds, all checked on every request made with
+ * temporary credentials:
  * - one session, by its session id or by its access key id;
  * - every session of a role issued before a time ("revoke older sessions").
- * Entries live as long as any credential they could refer to (REVOCATION_TTL_SECONDS).
- * Each replica remembers a "not revoked" answer for at most MEMO_MS, so a revocation takes
- * effect everywhere within that bound (well under a second) without a cache round trip on
- * every request of a busy session.
+ * A session is refused when it, or any session of its lineage (the sessions it was chained
+ * from: AssumeRole or /oauth2/token exchange with temporary credentials, carried in its sealed
+ * token), is revoked by any of the three.
+ *
+ * Durability: Postgres (sts_revocations) is the source of truth, the cache (Redis) the fast
+ * path every replica reads.
+ * - A revocation is written to Postgres and then to the cache inside the operation's
+ *   transaction (with its audit event): when the cache cannot take it the whole revocation fails
+ *   (503, nothing recorded; retry). It is written to the cache once more after the commit.
+ * - The cache's answer is trusted only while it is known to hold every revocation: a rebuild
+ *   copies all unexpired rows from Postgres into the cache between two markers, a CANARY written
+ *   first and a MARKER written last with the same stamp. Both are read with the revocation
+ *   entries in one atomic MGET; a cache that restarted empty, or lost keys to eviction (the
+ *   canary is the oldest write), has them missing or different. Then the replica answers from
+ *   Postgres (database down: the request fails with 503, never "not revoked") and rebuilds the
+ *   cache in the background. Every replica also checks the markers every CHECK_MS.
+ * Each replica remembers an answer for at most MEMO_MS, so a revocation takes effect everywhere
+ * within that bound (well under a second) without a cache round trip on every request.
+ * Rows and cache entries live as long as any credential they could refer to
+ * (REVOCATION_TTL_SECONDS) and are then purged.
  */
 export const REVOCATION_TTL_SECONDS = 36 * 3600 + 3600;
 const MEMO_MS = 250;
+const CHECK_MS = 1_000;
+/** The markers outlive any revocation; when they do expire, the next check rebuilds. */
+const MARKER_TTL_SECONDS = 7 * 24 * 3600;
+const PURGE_EVERY_MS = 10 * 60_000;
+const REBUILD_BATCH = 500;
 
 const sessionKey = (id: string) => `sts:revoked:session:${id}`;
 const accessKeyKey = (id: string) => `sts:revoked:key:${id}`;
 const roleKey = (roleId: string) => `sts:revoked:role:${roleId}`;
+export const CANARY_KEY = 'sts:revoked:canary';
+export const MARKER_KEY = 'sts:revoked:marker';
+
+type Kind = 'session' | 'access-key' | 'role';
+const cacheKey = (kind: Kind, subject: string) => (kind === 'session' ? sessionKey(subject) : kind === 'access-key' ? accessKeyKey(subject) : roleKey(subject));
 
 export interface RevocationSubject {
   sessionId: string;
   accessKeyId: string;
   roleId?: string | undefined;
   issuedAt: Date;
+  /** The sessions it was chained from (SessionInfo.lineage). */
+  lineage?: readonly SessionAncestor[] | undefined;
+}
+
+/** What a revocation is written through: `tx` of the operation's (audited) database. */
+export type RevocationWriter = Pick<Db, 'tx'>;
+
+export interface RevocationStoreOptions {
+  now?: () => Date;
+  logger?: { warn(obj: object, msg: string): void };
+  /** Marker check interval; 0 disables the timer (tests drive `check()` themselves). */
+  checkIntervalMs?: number;
+}
+
+interface Row {
+  kind: Kind;
+  subject: string;
+  issued_before: Date | null;
+  expires_at: Date;
 }
 
 export class RevocationStore {
-  private readonly sessions = new Lru<string, boolean>({ max: 100_000, ttlMs: MEMO_MS });
-  private readonly roles = new Lru<string, number>({ max: 10_000, ttlMs: MEMO_MS });
+  /** Memo: 's:'/'k:' + id → revoked?, 'r:' + role id → cutoff ms (0: none). */
+  private readonly memo = new Lru<string, number>({ max: 200_000, ttlMs: MEMO_MS });
+  private readonly now: () => Date;
+  private rebuilding: Promise<boolean> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastPurge = 0;
+  /** A warning was logged for the current outage (one per outage, not one per request). */
+  private degraded = false;
 
-  constructor(private readonly cache: Cache) {}
-
-  async revokeSession(sessionId: string): Promise<void> {
-    await this.cache.set(sessionKey(sessionId), '1', REVOCATION_TTL_SECONDS);
-    // The memo is keyed by access key id and session id; only the session id is known here.
-    this.sessions.clear();
+  constructor(
+    private readonly cache: Cache,
+    private readonly db: Db,
+    private readonly opts: RevocationStoreOptions = {},
+  ) {
+    this.now = opts.now ?? (() => new Date());
   }
 
-  async revokeAccessKey(accessKeyId: string): Promise<void> {
-    await this.cache.set(accessKeyKey(accessKeyId), '1', REVOCATION_TTL_SECONDS);
-    this.sessions.clear();
+  /** Check the markers now (rebuilding when needed), then every CHECK_MS. Never throws. */
+  async start(): Promise<void> {
+    await this.check();
+    const every = this.opts.checkIntervalMs ?? CHECK_MS;
+    if (every > 0 && !this.timer) {
+      this.timer = setInterval(() => void this.check(), every);
+      this.timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.rebuilding?.catch(() => {});
+  }
+
+  /** True when the cache is (now) trusted; rebuilds it from Postgres when it is not. Never throws. */
+  async check(): Promise<boolean> {
+    try {
+      const [c, m] = await this.cache.getMany([CANARY_KEY, MARKER_KEY]);
+      const ok = (c !== null && c === m) || (await this.rebuild());
+      if (ok) this.degraded = false;
+      return ok;
+    } catch (err) {
+      this.warnOnce(err, 'revocation cache check or rebuild failed; answering from Postgres until it succeeds');
+      return false;
+    }
+  }
+
+  /** Copy every unexpired revocation into the cache between the canary and the marker (single flight). */
+  rebuild(): Promise<boolean> {
+    this.rebuilding ??= this.doRebuild().finally(() => {
+      this.rebuilding = undefined;
+    });
+    return this.rebuilding;
+  }
+
+  private async doRebuild(): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [c0, m0] = await this.cache.getMany([CANARY_KEY, MARKER_KEY]);
+      const seen = Math.max(Number(c0) || 0, Number(m0) || 0, this.now().getTime() * 1000);
+      const stamp = seen + 1 + Math.floor(Math.random() * 1000);
+      await this.cache.setIfGreater(CANARY_KEY, stamp, MARKER_TTL_SECONDS);
+      const now = this.now();
+      let after = { kind: '', subject: '' };
+      let copied = 0;
+      for (;;) {
+        const r = await this.db.query<Row>(
+          `SELECT kind, subject, issued_before, expires_at FROM sts_revocations
+            WHERE expires_at > $1 AND (kind, subject) > ($2, $3) ORDER BY kind, subject LIMIT ${REBUILD_BATCH}`,
+          [now, after.kind, after.subject],
+        );
+        await Promise.all(r.rows.map((row) => this.writeCache(row.kind, row.subject, row.issued_before, row.expires_at, now)));
+        copied += r.rows.length;
+        if (r.rows.length < REBUILD_BATCH) break;
+        after = r.rows[r.rows.length - 1]!;
+      }
+      await this.cache.setIfGreater(MARKER_KEY, stamp, MARKER_TTL_SECONDS);
+      const [c, m] = await this.cache.getMany([CANARY_KEY, MARKER_KEY]);
+      if (c !== null && c === m) {
+        this.opts.logger?.warn({ copied }, 'revocation cache was missing its markers (empty or restarted): rebuilt from Postgres');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private async writeCache(kind: Kind, subject: string, issuedBefore: Date | null, expiresAt: Date, now: Date): Promise<void> {
+    const ttl = Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
+    if (kind === 'role') await this.cache.setIfGreater(roleKey(subject), issuedBefore!.getTime(), ttl);
+    else await this.cache.set(cacheKey(kind, subject), '1', ttl);
+  }
+
+  async revokeSession(db: RevocationWriter, sessionId: string): Promise<void> {
+    await this.record(db, 'session', sessionId, null);
+    this.memo.set(`s:${sessionId}`, 1);
+  }
+
+  async revokeAccessKey(db: RevocationWriter, accessKeyId: string): Promise<void> {
+    await this.record(db, 'access-key', accessKeyId, null);
+    this.memo.set(`k:${accessKeyId}`, 1);
   }
 
   /** Revoke every session of the role issued strictly before `before` (never moves backwards). */
-  async revokeRoleSessions(roleId: string, before: Date): Promise<void> {
-    await this.cache.setIfGreater(roleKey(roleId), before.getTime(), REVOCATION_TTL_SECONDS);
-    this.roles.delete(roleId);
+  async revokeRoleSessions(db: RevocationWriter, roleId: string, before: Date): Promise<void> {
+    await this.record(db, 'role', roleId, before);
+    this.memo.delete(`r:${roleId}`);
+  }
+
+  private async record(db: RevocationWriter, kind: Kind, subject: string, issuedBefore: Date | null): Promise<void> {
+    const now = this.now();
+    const expiresAt = new Date(now.getTime() + REVOCATION_TTL_SECONDS * 1000);
+    const stored = await db.tx(async (c) => {
+      const r = await c.query<{ issued_before: Date | null; expires_at: Date }>(
+        `INSERT INTO sts_revocations (kind, subject, issued_before, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (kind, subject) DO UPDATE SET
+           issued_before = GREATEST(sts_revocations.issued_before, EXCLUDED.issued_before),
+           expires_at = GREATEST(sts_revocations.expires_at, EXCLUDED.expires_at)
+         RETURNING issued_before, expires_at`,
+        [kind, subject, issuedBefore, now, expiresAt],
+      );
+      const row = r.rows[0]!;
+      // In the transaction: a cache that cannot take it fails the revocation (nothing recorded).
+      await this.writeCache(kind, subject, row.issued_before, row.expires_at, now);
+      return row;
+    });
+    // Again after the commit: a rebuild that read Postgres just before it must not miss it.
+    await this.writeCache(kind, subject, stored.issued_before, stored.expires_at, now).catch((err: unknown) => {
+      this.opts.logger?.warn({ err }, 'revocation cache write after commit failed');
+    });
+    this.purge(now);
+  }
+
+  /** Drop expired rows, at most every PURGE_EVERY_MS per replica; in the background. */
+  private purge(now: Date): void {
+    if (now.getTime() - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = now.getTime();
+    this.db
+      .query(`DELETE FROM sts_revocations WHERE ctid IN (SELECT ctid FROM sts_revocations WHERE expires_at <= $1 LIMIT 10000)`, [now])
+      .catch((err: unknown) => this.opts.logger?.warn({ err }, 'purging expired revocations failed'));
   }
 
   async isRevoked(s: RevocationSubject): Promise<boolean> {
-    const memoKey = `${s.accessKeyId}|${s.sessionId}`;
-    let own = this.sessions.get(memoKey);
-    let roleBefore = s.roleId === undefined ? 0 : this.roles.get(s.roleId);
-    if (own === undefined || roleBefore === undefined) {
-      const [a, b, c] = await Promise.all([
-        own === undefined ? this.cache.get(sessionKey(s.sessionId)) : null,
-        own === undefined ? this.cache.get(accessKeyKey(s.accessKeyId)) : null,
-        roleBefore === undefined && s.roleId !== undefined ? this.cache.get(roleKey(s.roleId)) : null,
-      ]);
-      if (own === undefined) {
-        own = a !== null || b !== null;
-        this.sessions.set(memoKey, own);
-      }
-      if (roleBefore === undefined && s.roleId !== undefined) {
-        roleBefore = c === null ? 0 : Number(c) || 0;
-        this.roles.set(s.roleId, roleBefore);
+    const chain: RevocationSubject[] = s.lineage?.length ? [s, ...s.lineage] : [s];
+    // Memo keys this check needs, and those the memo does not answer.
+    const need: string[] = [];
+    for (const e of chain) {
+      need.push(`s:${e.sessionId}`, `k:${e.accessKeyId}`);
+      if (e.roleId !== undefined) need.push(`r:${e.roleId}`);
+    }
+    const answers = new Map<string, number>();
+    const missing: string[] = [];
+    for (const k of need) {
+      if (answers.has(k)) continue;
+      const v = this.memo.get(k);
+      if (v === undefined) {
+        if (!missing.includes(k)) missing.push(k);
+      } else answers.set(k, v);
+    }
+    if (missing.length > 0) {
+      const found = await this.lookup(missing);
+      for (const k of missing) {
+        const v = found.get(k) ?? 0;
+        answers.set(k, v);
+        this.memo.set(k, v);
       }
     }
-    return own || (roleBefore ?? 0) > s.issuedAt.getTime();
+    for (const e of chain) {
+      if (answers.get(`s:${e.sessionId}`) === 1 || answers.get(`k:${e.accessKeyId}`) === 1) return true;
+      if (e.roleId !== undefined && (answers.get(`r:${e.roleId}`) ?? 0) > e.issuedAt.getTime()) return true;
+    }
+    return false;
+  }
+
+  private warnOnce(err: unknown, msg: string): void {
+    if (this.degraded) return;
+    this.degraded = true;
+    this.opts.logger?.warn({ err }, msg);
+  }
+
+  /** Memo keys → values, from the cache when its markers vouch for it, else from Postgres. */
+  private async lookup(keys: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const toCache = (k: string) => (k[0] === 's' ? sessionKey(k.slice(2)) : k[0] === 'k' ? accessKeyKey(k.slice(2)) : roleKey(k.slice(2)));
+    let values: (string | null)[] | undefined;
+    try {
+      values = await this.cache.getMany([...keys.map(toCache), CANARY_KEY, MARKER_KEY]);
+    } catch (err) {
+      this.warnOnce(err, 'revocation cache unreachable; answering from Postgres');
+    }
+    if (values) {
+      const c = values[keys.length];
+      const m = values[keys.length + 1];
+      if (c !== null && c !== undefined && c === m) {
+        this.degraded = false;
+        keys.forEach((k, i) => {
+          const v = values[i];
+          if (v !== null && v !== undefined) out.set(k, k[0] === 'r' ? Number(v) || 0 : 1);
+        });
+        return out;
+      }
+      void this.rebuild().catch((err: unknown) => this.warnOnce(err, 'revocation cache rebuild failed; answering from Postgres'));
+    }
+    // The cache cannot vouch: ask the source of truth (a database error fails the request: 503).
+    const by = (p: string) => keys.filter((k) => k[0] === p).map((k) => k.slice(2));
+    const r = await this.db.query<Row>(
+      `SELECT kind, subject, issued_before, expires_at FROM sts_revocations
+        WHERE expires_at > $1 AND ((kind = 'session' AND subject = ANY($2)) OR (kind = 'access-key' AND subject = ANY($3))
+           OR (kind = 'role' AND subject = ANY($4)))`,
+      [this.now(), by('s'), by('k'), by('r')],
+    );
+    for (const row of r.rows) {
+      if (row.kind === 'session') out.set(`s:${row.subject}`, 1);
+      else if (row.kind === 'access-key') out.set(`k:${row.subject}`, 1);
+      else out.set(`r:${row.subject}`, row.issued_before!.getTime());
+    }
+    return out;
   }
 }

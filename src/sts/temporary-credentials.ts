@@ -10,12 +10,13 @@ import type { RevocationStore } from './revocation.js';
  * row. Outcomes (the adapter turns `null` into InvalidClientTokenId):
  * - no token, a token that is not ours, tampered, or bound to another access key id → null;
  * - expired → ExpiredToken (400) "The security token included in the request is expired";
- * - revoked (RevokeSession / RevokeRoleSessions) → InvalidClientTokenId;
- * - its role (AssumeRole*) or parent user (GetSessionToken, GetFederationToken), or a principal it
- *   was chained from (SessionInfo.originIds), no longer exists → InvalidClientTokenId. By unique
- *   id: a user or role recreated under the same name is another principal. Answered from the
- *   per-replica principal cache (PolicyCache), which every replica drops for a principal when it
- *   is deleted (services.invalidate), so warm it reads no row.
+ * - revoked (RevokeSession / RevokeRoleSessions), itself or a session it was chained from →
+ *   InvalidClientTokenId;
+ * - its role (AssumeRole*) or parent user (GetSessionToken, GetFederationToken), or the owner of
+ *   a session it was chained from (SessionInfo.lineage), no longer exists → InvalidClientTokenId.
+ *   By unique id: a user or role recreated under the same name is another principal. Answered
+ *   from the per-replica principal cache (PolicyCache), which every replica drops for a
+ *   principal when it is deleted (services.invalidate), so warm it reads no row.
  * Opened tokens are memoised per access key id (the token must match byte for byte).
  */
 interface Memo {
@@ -49,12 +50,12 @@ export class TemporaryCredentials implements TemporaryCredentialResolver {
     }
     const s = m.payload.session;
     if (now.getTime() >= s.expiresAt.getTime()) throw Errors.expiredToken();
-    if (await this.revocations.isRevoked({ sessionId: s.sessionId, accessKeyId, roleId: s.roleId, issuedAt: s.issuedAt })) {
+    if (await this.revocations.isRevoked({ sessionId: s.sessionId, accessKeyId, roleId: s.roleId, issuedAt: s.issuedAt, lineage: s.lineage })) {
       throw Errors.invalidClientTokenId();
     }
     const owner = s.roleId ?? s.parentUserId ?? m.payload.identity.principalId;
     if (!(await this.principals.exists(owner))) throw Errors.invalidClientTokenId();
-    for (const id of s.originIds ?? []) if (!(await this.principals.exists(id))) throw Errors.invalidClientTokenId();
+    for (const a of s.lineage ?? []) if (!(await this.principals.exists(a.ownerId))) throw Errors.invalidClientTokenId();
     return { secret: m.secret, caller: callerFromPayload(m.payload, accessKeyId) };
   }
 

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { Caller, PrincipalType, SessionInfo } from '../iam/caller.js';
+import type { Caller, PrincipalType, SessionAncestor, SessionInfo } from '../iam/caller.js';
 import { pooledRandomBytes } from '../keys/entropy.js';
 
 /**
@@ -16,6 +16,11 @@ import { pooledRandomBytes } from '../keys/entropy.js';
  *                           few hundred bytes it saves (the issuance hot path)
  * Both are opened.
  *
+ * Lineage (`s.an`, optional, added without a version change: a token without it is a chain of
+ * one): the sessions this one was chained from, root first, each as
+ * [sessionId, accessKeyId, roleId or 0, issuedAt ms]; at most MAX_LINEAGE entries. A token whose
+ * lineage is malformed does not open.
+ *
  * The secret access key is not in the token: it is HMAC-SHA256(secret-derivation key,
  * accessKeyId "\n" sessionId), 30 bytes in base64 = 40 characters (`deriveSecret`).
  */
@@ -27,6 +32,8 @@ const HEADER = 5;
 const MIN_LEN = HEADER + 12 + 16 + 1;
 /** Tokens longer than this are not even decoded (AWS session tokens are a few KB at most). */
 export const MAX_TOKEN_CHARS = 16_384;
+/** Most ancestors a session token carries (role chaining deeper than this is refused). */
+export const MAX_LINEAGE = 16;
 
 /** The identity fields of a Caller that a token carries (accessKeyId and credential are implied). */
 export interface TokenIdentity {
@@ -77,7 +84,7 @@ function encode(p: SessionTokenPayload): { version: number; plain: Buffer | stri
       fp: s.federatedProvider,
       fc: s.federatedContext,
       ch: s.chained ? 1 : undefined,
-      oi: s.originIds,
+      an: s.lineage?.length ? s.lineage.map((a) => [a.sessionId, a.accessKeyId, a.roleId ?? 0, a.issuedAt.getTime(), a.ownerId]) : undefined,
       ia: ms(s.issuedAt),
       ea: ms(s.expiresAt),
       id: s.sessionId,
@@ -95,6 +102,12 @@ function decode(version: number, buf: Buffer): SessionTokenPayload | null {
   if (typeof o !== 'object' || o === null) return null;
   const s = o.s as Json | undefined;
   if (!s || typeof o.a !== 'string' || typeof s.id !== 'string' || typeof s.ea !== 'number' || typeof s.ia !== 'number') return null;
+  let lineage: SessionAncestor[] | undefined;
+  if (s.an !== undefined) {
+    const an = decodeLineage(s.an);
+    if (an === null) return null;
+    lineage = an;
+  }
   const session: SessionInfo = {
     issuedBy: s.ib as SessionInfo['issuedBy'],
     roleId: s.ri as string | undefined,
@@ -112,7 +125,7 @@ function decode(version: number, buf: Buffer): SessionTokenPayload | null {
     federatedProvider: s.fp as string | undefined,
     federatedContext: s.fc as Record<string, string | string[]> | undefined,
     chained: s.ch === 1 ? true : undefined,
-    originIds: Array.isArray(s.oi) ? (s.oi as string[]) : undefined,
+    lineage,
     issuedAt: new Date(s.ia),
     expiresAt: new Date(s.ea),
     sessionId: s.id,
@@ -130,6 +143,18 @@ function decode(version: number, buf: Buffer): SessionTokenPayload | null {
     },
     session,
   };
+}
+
+function decodeLineage(an: unknown): SessionAncestor[] | null {
+  if (!Array.isArray(an) || an.length === 0 || an.length > MAX_LINEAGE) return null;
+  const out: SessionAncestor[] = [];
+  for (const e of an as unknown[]) {
+    if (!Array.isArray(e) || e.length !== 5) return null;
+    const [sid, akid, rid, ia, owner] = e as unknown[];
+    if (typeof sid !== 'string' || typeof akid !== 'string' || (typeof rid !== 'string' && rid !== 0) || typeof ia !== 'number' || typeof owner !== 'string') return null;
+    out.push({ sessionId: sid, accessKeyId: akid, roleId: rid === 0 ? undefined : rid, issuedAt: new Date(ia), ownerId: owner });
+  }
+  return out;
 }
 
 /** Seal a payload under the token sub-key of ring key `keyId`, bound to `accessKeyId`. */

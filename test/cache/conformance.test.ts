@@ -146,6 +146,18 @@ function conformance(backend: () => Backend): void {
     expect(await cache.get('unicode')).toBe('é ✓ \u0000 "quoted"');
   });
 
+  it('getMany reads several keys in order, null where absent or expired', async () => {
+    expect(await cache.getMany([])).toEqual([]);
+    await cache.set('a', '1', 60);
+    await cache.set('short', 'x', 1);
+    await cache.setIfGreater('n', 7, 60);
+    expect(await cache.getMany(['a', 'missing', 'n', 'a'])).toEqual(['1', null, '7', '1']);
+    await env.elapse(1100);
+    expect(await cache.getMany(['short', 'a'])).toEqual([null, '1']);
+    const other = env.open(env.prefix());
+    expect(await other.getMany(['a'])).toEqual([null]);
+  });
+
   it('expires every kind of write after its TTL', async () => {
     await cache.set('set', 'v', 1);
     expect(await cache.setIfAbsent('nx', 'v', 1)).toBe(true);
@@ -299,7 +311,7 @@ function conformance(backend: () => Backend): void {
     await cache.subscribe('ch', () => {});
     await cache.close();
     await cache.close();
-    for (const call of [() => cache.ping(), () => cache.get('k'), () => cache.set('k', 'v', 1), () => cache.publish('c', 'm')]) {
+    for (const call of [() => cache.ping(), () => cache.get('k'), () => cache.getMany(['k']), () => cache.set('k', 'v', 1), () => cache.publish('c', 'm')]) {
       const err = await call().then(() => null, (e: unknown) => e);
       expectAwsError(err, 'ServiceUnavailable', 503);
     }

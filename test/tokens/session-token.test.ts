@@ -81,3 +81,34 @@ describe('session tokens', () => {
     expect(deriveSecret(key, akid, 'sess-2')).not.toBe(s);
   });
 });
+
+describe('session token lineage', () => {
+  const ancestor = (i: number) => ({ sessionId: `anc-${i}`, accessKeyId: newAccessKeyId('ASIA', '123456789012'), roleId: i % 2 ? 'AROABBBBBBBBBBBBBBBBB' : undefined, issuedAt: new Date(1_700_000_000_000 + i), ownerId: i % 2 ? 'AROABBBBBBBBBBBBBBBBB' : 'AIDACCCCCCCCCCCCCCCCC' });
+
+  it('carries the ancestors, root first, and a token without them has none (tokens issued before lineage still open)', () => {
+    const lineage = [ancestor(0), ancestor(1), ancestor(2)];
+    const t = sealSessionToken(1, key, akid, { ...payload, session: { ...payload.session, lineage } });
+    expect(openSessionToken(key, t, akid)!.session.lineage).toEqual(lineage);
+    expect(openSessionToken(key, sealSessionToken(1, key, akid, payload), akid)!.session.lineage).toBeUndefined();
+  });
+
+  it('a full lineage (MAX_LINEAGE) still fits a token; lineageOf refuses to chain past it', async () => {
+    const { MAX_LINEAGE } = await import('../../src/tokens/session-token.js');
+    const { lineageOf } = await import('../../src/sts/issue.js');
+    const lineage = Array.from({ length: MAX_LINEAGE }, (_, i) => ancestor(i));
+    const t = sealSessionToken(1, key, akid, { ...payload, session: { ...payload.session, lineage } });
+    const opened = openSessionToken(key, t, akid)!;
+    expect(opened.session.lineage).toHaveLength(MAX_LINEAGE);
+    expect(t.length).toBeLessThan(4096);
+    const parent = callerFromPayload(opened, akid);
+    let err: any;
+    try {
+      lineageOf(parent);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'ValidationError', status: 400, message: `Role chaining is limited to ${MAX_LINEAGE + 1} sessions: the calling session is already ${MAX_LINEAGE + 1} sessions deep.` });
+    const short = callerFromPayload(openSessionToken(key, sealSessionToken(1, key, akid, { ...payload, session: { ...payload.session, lineage: lineage.slice(0, 2) } }), akid)!, akid);
+    expect(lineageOf(short)).toEqual([...lineage.slice(0, 2), { sessionId: 'sess-1', accessKeyId: akid, roleId: payload.session.roleId, issuedAt: payload.session.issuedAt, ownerId: payload.session.roleId }]);
+  });
+});

@@ -21,7 +21,7 @@ import { samlConditionKeys } from './condition-keys.js';
  *   checkConditions (NotBefore/NotOnOrAfter, every AudienceRestriction names Tessera) →
  *   readAttributes (Role pairs, RoleSessionName, SessionDuration, SourceIdentity, PrincipalTag:*,
  *   TransitiveTagKeys) → normalize.
- * Replay (each assertion ID once) is checked by the caller with the shared cache (`replayKey`).
+ * Replay (each assertion ID once) is checked by the caller (services.oneTimeUses, durable).
  */
 export interface SamlProviderRecord {
   arn: string;
@@ -340,7 +340,3 @@ export async function verifySamlResponse(b64: string, v: SamlVerification): Prom
     saml: { nameQualifier: nq, audience: conditions.audience, roles },
   };
 }
-
-/** Cache key for the one-time use of an assertion (TTL: until its NotOnOrAfter). */
-export const replayKey = (providerArn: string, assertionId: string) =>
-  `saml-replay:${createHash('sha256').update(`${providerArn}\n${assertionId}`).digest('base64url')}`;

@@ -6,8 +6,15 @@ import { NAME_PATTERN, NAME_PATTERN_TEXT, iamArn } from '../../iam/common.js';
 /**
  * Tessera extension (IAM namespace): revoke every session of a role issued before IssuedBefore
  * (ISO 8601; default: now), like the console's "Revoke active sessions". Sessions issued later
- * are unaffected. Needs iam:RevokeRoleSessions on the role. Result: <IssuedBefore>.
+ * are unaffected; every session chained from a revoked one is revoked with it
+ * (src/sts/revocation.ts). Needs iam:RevokeRoleSessions on the role. Result: <IssuedBefore>, the
+ * cutoff applied. IssuedBefore may not be in the future: a later cutoff would refuse sessions not
+ * yet issued, locking the role out with no undo (a cutoff never moves back). Up to
+ * ISSUED_BEFORE_SKEW_MS ahead of Tessera's clock is taken as the caller's clock running ahead and
+ * means "now"; later is ValidationError.
  */
+export const ISSUED_BEFORE_SKEW_MS = 5_000;
+
 export const RevokeRoleSessions = defineOperation({
   service: 'iam',
   name: 'RevokeRoleSessions',
@@ -27,15 +34,24 @@ export const RevokeRoleSessions = defineOperation({
     await authorize(ctx, 'iam:RevokeRoleSessions', arn);
     if (!row) throw Errors.noSuchEntity(`The role with name ${input.roleName} cannot be found.`);
     let before = req.now;
+    let upToNow = true;
     if (input.issuedBefore !== undefined) {
       const d = new Date(input.issuedBefore);
       if (Number.isNaN(d.getTime())) throw Errors.invalidInput('IssuedBefore must be an ISO 8601 date-time.');
-      before = d;
+      if (d.getTime() > req.now.getTime() + ISSUED_BEFORE_SKEW_MS) {
+        throw Errors.validation(
+          `IssuedBefore ${d.toISOString()} is in the future (now: ${req.now.toISOString()}); it would revoke sessions not yet issued. Give a time no later than now.`,
+        );
+      }
+      if (d.getTime() <= req.now.getTime()) {
+        before = d;
+        upToNow = false;
+      }
     }
     // Revoking "up to now" must also catch a session issued in this same millisecond.
-    const cutoff = input.issuedBefore === undefined ? new Date(before.getTime() + 1) : before;
-    await services.revocations.revokeRoleSessions(row.role_id, cutoff);
+    const cutoff = upToNow ? new Date(before.getTime() + 1) : before;
     Object.assign(ctx.audit, { roleArn: arn, roleId: row.role_id, revokedIssuedBefore: before.toISOString() });
+    await services.revocations.revokeRoleSessions(services.db, row.role_id, cutoff);
     return { IssuedBefore: before };
   },
   render: (o) => o,

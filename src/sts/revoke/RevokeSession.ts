@@ -6,7 +6,9 @@ import { accountOfAccessKeyId } from '../../tokens/ids.js';
 /**
  * Tessera extension (IAM namespace, Version 2010-05-08): revoke one temporary-credential
  * session, by its AccessKeyId (ASIA…) or its SessionId (audit field `sessionId`). Every replica
- * refuses it (InvalidClientTokenId) within a second. Needs iam:RevokeSession on
+ * refuses it (InvalidClientTokenId) within a second, and every session chained from it (any
+ * depth: AssumeRole or /oauth2/token exchange with it or a descendant). Durable: recorded in
+ * Postgres with this call's audit event (src/sts/revocation.ts). Needs iam:RevokeSession on
  * arn:aws:sts::ACCT:session/<AccessKeyId or SessionId>. Answers with no result, like IAM's
  * other mutating actions; revoking an unknown or expired session is not an error.
  */
@@ -30,9 +32,9 @@ export const RevokeSession = defineOperation({
     }
     const target = input.accessKeyId ?? input.sessionId!;
     await authorize(ctx, 'iam:RevokeSession', `arn:${services.config.partition}:sts::${caller.accountId}:session/${target}`);
-    if (input.accessKeyId !== undefined) await services.revocations.revokeAccessKey(input.accessKeyId);
-    else await services.revocations.revokeSession(input.sessionId!);
     Object.assign(ctx.audit, { revokedAccessKeyId: input.accessKeyId, revokedSessionId: input.sessionId });
+    if (input.accessKeyId !== undefined) await services.revocations.revokeAccessKey(services.db, input.accessKeyId);
+    else await services.revocations.revokeSession(services.db, input.sessionId!);
     return undefined;
   },
 });
