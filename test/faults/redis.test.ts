@@ -96,13 +96,15 @@ describe('Redis killed and restarted empty', () => {
     const onZero = await listUsers(0);
     expect(onZero.ok ? 'allowed' : onZero.err.name).toBe('AccessDenied');
 
-    // Temporary credentials need Redis (revocations): refused with 503, fast (circuit breaker).
+    // Temporary credentials: the cache cannot vouch for "not revoked", so the revocation check is
+    // answered from Postgres (the source of truth) — fast, because the open circuit fails the
+    // cache read at once instead of after a command timeout.
     const times: number[] = [];
     for (let n = 0; n < 6; n++) {
       const t0 = Date.now();
       const r = await call(log, 1, 'GetCallerIdentity', () => tempSts[1]!.send(new GetCallerIdentityCommand({})));
       times.push(Date.now() - t0);
-      expect(r.ok ? 'allowed' : `${r.err.$metadata?.httpStatusCode} ${r.err.name}`).toBe('503 ServiceUnavailable');
+      expect(r.ok ? 'allowed' : `${r.err.$metadata?.httpStatusCode} ${r.err.name}`).toBe('allowed');
     }
     // Generous bound (was 2.1 s per call before the breaker): the circuit answers at once.
     expect(Math.max(...times.slice(1))).toBeLessThan(1000);
