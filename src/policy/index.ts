@@ -8,6 +8,7 @@ export { evaluate, type EvaluationInput } from './evaluate.js';
 export { evaluateTrustPolicy, type TrustEvaluationInput } from './trust.js';
 export {
   simulate,
+  prepareSimulation,
   contextFromEntries,
   type SimulationInput,
   type SimulationPolicy,
