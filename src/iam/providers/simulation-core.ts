@@ -126,6 +126,9 @@ function aggregate(action: string, resources: PerResource[]): ActionResult {
   };
 }
 
+/** At most this many action-resource pairs per response page (at least one action). */
+export const PAGE_PAIRS = 1_000;
+
 /** The Marker is the index of the next action, base64url. */
 function startOf(marker: string | undefined, actions: number): number {
   if (marker === undefined) return 0;
@@ -156,7 +159,10 @@ export function computeSimulation(job: SimulationJob): SimulationOutput {
   });
   const byBoundary = boundaries.length > 0 ? prepareSimulation({ ...base, policyInputList: boundaries }) : undefined;
   const resources = req.resourceArns && req.resourceArns.length > 0 ? req.resourceArns : ['*'];
-  const actions = req.actionNames.slice(start, start + req.page.maxItems);
+  // MaxItems actions, but no more pairs than PAGE_PAIRS (IAM may return fewer than MaxItems with
+  // IsTruncated): this bounds what the main thread clones and renders for one response.
+  const perPage = Math.max(1, Math.min(req.page.maxItems, Math.floor(PAGE_PAIRS / resources.length)));
+  const actions = req.actionNames.slice(start, start + perPage);
   const results = actions.map((action) =>
     aggregate(
       action,
