@@ -25,6 +25,8 @@ import type { TaskName, TaskInput, TaskOutput } from './tasks.js';
 
 export interface PoolOptions {
   size: number;
+  /** The worker's entry module (default: ./entry next to this module). */
+  entry?: URL;
   queueLimit: number;
   timeoutMs: number;
   resourceLimits: ResourceLimits;
@@ -50,13 +52,12 @@ export type WireError = { code: string; message: string; status: number };
 export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError } | { ready: true };
 
 const SELF = import.meta.url;
-const TS = SELF.endsWith('.ts');
-const ENTRY = new URL(TS ? './entry.ts' : './entry.js', SELF);
+const ENTRY = new URL(SELF.endsWith('.ts') ? './entry.ts' : './entry.js', SELF);
 /**
- * Node 20 does not apply `--import tsx` to a worker's own entry module, so under tsx the worker
- * registers the loader first and then imports the TS entry.
+ * Node 20 does not apply `--import tsx` to a worker's own entry module, so a TS entry is started
+ * by a bootstrap that registers the tsx loader first and then imports it.
  */
-const TS_BOOT = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ENTRY.href)}); })`;
+const tsBoot = (entry: URL) => `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
 /** How long a new worker may take to load its modules. */
 const STARTUP_MS = 60_000;
 
@@ -89,6 +90,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     const slots = this.slots.splice(0);
     for (const j of this.queue.splice(0)) j.reject(workerUnavailable());
+    for (const s of slots) this.fail(s, workerUnavailable());
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
@@ -100,8 +102,10 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(TS ? TS_BOOT : ENTRY, {
-      eval: TS,
+    const entry = this.opts.entry ?? ENTRY;
+    const ts = entry.pathname.endsWith('.ts');
+    const worker = new Worker(ts ? tsBoot(entry) : entry, {
+      eval: ts,
       execArgv: [],
       resourceLimits: this.opts.resourceLimits,
       name: `tessera-${this.name}`,
@@ -113,8 +117,8 @@ export class WorkerPool {
     slot.timer = setTimeout(() => void worker.terminate(), STARTUP_MS);
     slot.timer.unref();
     worker.on('message', (r: Reply) => this.onReply(slot, r));
-    worker.on('error', (e) => { if (process.env.POOLDBG) console.error('POOL ERR', e); this.onExit(slot); });
-    worker.on('exit', (c) => { if (process.env.POOLDBG) console.error('POOL EXIT', c); this.onExit(slot); });
+    worker.on('error', () => this.onExit(slot));
+    worker.on('exit', () => this.onExit(slot));
     this.slots.push(slot);
     return slot;
   }
