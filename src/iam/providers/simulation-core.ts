@@ -9,6 +9,8 @@ import { Errors } from '../../errors/index.js';
 import { prepareSimulation, type SimulationPolicy, type SimulationResult } from '../../policy/index.js';
 import type { ContextValue } from '../../policy/index.js';
 import type { Page } from '../common.js';
+import { renderXmlValue } from '../../awsquery/xml.js';
+import { evaluationResults } from './simulation.js';
 
 export interface ContextEntryInput {
   name: string;
@@ -127,7 +129,7 @@ function aggregate(action: string, resources: PerResource[]): ActionResult {
 }
 
 /** At most this many action-resource pairs per response page (at least one action). */
-export const PAGE_PAIRS = 1_000;
+export const PAGE_PAIRS = 500;
 
 /** The Marker is the index of the next action, base64url. */
 function startOf(marker: string | undefined, actions: number): number {
@@ -176,4 +178,16 @@ export function computeSimulation(job: SimulationJob): SimulationOutput {
   return next < req.actionNames.length
     ? { results, IsTruncated: true, Marker: Buffer.from(String(next)).toString('base64url') }
     : { results, IsTruncated: false };
+}
+
+/** What the worker hands back: the page already rendered (one string is far cheaper to pass to the main thread than an object graph). */
+export interface RenderedSimulation {
+  evaluationResultsXml: string;
+  IsTruncated: boolean;
+  Marker?: string;
+}
+
+export function computeRenderedSimulation(job: SimulationJob): RenderedSimulation {
+  const out = computeSimulation(job);
+  return { evaluationResultsXml: renderXmlValue(evaluationResults(out)), IsTruncated: out.IsTruncated, ...(out.Marker ? { Marker: out.Marker } : {}) };
 }

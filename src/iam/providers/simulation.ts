@@ -4,11 +4,11 @@
  * https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html
  */
 import type { Input } from '../../awsquery/input.js';
-import type { XmlObject } from '../../awsquery/xml.js';
+import { XmlRaw, type XmlObject, type XmlValue } from '../../awsquery/xml.js';
 import { Errors } from '../../errors/index.js';
 import type { SimulationPolicy, SimulationResult } from '../../policy/index.js';
 import { workerPool } from '../../workers/pool.js';
-import type { ContextEntryInput, SimulationOutput } from './simulation-core.js';
+import type { ContextEntryInput, RenderedSimulation, SimulationOutput } from './simulation-core.js';
 import { POLICY_DOC_PATTERN, POLICY_DOC_PATTERN_TEXT, readPage, type Page } from '../common.js';
 
 export const CONTEXT_KEY_TYPES = [
@@ -88,7 +88,7 @@ export function runSimulation(
   identity: SimulationPolicy[],
   boundaries: SimulationPolicy[],
   caller: string | undefined,
-): Promise<SimulationOutput> {
+): Promise<RenderedSimulation> {
   const { actionNames, resourceArns, resourcePolicy, resourceOwner, contextEntries, page } = req;
   return workerPool('policy').run('policy.simulate', { req: { actionNames, resourceArns, resourcePolicy, resourceOwner, contextEntries, page }, identity, boundaries, caller });
 }
@@ -103,24 +103,25 @@ const renderStatements = (list: SimulationResult['MatchedStatements']) =>
 
 const boundaryDetail = (allowed: boolean | undefined) => (allowed === undefined ? undefined : { AllowedByPermissionsBoundary: allowed });
 
-export function renderSimulation(out: SimulationOutput): XmlObject {
-  return {
-    EvaluationResults: out.results.map((r) => ({
-      EvalActionName: r.EvalActionName,
-      EvalResourceName: r.EvalResourceName,
-      EvalDecision: r.EvalDecision,
-      MatchedStatements: renderStatements(r.MatchedStatements),
-      MissingContextValues: [...r.MissingContextValues],
-      PermissionsBoundaryDecisionDetail: boundaryDetail(r.AllowedByPermissionsBoundary),
-      ResourceSpecificResults: r.resources.map((x) => ({
-        EvalResourceName: x.EvalResourceName,
-        EvalResourceDecision: x.EvalDecision,
-        MatchedStatements: renderStatements(x.MatchedStatements),
-        MissingContextValues: [...x.MissingContextValues],
-        PermissionsBoundaryDecisionDetail: boundaryDetail(x.AllowedByPermissionsBoundary),
-      })),
+/** EvaluationResults as XmlValue (rendered to XML in the worker, see simulation-core.ts). */
+export function evaluationResults(out: SimulationOutput): XmlValue {
+  return out.results.map((r) => ({
+    EvalActionName: r.EvalActionName,
+    EvalResourceName: r.EvalResourceName,
+    EvalDecision: r.EvalDecision,
+    MatchedStatements: renderStatements(r.MatchedStatements),
+    MissingContextValues: [...r.MissingContextValues],
+    PermissionsBoundaryDecisionDetail: boundaryDetail(r.AllowedByPermissionsBoundary),
+    ResourceSpecificResults: r.resources.map((x) => ({
+      EvalResourceName: x.EvalResourceName,
+      EvalResourceDecision: x.EvalDecision,
+      MatchedStatements: renderStatements(x.MatchedStatements),
+      MissingContextValues: [...x.MissingContextValues],
+      PermissionsBoundaryDecisionDetail: boundaryDetail(x.AllowedByPermissionsBoundary),
     })),
-    IsTruncated: out.IsTruncated,
-    Marker: out.Marker,
-  };
+  }));
+}
+
+export function renderSimulation(out: RenderedSimulation): XmlObject {
+  return { EvaluationResults: new XmlRaw(out.evaluationResultsXml), IsTruncated: out.IsTruncated, Marker: out.Marker };
 }
