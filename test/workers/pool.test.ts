@@ -27,8 +27,14 @@ describe('WorkerPool', () => {
     expect(await err(run(p, 'fail'))).toEqual({ code: 'InvalidIdentityToken', status: 400, message: 'bad token' });
   }, 60_000);
 
-  it.each(['crash', 'oom', 'hang'])('a worker that dies (%s) fails only its task and is replaced', async (task) => {
-    const p = pool();
+  // A crash or an out-of-memory must be noticed at once (the deadline is far beyond the test's
+  // timeout); a hang is ended by the deadline.
+  it.each([
+    ['crash', 600_000],
+    ['oom', 600_000],
+    ['hang', 1_500],
+  ] as const)('a worker that dies (%s) fails only its task and is replaced', async (task, timeoutMs) => {
+    const p = pool({ timeoutMs });
     await run(p, 'echo', 1);
     const dying = err(run(p, task));
     const queued = run(p, 'echo', 'after'); // waits behind the dying task, served by the replacement
