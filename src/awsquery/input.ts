@@ -33,6 +33,10 @@ const memberPath = (name: string) =>
     .map((seg) => (/^\d+$/.test(seg) ? seg : lowerFirst(seg)))
     .join('.');
 
+/** Length in code points (as AWS counts), without materializing the string as an array. */
+const PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+const codePoints = (v: string) => (/[\uD800-\uDFFF]/.test(v) ? v.length - (v.match(PAIR)?.length ?? 0) : v.length);
+
 export class Input {
   private readonly problems: string[] = [];
 
@@ -67,7 +71,7 @@ export class Input {
       if (rules.required) this.fail(name, null, 'Member must not be null');
       return undefined;
     }
-    const len = [...v].length;
+    const len = codePoints(v);
     const s = rules.sensitive ?? false;
     if (rules.min !== undefined && len < rules.min) this.fail(name, v, `Member must have length greater than or equal to ${rules.min}`, s);
     if (rules.max !== undefined && len > rules.max) this.fail(name, v, `Member must have length less than or equal to ${rules.max}`, s);

@@ -3,12 +3,16 @@
  * element order; arrays render as `<member>` lists (or `<entry><key/><value/></entry>` maps via
  * `xmlMap`); undefined and null are omitted; Dates render as `2026-11-27T19:50:10Z`.
  */
-export type XmlValue = string | number | boolean | Date | XmlObject | XmlValue[] | XmlMap | null | undefined;
+export type XmlValue = string | number | boolean | Date | XmlObject | XmlValue[] | XmlMap | XmlRaw | null | undefined;
 export interface XmlObject {
   [key: string]: XmlValue;
 }
 export class XmlMap {
   constructor(readonly entries: [string, XmlValue][]) {}
+}
+/** Element content already rendered (by renderXmlValue, e.g. in a worker thread): emitted as is. */
+export class XmlRaw {
+  constructor(readonly xml: string) {}
 }
 export const xmlMap = (o: Record<string, XmlValue> | [string, XmlValue][]) =>
   new XmlMap(Array.isArray(o) ? o : Object.entries(o));
@@ -51,6 +55,7 @@ const dateStrs: (string | undefined)[] = new Array<string | undefined>(DATE_SLOT
 
 function renderValue(v: XmlValue): string {
   if (v === null || v === undefined) return '';
+  if (v instanceof XmlRaw) return v.xml;
   if (typeof v === 'string') return escapeXml(v);
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
@@ -59,6 +64,9 @@ function renderValue(v: XmlValue): string {
   if (v instanceof XmlMap) return v.entries.map(([k, x]) => `<entry><key>${escapeXml(k)}</key><value>${renderValue(x)}</value></entry>`).join('');
   return renderObject(v);
 }
+
+/** The content a value renders to inside its element (for XmlRaw). */
+export const renderXmlValue = (v: XmlValue): string => renderValue(v);
 
 export function renderObject(o: XmlObject): string {
   let s = '';

@@ -8,6 +8,7 @@ export { evaluate, type EvaluationInput, type ResourcePolicyMode } from './evalu
 export { evaluateTrustPolicy, type TrustEvaluationInput } from './trust.js';
 export {
   simulate,
+  prepareSimulation,
   contextFromEntries,
   type SimulationInput,
   type SimulationPolicy,

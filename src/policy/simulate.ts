@@ -84,8 +84,11 @@ function callerPrincipal(caller: SimulationInput['caller']): RequestPrincipal {
   return m ? { arn: caller, accountId: m[1] as string } : { arn: caller };
 }
 
-export function simulate(input: SimulationInput): SimulationResult[] {
-  if (input.actionNames.length === 0) throw Errors.invalidInput('ActionNames must contain at least one action');
+/**
+ * Compile the simulation's policies once and return an evaluator for one (action, resource)
+ * pair, so a caller can evaluate only the pairs it needs (one page) instead of them all.
+ */
+export function prepareSimulation(input: Omit<SimulationInput, 'actionNames' | 'resourceArns'>): (action: string, resource: string) => SimulationResult {
   const identityPolicies = compileAll(input.policyInputList, 'identity', 'PolicyInputList', 'none');
   const permissionBoundaries = compileAll(input.permissionsBoundaryPolicyInputList, 'boundary', 'PermissionsBoundaryPolicyInputList', 'none');
   const sessionPolicies = compileAll(input.sessionPolicies, 'session', 'SessionPolicy', 'none');
@@ -96,30 +99,37 @@ export function simulate(input: SimulationInput): SimulationResult[] {
   const principal = callerPrincipal(input.caller);
   const owner = input.resourceOwner ? ACCOUNT.exec(input.resourceOwner)?.[1] : undefined;
 
+  return (action, resource) => {
+    const r = evaluate({
+      request: { principal, action, resource, ...(owner ? { resourceAccount: owner } : {}), ...(context ? { context } : {}) },
+      identityPolicies,
+      permissionBoundaries,
+      sessionPolicies,
+      scps,
+      ...(resourcePolicy ? { resourcePolicy } : {}),
+    });
+    return {
+      EvalActionName: action,
+      EvalResourceName: resource,
+      EvalDecision: r.decision,
+      MatchedStatements: r.matchedStatements.map((m) => ({
+        SourcePolicyId: m.policyId,
+        SourcePolicyType: m.sourceType,
+        StartPosition: { Line: m.start.line, Column: m.start.column },
+        EndPosition: { Line: m.end.line, Column: m.end.column },
+      })),
+      MissingContextValues: r.missingContextValues,
+    };
+  };
+}
+
+/** Every action × resource, action-major. */
+export function simulate(input: SimulationInput): SimulationResult[] {
+  if (input.actionNames.length === 0) throw Errors.invalidInput('ActionNames must contain at least one action');
+  const one = prepareSimulation(input);
   const results: SimulationResult[] = [];
   for (const action of input.actionNames) {
-    for (const resource of input.resourceArns ?? ['*']) {
-      const r = evaluate({
-        request: { principal, action, resource, ...(owner ? { resourceAccount: owner } : {}), ...(context ? { context } : {}) },
-        identityPolicies,
-        permissionBoundaries,
-        sessionPolicies,
-        scps,
-        ...(resourcePolicy ? { resourcePolicy } : {}),
-      });
-      results.push({
-        EvalActionName: action,
-        EvalResourceName: resource,
-        EvalDecision: r.decision,
-        MatchedStatements: r.matchedStatements.map((m) => ({
-          SourcePolicyId: m.policyId,
-          SourcePolicyType: m.sourceType,
-          StartPosition: { Line: m.start.line, Column: m.start.column },
-          EndPosition: { Line: m.end.line, Column: m.end.column },
-        })),
-        MissingContextValues: r.missingContextValues,
-      });
-    }
+    for (const resource of input.resourceArns ?? ['*']) results.push(one(action, resource));
   }
   return results;
 }

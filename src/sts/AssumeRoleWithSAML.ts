@@ -2,14 +2,15 @@ import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
 import { assumeFederated, auditIdentity, checkSourceIdentity } from '../federation/assume.js';
 import { federationDirectory, parseRoleArn } from '../federation/directory.js';
-import { SAML_CLOCK_SKEW_MS, verifySamlResponse } from '../federation/saml/verify.js';
+import { SAML_CLOCK_SKEW_MS } from '../federation/saml/verify.js';
+import { workerPool } from '../workers/pool.js';
 import { renderCredentials } from './render.js';
 import { readSessionPolicy } from './session-input.js';
 
 /**
  * AssumeRoleWithSAML (unsigned): a base64 SAML 2.0 Response from the IdP named by PrincipalArn →
  * temporary credentials for RoleArn.
- *   parseInput → findProvider → verifyAssertion (src/federation/saml) → rolePairGranted →
+ *   parseInput → findProvider → verifyAssertion (src/federation/saml, in a worker thread) → rolePairGranted →
  *   sessionName/sourceIdentity from attributes → acceptOnce (one_time_uses) → assumeFederated → respond.
  * RoleSessionName, SourceIdentity and session tags come from the assertion's attributes.
  */
@@ -33,11 +34,10 @@ export const AssumeRoleWithSAML = defineOperation({
     if (!parseRoleArn(input.roleArn)) throw Errors.validation(`${input.roleArn} is invalid`);
     const provider = await dir.samlProvider(input.principalArn);
     if (!provider) throw Errors.invalidIdentityToken("Specified provider doesn't exist");
-    const identity = await verifySamlResponse(input.samlAssertion, {
-      provider,
-      sp: dir.samlServiceProvider(),
-      accountId: provider.arn.split(':')[4]!,
-      now: ctx.req.now,
+    // Parsing and signature verification run in the SAML worker pool, off the event loop.
+    const identity = await workerPool('saml').run('saml.verify', {
+      b64: input.samlAssertion,
+      verification: { provider, sp: dir.samlServiceProvider(), accountId: provider.arn.split(':')[4]!, now: ctx.req.now },
     });
     auditIdentity(ctx, identity);
 

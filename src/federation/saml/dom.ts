@@ -40,6 +40,62 @@ export function children(el: Element, ns: string, local: string): Element[] {
 
 export const child = (el: Element, ns: string, local: string): Element | undefined => children(el, ns, local)[0];
 
+/** Caps checked on the raw text before a DOM is built (the DOM costs far more than this scan). */
+export interface StructureLimits {
+  elements: number;
+  depth: number;
+  attributesPerElement: number;
+  attributes: number;
+}
+
+const ATTRIBUTE = /\s[^\s=<>/"']+\s*=\s*["']/g;
+
+/**
+ * One linear pass over the tags: element count, nesting depth and attribute counts stay under
+ * the caps. Returns the first cap exceeded (or 'malformed' for an unterminated construct), or
+ * undefined when the text is within limits. Approximate on purpose (a '>' inside an attribute
+ * value ends the tag early): the parser that follows is strict; this only bounds its work.
+ */
+export function structureViolation(xml: string, limits: StructureLimits): string | undefined {
+  let depth = 0;
+  let elements = 0;
+  let attributes = 0;
+  let i = xml.indexOf('<');
+  while (i !== -1) {
+    const next = xml.charCodeAt(i + 1);
+    if (xml.startsWith('<!--', i) || xml.startsWith('<![CDATA[', i)) {
+      const end = xml.indexOf(next === 0x21 && xml.charCodeAt(i + 2) === 0x2d ? '-->' : ']]>', i + 4);
+      if (end === -1) return 'malformed';
+      i = xml.indexOf('<', end + 3);
+      continue;
+    }
+    const close = xml.indexOf('>', i + 1);
+    if (close === -1) return 'malformed';
+    if (next === 0x2f /* / */) depth--;
+    else if (next !== 0x3f /* ? */ && next !== 0x21 /* ! */) {
+      if (++elements > limits.elements) return 'elements';
+      if (xml.charCodeAt(close - 1) !== 0x2f && ++depth > limits.depth) return 'depth';
+      const n = xml.slice(i, close).match(ATTRIBUTE)?.length ?? 0;
+      if (n > limits.attributesPerElement) return 'attributes';
+      if ((attributes += n) > limits.attributes) return 'attributes';
+    }
+    i = xml.indexOf('<', close + 1);
+  }
+  return undefined;
+}
+
+/** Visit every element under `root` (itself included) once, in document order, without recursion. */
+export function forEachElement(root: Element, visit: (el: Element) => void): void {
+  const stack: Element[] = [root];
+  while (stack.length > 0) {
+    const el = stack.pop()!;
+    visit(el);
+    const kids: Element[] = [];
+    for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) kids.push(n as Element);
+    for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]!);
+  }
+}
+
 /** Every element in the document with this local name, whatever its namespace. */
 export function allByLocalName(doc: Document | Element, local: string): Element[] {
   return Array.from(doc.getElementsByTagName('*')).filter((e) => e.localName === local);

@@ -4,7 +4,7 @@ import type { Document, Element } from '@xmldom/xmldom';
 import { AwsError, Errors } from '../../errors/index.js';
 import type { FederatedIdentity } from '../connector.js';
 import { validateSessionTags } from '../session-tags.js';
-import { allByLocalName, child, children, NS, parseXml, text, XmlRejected } from './dom.js';
+import { child, children, forEachElement, NS, parseXml, structureViolation, text, XmlRejected, type StructureLimits } from './dom.js';
 import { samlConditionKeys } from './condition-keys.js';
 
 /**
@@ -47,6 +47,13 @@ export interface SamlVerification {
 }
 
 export const MAX_SAML_RESPONSE_LENGTH = 100_000;
+/**
+ * Structural caps on the decoded Response, checked before any DOM is built. A real IdP response
+ * has a few dozen elements plus one AttributeValue per group; these leave ample room for that.
+ */
+export const SAML_STRUCTURE_LIMITS: StructureLimits = { elements: 4_096, depth: 32, attributesPerElement: 32, attributes: 8_192 };
+/** AWS: "Token must be redeemed within 5 minutes of issuance" (the Response and Assertion IssueInstant). */
+export const SAML_REDEEM_WITHIN_MS = 5 * 60_000;
 /** Tolerated clock difference with the IdP for NotBefore / NotOnOrAfter. */
 export const SAML_CLOCK_SKEW_MS = 60_000;
 export const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
@@ -85,6 +92,9 @@ function decode(b64: string): string {
 }
 
 function parse(xml: string): Document {
+  const over = structureViolation(xml, SAML_STRUCTURE_LIMITS);
+  if (over === 'malformed') throw invalid('Invalid SAML response: malformed XML');
+  if (over) throw invalid(`Invalid SAML response: too many ${over === 'depth' ? 'nested elements' : over}`);
   try {
     return parseXml(xml);
   } catch (e) {
@@ -93,27 +103,36 @@ function parse(xml: string): Document {
   }
 }
 
-/** Signature-wrapping defence: exactly the shapes a legitimate IdP produces, nothing else. */
+/** Signature-wrapping defence: exactly the shapes a legitimate IdP produces, nothing else. One walk over the DOM. */
 function checkStructure(doc: Document): { response: Element; assertion: Element } {
   const response = doc.documentElement!;
   if (response.localName !== 'Response' || response.namespaceURI !== NS.protocol) throw invalid('Invalid SAML response: the root element must be samlp:Response');
-  if (allByLocalName(doc, 'Response').length !== 1) throw invalid('Invalid SAML response: nested Response elements');
-  if (allByLocalName(doc, 'EncryptedAssertion').length > 0) throw invalid('Encrypted SAML assertions are not supported');
-  const assertions = allByLocalName(doc, 'Assertion');
-  if (assertions.length !== 1) throw invalid(assertions.length === 0 ? 'Invalid SAML response: no assertion' : 'Invalid SAML response: more than one assertion');
-  const assertion = assertions[0]!;
-  if (assertion.parentNode !== response || assertion.namespaceURI !== NS.assertion) throw invalid('Invalid SAML response: misplaced assertion');
-
+  let responses = 0;
+  let encrypted = 0;
+  let duplicateIds = false;
+  const assertions: Element[] = [];
+  const signatures: Element[] = [];
   const ids = new Set<string>();
-  for (const el of Array.from(doc.getElementsByTagName('*'))) {
+  forEachElement(response, (el) => {
+    switch (el.localName) {
+      case 'Response': responses++; break;
+      case 'EncryptedAssertion': encrypted++; break;
+      case 'Assertion': assertions.push(el); break;
+      case 'Signature': signatures.push(el); break;
+    }
     for (const name of ['ID', 'Id', 'id']) {
       const v = el.getAttribute(name);
       if (v === null || v === '') continue;
-      if (ids.has(v)) throw invalid('Invalid SAML response: duplicate IDs');
+      if (ids.has(v)) duplicateIds = true;
       ids.add(v);
     }
-  }
-  const signatures = allByLocalName(doc, 'Signature');
+  });
+  if (responses !== 1) throw invalid('Invalid SAML response: nested Response elements');
+  if (encrypted > 0) throw invalid('Encrypted SAML assertions are not supported');
+  if (assertions.length !== 1) throw invalid(assertions.length === 0 ? 'Invalid SAML response: no assertion' : 'Invalid SAML response: more than one assertion');
+  const assertion = assertions[0]!;
+  if (assertion.parentNode !== response || assertion.namespaceURI !== NS.assertion) throw invalid('Invalid SAML response: misplaced assertion');
+  if (duplicateIds) throw invalid('Invalid SAML response: duplicate IDs');
   if (signatures.length === 0) throw invalid(SIGNATURE_INVALID);
   for (const sig of signatures) {
     const parent = sig.parentNode as Element | null;
@@ -165,6 +184,19 @@ const time = (s: string | null | undefined): number | undefined => {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s)) throw invalid('Invalid SAML timestamp');
   return Date.parse(s);
 };
+
+/**
+ * AWS refuses a SAML response redeemed more than 5 minutes after its IssueInstant
+ * (ExpiredTokenException), and Tessera refuses one issued in the future beyond the clock skew.
+ * Checked on the Response (what AWS documents) and on the signed Assertion (the only one of the
+ * two an attacker cannot rewrite when just the Assertion is signed).
+ */
+function checkIssueInstant(el: Element, what: 'response' | 'assertion', nowMs: number): void {
+  const issued = time(el.getAttribute('IssueInstant'));
+  if (issued === undefined) throw invalid(`SAML ${what} has no IssueInstant`);
+  if (issued > nowMs + SAML_CLOCK_SKEW_MS) throw invalid(`SAML ${what} IssueInstant is in the future`);
+  if (nowMs - issued > SAML_REDEEM_WITHIN_MS) throw Errors.expiredTokenException('Token must be redeemed within 5 minutes of issuance');
+}
 
 function expired(nowMs: number, notOnOrAfter: number): AwsError {
   return Errors.expiredTokenException(
@@ -286,6 +318,8 @@ export async function verifySamlResponse(b64: string, v: SamlVerification): Prom
   if (issuer !== v.provider.entityId) throw invalid('Issuer in the SAML assertion does not match the SAML provider');
   const { nameId, confirmed } = checkBearer(assertion, v.sp, nowMs);
   const conditions = checkConditions(assertion, v.sp, nowMs);
+  checkIssueInstant(response, 'response', nowMs);
+  checkIssueInstant(assertion, 'assertion', nowMs);
 
   const subject = text(nameId)!;
   const format = nameId.getAttribute('Format') ?? undefined;

@@ -21,7 +21,7 @@ export const CreateSAMLProvider = defineOperation({
     const arn = arnFor(ctx, `saml-provider/${input.name}`);
     await authorize(ctx, 'iam:CreateSAMLProvider', arn, tagContext(input.tags));
     assertUniqueTagKeys(input.tags);
-    const md = parseMetadata(input.metadata);
+    const md = await parseMetadata(input.metadata);
     const accountId = accountOf(ctx);
     ctx.audit.providerArn = arn;
     ctx.audit.entityId = md.entityId;

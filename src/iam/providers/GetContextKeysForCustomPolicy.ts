@@ -1,5 +1,5 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { getContextKeys } from '../../policy/index.js';
+import { workerPool } from '../../workers/pool.js';
 import { authorize } from '../authorize.js';
 import { readPolicyList } from './simulation.js';
 
@@ -10,7 +10,7 @@ export const GetContextKeysForCustomPolicy = defineOperation({
   parse: (p) => ({ policies: readPolicyList(p, 'PolicyInputList', true) ?? [] }),
   async run(ctx, input) {
     await authorize(ctx, 'iam:GetContextKeysForCustomPolicy', '*');
-    return getContextKeys(input.policies);
+    return await workerPool('policy').run('policy.contextKeys', { policies: input.policies });
   },
   render: (keys) => ({ ContextKeyNames: keys }),
 });

@@ -1,5 +1,5 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { getContextKeys } from '../../policy/index.js';
+import { workerPool } from '../../workers/pool.js';
 import { authorize } from '../authorize.js';
 import { loadPrincipalPolicies } from './principal-policies.js';
 import { readPolicyList } from './simulation.js';
@@ -16,7 +16,7 @@ export const GetContextKeysForPrincipalPolicy = defineOperation({
   async run(ctx, input) {
     await authorize(ctx, 'iam:GetContextKeysForPrincipalPolicy', input.source);
     const set = await loadPrincipalPolicies(ctx.services.db, accountOf(ctx), input.source);
-    return getContextKeys([...set.identity.map((x) => x.document), ...input.policies]);
+    return await workerPool('policy').run('policy.contextKeys', { policies: [...set.identity.map((x) => x.document), ...input.policies] });
   },
   render: (keys) => ({ ContextKeyNames: keys }),
 });

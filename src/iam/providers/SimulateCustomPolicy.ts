@@ -9,7 +9,7 @@ export const SimulateCustomPolicy = defineOperation({
   parse: (p) => readSimulation(p, true),
   async run(ctx, input) {
     await authorize(ctx, 'iam:SimulateCustomPolicy', '*');
-    return runSimulation(input, input.policyInputList, input.boundaries ?? [], input.callerArn);
+    return await runSimulation(input, input.policyInputList, input.boundaries ?? [], input.callerArn);
   },
   render: renderSimulation,
 });

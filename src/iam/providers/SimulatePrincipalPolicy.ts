@@ -15,7 +15,7 @@ export const SimulatePrincipalPolicy = defineOperation({
     // Given boundaries replace the entity's own (AWS: "the simulation uses the specified policy instead").
     const boundaries = sim.boundaries !== undefined && sim.boundaries.length > 0 ? sim.boundaries : set.boundary;
     const caller = sim.callerArn ?? (set.kind === 'user' ? set.arn : undefined);
-    return runSimulation(sim, [...set.identity, ...sim.policyInputList], boundaries, caller);
+    return await runSimulation(sim, [...set.identity, ...sim.policyInputList], boundaries, caller);
   },
   render: renderSimulation,
 });

@@ -11,7 +11,7 @@ export const UpdateSAMLProvider = defineOperation({
     const arn = await ctx.services.db.tx(async (c) => {
       const p = await authorizedSaml(ctx, 'UpdateSAMLProvider', input.arn, { db: c, forUpdate: true });
       if (input.metadata === undefined) return p.arn;
-      const md = parseMetadata(input.metadata);
+      const md = await parseMetadata(input.metadata);
       ctx.audit.entityId = md.entityId;
       await c.query(
         `UPDATE saml_providers SET metadata_document = $2, entity_id = $3, signing_certificates = $4, valid_until = $5, updated_at = $6 WHERE arn = $1`,

@@ -1,7 +1,8 @@
 import { Errors } from '../../errors/index.js';
 import type { Input } from '../../awsquery/input.js';
 import type { AuthedContext } from '../../awsquery/operation.js';
-import { parseSamlMetadata, type SamlMetadata } from '../../federation/saml/metadata.js';
+import type { SamlMetadata } from '../../federation/saml/metadata.js';
+import { workerPool } from '../../workers/pool.js';
 import { authorize } from '../authorize.js';
 import { loadSamlProvider, type SamlProviderRow } from './saml-repo.js';
 import { accountOf, parseIamArn, type Sql } from './shared.js';
@@ -23,7 +24,8 @@ export function validUntilOf(md: SamlMetadata, now: Date): Date {
   return d;
 }
 
-export const parseMetadata = (doc: string) => parseSamlMetadata(doc);
+/** Parsed in the SAML worker pool: a metadata document may be megabytes of hostile XML. */
+export const parseMetadata = (doc: string): Promise<SamlMetadata> => workerPool('saml').run('saml.metadata', { xml: doc });
 
 export async function authorizedSaml(
   ctx: AuthedContext,

@@ -1,0 +1,20 @@
+/**
+ * The pure, CPU-bound tasks the worker pool runs (see pool.ts). Inputs and outputs are plain data
+ * (structured-clone safe); tasks read no clock, no config and no services: the caller passes the
+ * request's time and everything else in.
+ */
+import { getContextKeys } from '../policy/index.js';
+import { parseSamlMetadata } from '../federation/saml/metadata.js';
+import { verifySamlResponse, type SamlVerification } from '../federation/saml/verify.js';
+import { computeRenderedSimulation, type SimulationJob } from '../iam/providers/simulation-core.js';
+
+export const TASKS = {
+  'saml.verify': (i: { b64: string; verification: SamlVerification }) => verifySamlResponse(i.b64, i.verification),
+  'saml.metadata': (i: { xml: string }) => parseSamlMetadata(i.xml),
+  'policy.simulate': (i: SimulationJob) => computeRenderedSimulation(i),
+  'policy.contextKeys': (i: { policies: string[] }) => getContextKeys(i.policies),
+};
+
+export type TaskName = keyof typeof TASKS;
+export type TaskInput<T extends TaskName> = Parameters<(typeof TASKS)[T]>[0];
+export type TaskOutput<T extends TaskName> = Awaited<ReturnType<(typeof TASKS)[T]>>;
