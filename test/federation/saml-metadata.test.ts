@@ -78,3 +78,16 @@ describe('parseSamlMetadata', () => {
     });
   });
 });
+
+describe('XML characters', () => {
+  it('refuses what XML 1.0 does not allow, raw or as a character reference, and nothing else', async () => {
+    const { hasIllegalCharacters, parseXml } = await import('../../src/federation/saml/dom.js');
+    for (const bad of ['a\u0000b', 'a\u0001b', 'a\u001fb', 'a\uffffb', '&#0;', '&#x0;', '&#x1F;', '&#65534;', '&#x110000;', '&#1;']) {
+      expect(hasIllegalCharacters(`<a>${bad}</a>`), JSON.stringify(bad)).toBe(true);
+      expect(() => parseXml(`<a>${bad}</a>`)).toThrow(/XML does not allow/);
+    }
+    for (const ok of ['tab\there', 'line\nfeed', 'cr\r', '&#9;', '&#xA;', '&#x1F600;', 'é ü 😀', '&#xD7FF;', '&#65533;']) {
+      expect(hasIllegalCharacters(`<a>${ok}</a>`), JSON.stringify(ok)).toBe(false);
+    }
+  });
+});

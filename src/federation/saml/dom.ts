@@ -18,8 +18,21 @@ export function hasDoctype(xml: string): boolean {
   return /<!DOCTYPE|<!ENTITY/i.test(xml);
 }
 
+/** Characters XML 1.0 does not allow (Char production), raw or as character references. */
+const ILLEGAL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const CHAR_REF = /&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,10}));/g;
+const legalCodePoint = (c: number) =>
+  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+
+export function hasIllegalCharacters(xml: string): boolean {
+  if (ILLEGAL_CHAR.test(xml)) return true;
+  for (const m of xml.matchAll(CHAR_REF)) if (!legalCodePoint(m[1] !== undefined ? parseInt(m[1], 16) : Number(m[2]))) return true;
+  return false;
+}
+
 export function parseXml(xml: string): Document {
   if (hasDoctype(xml)) throw new XmlRejected('DOCTYPE is not allowed');
+  if (hasIllegalCharacters(xml)) throw new XmlRejected('a character XML does not allow (such as U+0000)');
   const doc = new DOMParser({
     onError: (level, message) => {
       throw new XmlRejected(`${level}: ${message}`);
