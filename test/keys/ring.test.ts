@@ -34,7 +34,12 @@ describe('KeyRing', () => {
     const b = new KeyRing(d.db, master);
     expect((await b.byId(first.id, later))?.kid).toBe(first.kid);
     expect(await b.byId(first.id, new Date(first.retiresAt.getTime() + RETAIN_MS.session + 1))).toBeUndefined();
-    expect(ROTATE_MS.session).toBeLessThan(RETAIN_MS.session + ROTATE_MS.session);
+    // A token signed just before the key retires lives up to 36 h (GetSessionToken /
+    // GetFederationToken DurationSeconds 129600): the key must still verify it when it expires.
+    const LONGEST_CREDENTIAL_MS = 129_600_000;
+    expect(RETAIN_MS.session).toBeGreaterThanOrEqual(LONGEST_CREDENTIAL_MS);
+    expect((await b.byId(first.id, new Date(first.retiresAt.getTime() + LONGEST_CREDENTIAL_MS)))?.kid).toBe(first.kid);
+    expect(first.retiresAt.getTime() - first.activatesAt.getTime()).toBe(ROTATE_MS.session);
   });
 
   it('stores key material sealed, never in clear', async () => {

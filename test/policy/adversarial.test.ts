@@ -1,7 +1,7 @@
 /**
  * Hostile input: malformed JSON, deep nesting, huge documents, backtracking-prone patterns,
  * random mutations. Only MalformedPolicyDocument (or InvalidInput for a bad kind) may ever be
- * thrown, and evaluation time stays bounded.
+ * thrown; hostile-but-valid inputs evaluate to the right decision (timed in bench/policy-adversarial.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../src/errors/index.js';
@@ -9,12 +9,28 @@ import { compilePolicy, evaluate, parsePolicy, type PolicyKind } from '../../src
 
 const KINDS: PolicyKind[] = ['identity', 'resource', 'trust', 'scp', 'rcp', 'boundary', 'session'];
 
+/** The text must be refused, and only with MalformedPolicyDocument. */
 function expectOnlyMalformed(text: unknown, kind: PolicyKind = 'identity'): void {
+  let parsed = false;
   try {
     parsePolicy(text as string, { kind });
+    parsed = true;
   } catch (e) {
     expect(e).toBeInstanceOf(AwsError);
     expect((e as AwsError).code).toBe('MalformedPolicyDocument');
+  }
+  expect(parsed, `parsed as a valid ${kind} policy: ${String(text).slice(0, 200)}`).toBe(false);
+}
+
+/** Random edits may leave a valid policy: then it must parse; otherwise only MalformedPolicyDocument. Returns whether it parsed. */
+function parsesOrMalformed(text: string, kind: PolicyKind): boolean {
+  try {
+    parsePolicy(text, { kind });
+    return true;
+  } catch (e) {
+    expect(e).toBeInstanceOf(AwsError);
+    expect((e as AwsError).code).toBe('MalformedPolicyDocument');
+    return false;
   }
 }
 
@@ -53,15 +69,13 @@ describe('adversarial parsing', () => {
 
   it('deep nesting is rejected without exhausting the stack', () => {
     for (const open of ['[', '{"a":']) {
-      const text = open.repeat(200_000);
-      const t0 = performance.now();
-      expectOnlyMalformed(text);
-      expect(performance.now() - t0).toBeLessThan(1000);
+      expectOnlyMalformed(open.repeat(200_000));
     }
   });
 
-  it('random mutations of a valid policy only ever raise MalformedPolicyDocument', () => {
+  it('random mutations of a valid policy parse, or raise MalformedPolicyDocument and nothing else', () => {
     const rand = rng(1234);
+    let valid = 0;
     const alphabet = '{}[]":,*?$\\ abcAllowDenyStatementAction0123456789:/-\u0000\u00ff';
     for (let i = 0; i < 3000; i++) {
       const chars = [...VALID];
@@ -75,15 +89,16 @@ describe('adversarial parsing', () => {
       }
       const text = rand() < 0.1 ? chars.join('').slice(0, Math.floor(rand() * chars.length)) : chars.join('');
       const kind = KINDS[i % KINDS.length] as PolicyKind;
-      expectOnlyMalformed(text, kind);
-      // Whatever parses must also compile and evaluate without throwing.
-      try {
-        const p = compilePolicy(text, { kind });
-        evaluate({ request: { principal: { arn: 'arn:aws:iam::111122223333:user/u' }, action: 's3:GetObject', resource: 'arn:aws:s3:::b/u/k', context: { 'aws:username': 'u' } }, identityPolicies: [p] });
-      } catch (e) {
-        expect((e as AwsError).code).toBe('MalformedPolicyDocument');
-      }
+      if (!parsesOrMalformed(text, kind)) continue;
+      valid++;
+      // Whatever parses also compiles and evaluates, without throwing.
+      const p = compilePolicy(text, { kind });
+      const r = evaluate({ request: { principal: { arn: 'arn:aws:iam::111122223333:user/u' }, action: 's3:GetObject', resource: 'arn:aws:s3:::b/u/k', context: { 'aws:username': 'u' } }, identityPolicies: [p] });
+      expect(['allowed', 'explicitDeny', 'implicitDeny']).toContain(r.decision);
     }
+    // The seed is fixed: both outcomes occur (edits inside strings or names leave valid policies).
+    expect(valid).toBeGreaterThan(0);
+    expect(valid).toBeLessThan(3000);
   });
 
   it('random garbage only ever raises MalformedPolicyDocument', () => {
@@ -97,10 +112,13 @@ describe('adversarial parsing', () => {
   });
 });
 
-describe('bounded time', () => {
+// Outcomes only: no wall-clock bound (a loaded machine makes any bound flaky). The same inputs are
+// timed by `npm run bench -- policy-adversarial`; a matcher gone exponential shows up here as a
+// hang (the test timeout).
+describe('hostile sizes and patterns', () => {
   const principal = { arn: 'arn:aws:iam::111122223333:user/u' };
 
-  it('a ~128 KB policy parses, compiles and evaluates quickly', () => {
+  it('a ~128 KB policy parses, compiles and evaluates', () => {
     const statements = [];
     let size = 64;
     for (let i = 0; ; i++) {
@@ -111,54 +129,40 @@ describe('bounded time', () => {
     }
     const text = JSON.stringify({ Version: '2012-10-17', Statement: statements });
     expect(text.length).toBeGreaterThan(120_000);
-    const t0 = performance.now();
     const p = compilePolicy(text, { kind: 'identity' });
-    const t1 = performance.now();
-    console.info(`128 KB policy: ${statements.length} statements, compiled in ${(t1 - t0).toFixed(1)} ms`);
-    const r = evaluate({ request: { principal, action: 'svc3:GetThing', resource: 'arn:aws:s3:::bucket-3/x' }, identityPolicies: [p] });
-    const t2 = performance.now();
-    expect(r.decision).toBe('allowed');
-    expect(t1 - t0).toBeLessThan(500);
-    expect(t2 - t1).toBeLessThan(50);
+    expect(parsePolicy(text, { kind: 'identity' }).statements).toHaveLength(statements.length);
+    expect(evaluate({ request: { principal, action: 'svc3:GetThing', resource: 'arn:aws:s3:::bucket-3/x' }, identityPolicies: [p] }).decision).toBe('allowed');
+    expect(evaluate({ request: { principal, action: 'svc0:GetThing', resource: 'arn:aws:s3:::bucket-0/x' }, identityPolicies: [p] }).decision).toBe('explicitDeny');
   });
 
   const evil = `*${'a*'.repeat(40)}b`;
   const long = 'a'.repeat(128 * 1024);
 
-  it('backtracking-prone Resource pattern against a long ARN stays under 50 ms', () => {
+  it('backtracking-prone Resource pattern against a long ARN', () => {
     const p = compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: `arn:aws:s3:::${evil}` } }), { kind: 'identity' });
-    const t0 = performance.now();
     const r = evaluate({ request: { principal, action: 's3:GetObject', resource: `arn:aws:s3:::${long}` }, identityPolicies: [p] });
-    expect(performance.now() - t0).toBeLessThan(50);
     expect(r.decision).toBe('implicitDeny');
+    expect(evaluate({ request: { principal, action: 's3:GetObject', resource: `arn:aws:s3:::${long}b` }, identityPolicies: [p] }).decision).toBe('allowed');
   });
 
-  it('backtracking-prone StringLike pattern against a long value stays under 50 ms', () => {
+  it('backtracking-prone StringLike pattern against a long value', () => {
     const p = compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { StringLike: { 's3:prefix': [evil, `${evil}?`] } } } }), { kind: 'identity' });
-    const t0 = performance.now();
     const r = evaluate({ request: { principal, action: 's3:ListBucket', resource: '*', context: { 's3:prefix': long } }, identityPolicies: [p] });
-    expect(performance.now() - t0).toBeLessThan(50);
     expect(r.decision).toBe('implicitDeny');
   });
 
-  it('question-mark-heavy segments against a long value stay under 50 ms', () => {
+  it('question-mark-heavy segments against a long value', () => {
     const p = compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { StringLike: { 's3:prefix': `*${'?a'.repeat(50)}*b` } } } }), { kind: 'identity' });
-    const t0 = performance.now();
-    evaluate({ request: { principal, action: 's3:ListBucket', resource: '*', context: { 's3:prefix': long } }, identityPolicies: [p] });
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(evaluate({ request: { principal, action: 's3:ListBucket', resource: '*', context: { 's3:prefix': long } }, identityPolicies: [p] }).decision).toBe('implicitDeny');
   });
 
-  it('backtracking-prone ArnLike pattern stays under 50 ms', () => {
+  it('backtracking-prone ArnLike pattern', () => {
     const p = compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${evil}` } } } }), { kind: 'identity' });
-    const t0 = performance.now();
-    evaluate({ request: { principal, action: 's3:GetObject', resource: '*', context: { 'aws:SourceArn': `arn:aws:s3:::${long}` } }, identityPolicies: [p] });
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(evaluate({ request: { principal, action: 's3:GetObject', resource: '*', context: { 'aws:SourceArn': `arn:aws:s3:::${long}` } }, identityPolicies: [p] }).decision).toBe('implicitDeny');
   });
 
-  it('a long variable value in a wildcard pattern stays under 50 ms', () => {
+  it('a long variable value in a wildcard pattern', () => {
     const p = compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::*${aws:username}*${aws:username}*b' } }), { kind: 'identity' });
-    const t0 = performance.now();
-    evaluate({ request: { principal, action: 's3:GetObject', resource: `arn:aws:s3:::${long}`, context: { 'aws:username': 'a'.repeat(64) } }, identityPolicies: [p] });
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(evaluate({ request: { principal, action: 's3:GetObject', resource: `arn:aws:s3:::${long}`, context: { 'aws:username': 'a'.repeat(64) } }, identityPolicies: [p] }).decision).toBe('implicitDeny');
   });
 });

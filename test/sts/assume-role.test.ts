@@ -28,7 +28,7 @@ describe('AssumeRole', () => {
     const id = await stsClient(t.url, creds).send(new GetCallerIdentityCommand({}));
     expect(id).toMatchObject({ Account: t.accountId, Arn: `arn:aws:sts::${t.accountId}:assumed-role/Dev/dev-1`, UserId: `${role.roleId}:dev-1` });
     const iam = iamClient(t.url, creds);
-    await expect(iam.send(new GetRoleCommand({ RoleName: 'Dev' }))).resolves.toBeTruthy();
+    await expect(iam.send(new GetRoleCommand({ RoleName: 'Dev' }))).resolves.toMatchObject({ Role: { RoleName: 'Dev', Arn: role.arn, RoleId: role.roleId } });
     const denied = await errOf(iam.send(new ListUsersCommand({})));
     expect(denied.name).toBe('AccessDenied');
     expect(denied.message).toContain(`User: arn:aws:sts::${t.accountId}:assumed-role/Dev/dev-1 is not authorized to perform: iam:ListUsers`);
@@ -38,7 +38,7 @@ describe('AssumeRole', () => {
     );
     expect(scoped.PackedPolicySize).toBeGreaterThan(0);
     const iam2 = iamClient(t.url, asCreds(scoped.Credentials));
-    await expect(iam2.send(new ListRolesCommand({}))).resolves.toBeTruthy();
+    expect((await iam2.send(new ListRolesCommand({}))).Roles!.map((r) => r.RoleName)).toContain('Dev');
     const e = await errOf(iam2.send(new GetRoleCommand({ RoleName: 'Dev' })));
     expect(e.name).toBe('AccessDenied');
     expect(e.message).toContain('because no session policy allows the iam:GetRole action');
@@ -68,7 +68,7 @@ describe('AssumeRole', () => {
     const e = await errOf(stsClient(t.url, bob.creds).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'bb' })));
     expect(e.name).toBe('AccessDenied');
     const carol = await makeUser(t, 'carol', doc([allow('sts:AssumeRole', role.arn)]));
-    await expect(stsClient(t.url, carol.creds).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'cc' }))).resolves.toBeTruthy();
+    await expect(stsClient(t.url, carol.creds).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'cc' }))).resolves.toMatchObject({ AssumedRoleUser: { Arn: `arn:aws:sts::${t.accountId}:assumed-role/AcctTrust/cc` } });
   });
 
   it('duration limits: MaxSessionDuration and the 1 hour role-chaining cap', async () => {
@@ -91,7 +91,7 @@ describe('AssumeRole', () => {
     const c = stsClient(t.url, alice.creds);
     expect((await errOf(c.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'vv' })))).name).toBe('AccessDenied');
     expect((await errOf(c.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'vv', ExternalId: 'ext-999' })))).name).toBe('AccessDenied');
-    await expect(c.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'vv', ExternalId: 'ext-123' }))).resolves.toBeTruthy();
+    await expect(c.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'vv', ExternalId: 'ext-123' }))).resolves.toMatchObject({ AssumedRoleUser: { Arn: `arn:aws:sts::${t.accountId}:assumed-role/Vendor/vv` } });
   });
 
   it('an MFA-gated trust policy needs a valid, unused TOTP code', async () => {
@@ -106,7 +106,8 @@ describe('AssumeRole', () => {
     expect((await errOf(c.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'mm' })))).name).toBe('AccessDenied');
     const code = totpAt(seed, step);
     const ok = await c.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'mm', SerialNumber: dev.SerialNumber!, TokenCode: code }));
-    expect(ok.Credentials).toBeTruthy();
+    expect(ok.Credentials!.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+    expect(ok.AssumedRoleUser!.Arn).toBe(`arn:aws:sts::${t.accountId}:assumed-role/Admin/mm`);
     const replay = await errOf(c.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'mm', SerialNumber: dev.SerialNumber!, TokenCode: code })));
     expect(replay.name).toBe('AccessDenied');
     expect(replay.message).toBe('MultiFactorAuthentication failed with invalid MFA one time pass code.');
@@ -128,7 +129,7 @@ describe('AssumeRole', () => {
     );
     expect(s1.PackedPolicySize).toBeGreaterThan(0);
     const s2 = await stsClient(t.url, asCreds(s1.Credentials)).send(new AssumeRoleCommand({ RoleArn: second.arn, RoleSessionName: 't2' }));
-    await expect(iamClient(t.url, asCreds(s2.Credentials)).send(new ListRolesCommand({}))).resolves.toBeTruthy();
+    expect((await iamClient(t.url, asCreds(s2.Credentials)).send(new ListRolesCommand({}))).Roles!.map((r) => r.RoleName)).toContain('TagSecond');
     // Without the transitive tag the condition fails.
     const direct = await makeRole(t, 'TagDirect', [trustAws(alice.arn, ['sts:AssumeRole', 'sts:TagSession'])], doc([allow('iam:ListRoles', '*', { Condition: { StringEquals: { 'aws:PrincipalTag/Project': 'x' } } })]));
     const s3 = await stsClient(t.url, alice.creds).send(new AssumeRoleCommand({ RoleArn: direct.arn, RoleSessionName: 't3', Tags: [{ Key: 'Project', Value: 'other' }] }));

@@ -31,7 +31,7 @@ describe('GetWebIdentityToken', () => {
       const { payload } = await jwtVerify(out.WebIdentityToken!, jwks, { issuer: t.services.config.publicUrl, audience: 'https://app.internal', algorithms: [alg] });
       expect(payload.sub).toBe(u.arn);
       expect(payload.exp! - payload.iat!).toBe(120);
-      expect(payload.jti).toBeTruthy();
+      expect(payload.jti).toMatch(/^[\w-]{16,}$/);
       expect((payload['https://sts.amazonaws.com/'] as any).request_tags).toEqual({ team: 'blue' });
       expect(Math.abs(out.Expiration!.getTime() - payload.exp! * 1000)).toBeLessThan(1000);
       await expect(jwtVerify(out.WebIdentityToken!, jwks, { audience: 'https://other' })).rejects.toThrow();

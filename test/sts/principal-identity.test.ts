@@ -86,7 +86,7 @@ describe('trust policies bind principals by unique id', () => {
 
     // Saving the policy again with the ARN binds the new alice (as in IAM).
     await root().send(new UpdateAssumeRolePolicyCommand({ RoleName: 'ForAlice', PolicyDocument: doc([trustAws(alice.arn)]) }));
-    await expect(stsClient(t.url, alice2.creds).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 's4' }))).resolves.toBeTruthy();
+    await expect(stsClient(t.url, alice2.creds).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 's4' }))).resolves.toMatchObject({ AssumedRoleUser: { Arn: expect.stringMatching(/:assumed-role\/[^/]+\/s4$/) } });
     expect(trustDoc(await root().send(new GetRoleCommand({ RoleName: 'ForAlice' }))).Statement[0].Principal).toEqual({ AWS: alice.arn });
   });
 
@@ -97,7 +97,7 @@ describe('trust policies bind principals by unique id', () => {
     const src = await makeRole(t, 'Src', [trustAws(carol.arn)]);
     const dst = await makeRole(t, 'Dst', [trustAws(src.arn)]);
     const srcSession = asCreds((await stsClient(t.url, carol.creds).send(new AssumeRoleCommand({ RoleArn: src.arn, RoleSessionName: 'aa' }))).Credentials);
-    await expect(stsClient(t.url, srcSession).send(new AssumeRoleCommand({ RoleArn: dst.arn, RoleSessionName: 'bb' }))).resolves.toBeTruthy();
+    await expect(stsClient(t.url, srcSession).send(new AssumeRoleCommand({ RoleArn: dst.arn, RoleSessionName: 'bb' }))).resolves.toMatchObject({ AssumedRoleUser: { Arn: expect.stringMatching(/:assumed-role\/[^/]+\/bb$/) } });
 
     await root().send(new DeleteRoleCommand({ RoleName: 'Src' }));
     expect(trustDoc(await root().send(new GetRoleCommand({ RoleName: 'Dst' }))).Statement[0].Principal).toEqual({ AWS: src.roleId });
@@ -123,7 +123,7 @@ describe('trust policies bind principals by unique id', () => {
     // Nothing was stored.
     expect(trustDoc(await root().send(new GetRoleCommand({ RoleName: 'Plain' }))).Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${t.accountId}:root` });
     // Another installation's account is not ours to check.
-    await expect(makeRole(t, 'Foreign', [trustAws('arn:aws:iam::999999999999:user/whoever')])).resolves.toBeTruthy();
+    await expect(makeRole(t, 'Foreign', [trustAws('arn:aws:iam::999999999999:user/whoever')])).resolves.toMatchObject({ name: 'Foreign', arn: `arn:aws:iam::${t.accountId}:role/Foreign` });
   });
 });
 
@@ -146,7 +146,7 @@ describe('migration 0007 binds the trust policies stored before it', () => {
     const e = await errOf(stsClient(t.url, newcomer.creds).send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'l1' })));
     expect(e.name).toBe('AccessDenied');
     expect(e.message).toBe(deny(newcomer.arn, role));
-    await expect(stsClient(t.url, early.creds).send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'e1' }))).resolves.toBeTruthy();
+    await expect(stsClient(t.url, early.creds).send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'e1' }))).resolves.toMatchObject({ AssumedRoleUser: { Arn: expect.stringMatching(/:assumed-role\/[^/]+\/e1$/) } });
     // The backfilled binding is found when the principal is deleted.
     await deleteUser(early);
     expect(trustDoc(await root().send(new GetRoleCommand({ RoleName: 'Legacy' }))).Statement[0].Principal).toEqual({ AWS: [early.userId, later] });
@@ -173,7 +173,7 @@ describe('temporary credentials of a deleted principal stop working', () => {
   it('GetFederationToken credentials: the parent user is deleted → InvalidClientTokenId', async () => {
     const fed = await makeUser(t, 'feddy', doc([allow('sts:GetFederationToken')]));
     const creds = asCreds((await stsClient(t.url, fed.creds).send(new GetFederationTokenCommand({ Name: 'f1', Policy: doc([allow('sts:GetCallerIdentity')]) }))).Credentials);
-    await expect(stsClient(r2.url, creds).send(new GetCallerIdentityCommand({}))).resolves.toBeTruthy();
+    await expect(stsClient(r2.url, creds).send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Arn: `arn:aws:sts::${t.accountId}:federated-user/f1` });
     await deleteUser(fed, true);
     for (const url of [t.url, r2.url]) expect((await refusedWithin1s(url, creds))?.name).toBe('InvalidClientTokenId');
   });
@@ -185,7 +185,7 @@ describe('temporary credentials of a deleted principal stop working', () => {
     const creds = asCreds((await stsClient(t.url, dave.creds).send(new AssumeRoleCommand({ RoleArn: gone.arn, RoleSessionName: 'gg' }))).Credentials);
     const chained = asCreds((await stsClient(t.url, creds).send(new AssumeRoleCommand({ RoleArn: next.arn, RoleSessionName: 'nn' }))).Credentials);
     for (const url of [t.url, r2.url]) {
-      await expect(stsClient(url, creds).send(new GetCallerIdentityCommand({}))).resolves.toBeTruthy();
+      await expect(stsClient(url, creds).send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ UserId: `${gone.roleId}:gg` });
       await expect(stsClient(url, chained).send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ UserId: `${next.roleId}:nn` });
     }
     await root().send(new DeleteRolePolicyCommand({ RoleName: 'Gone', PolicyName: 'p' }));

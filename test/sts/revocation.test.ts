@@ -200,7 +200,7 @@ describe('revocation across replicas', () => {
     const role = await makeRole(t, 'Rev', [trustAws(alice.arn)]);
     const s = asCreds((await stsClient(t.url, alice.creds).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'r1' }))).Credentials);
     const other = asCreds((await stsClient(t.url, alice.creds).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'r2' }))).Credentials);
-    for (const url of [t.url, r2.url]) await expect(stsClient(url, s).send(new GetCallerIdentityCommand({}))).resolves.toBeTruthy();
+    for (const url of [t.url, r2.url]) await expect(stsClient(url, s).send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Arn: `arn:aws:sts::${t.accountId}:assumed-role/Rev/r1` });
     const t0 = Date.now();
     await iamExtension(r2.url, t.root, 'RevokeSession', { AccessKeyId: s.accessKeyId });
     for (const url of [t.url, r2.url]) {
@@ -209,7 +209,7 @@ describe('revocation across replicas', () => {
       expect(at! - t0).toBeLessThan(1000);
     }
     // Another session of the same role is untouched.
-    await expect(stsClient(t.url, other).send(new GetCallerIdentityCommand({}))).resolves.toBeTruthy();
+    await expect(stsClient(t.url, other).send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Arn: `arn:aws:sts::${t.accountId}:assumed-role/Rev/r2` });
     const audit = await t.database.db.query(`SELECT detail FROM audit_events WHERE action = 'RevokeSession' AND detail->>'revokedAccessKeyId' = $1`, [s.accessKeyId]);
     expect(audit.rows[0]!.detail).toMatchObject({ revokedAccessKeyId: s.accessKeyId });
   });
@@ -228,7 +228,7 @@ describe('revocation across replicas', () => {
     }
     await new Promise((r) => setTimeout(r, 5));
     const fresh = asCreds((await stsClient(t.url, bob.creds).send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'n1' }))).Credentials);
-    await expect(stsClient(r2.url, fresh).send(new GetCallerIdentityCommand({}))).resolves.toBeTruthy();
+    await expect(stsClient(r2.url, fresh).send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Arn: `arn:aws:sts::${t.accountId}:assumed-role/RevAll/n1` });
   });
 
   it('only callers allowed iam:RevokeSession may revoke', async () => {

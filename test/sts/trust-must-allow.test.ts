@@ -79,7 +79,7 @@ describe('same-account trust policies must allow (identity policies cannot make 
   it('a trust policy naming the user directly needs no identity policy; naming someone else refuses an identity allow', async () => {
     const user = await makeUser(t, 'direct-user');
     const role = await makeRole(t, 'DirectTrust', [trustAws(user.arn)]);
-    await expect(assume(user.creds, { RoleArn: role.arn, RoleSessionName: 'd1' })).resolves.toBeTruthy();
+    await expect(assume(user.creds, { RoleArn: role.arn, RoleSessionName: 'd1' })).resolves.toMatchObject({ AssumedRoleUser: { Arn: expect.stringMatching(/:assumed-role\/[^/]+\/d1$/) } });
     const wide = await makeUser(t, 'direct-wide', everything());
     await expectDenied(assume(wide.creds, { RoleArn: role.arn, RoleSessionName: 'd1' }), wide.arn, 'sts:AssumeRole', role.arn);
   });
@@ -95,8 +95,8 @@ describe('same-account trust policies must allow (identity policies cannot make 
       trustAws(user.arn, 'sts:TagSession', { Condition: { StringEquals: { 'aws:RequestTag/Project': 'y' } } }),
     ]);
     await expectDenied(assume(user.creds, { RoleArn: gated.arn, RoleSessionName: 't2', Tags: [{ Key: 'Project', Value: 'x' }] }), user.arn, 'sts:TagSession', gated.arn);
-    await expect(assume(user.creds, { RoleArn: gated.arn, RoleSessionName: 't2', Tags: [{ Key: 'Project', Value: 'y' }] })).resolves.toBeTruthy();
-    await expect(assume(user.creds, { RoleArn: role.arn, RoleSessionName: 't3' })).resolves.toBeTruthy();
+    await expect(assume(user.creds, { RoleArn: gated.arn, RoleSessionName: 't2', Tags: [{ Key: 'Project', Value: 'y' }] })).resolves.toMatchObject({ AssumedRoleUser: { Arn: expect.stringMatching(/:assumed-role\/[^/]+\/t2$/) } });
+    await expect(assume(user.creds, { RoleArn: role.arn, RoleSessionName: 't3' })).resolves.toMatchObject({ AssumedRoleUser: { Arn: expect.stringMatching(/:assumed-role\/[^/]+\/t3$/) } });
   });
 
   it('sts:SetSourceIdentity: the trust policy must allow it, an identity allow for sts:SetSourceIdentity is not enough', async () => {
@@ -116,12 +116,12 @@ describe('same-account trust policies must allow (identity policies cannot make 
     await expectDenied(assume(s, { RoleArn: other.arn, RoleSessionName: 'c2' }), sessionArn, 'sts:AssumeRole', other.arn);
     const gated = await makeRole(t, 'ChainGated', [trustAws(source.arn, 'sts:AssumeRole', { Condition: { StringEquals: { 'sts:ExternalId': 'chain-1' } } })]);
     await expectDenied(assume(s, { RoleArn: gated.arn, RoleSessionName: 'c2' }), sessionArn, 'sts:AssumeRole', gated.arn);
-    await expect(assume(s, { RoleArn: gated.arn, RoleSessionName: 'c2', ExternalId: 'chain-1' })).resolves.toBeTruthy();
+    await expect(assume(s, { RoleArn: gated.arn, RoleSessionName: 'c2', ExternalId: 'chain-1' })).resolves.toMatchObject({ AssumedRoleUser: { Arn: expect.stringMatching(/:assumed-role\/[^/]+\/c2$/) } });
     // Naming the source role suffices without any identity policy on it.
     const bare = await makeRole(t, 'ChainBare', [trustAws(user.arn)]);
     const b = asCreds((await assume(user.creds, { RoleArn: bare.arn, RoleSessionName: 'c3' })).Credentials);
     const named = await makeRole(t, 'ChainNamed', [trustAws(bare.arn)]);
-    await expect(assume(b, { RoleArn: named.arn, RoleSessionName: 'c4' })).resolves.toBeTruthy();
+    await expect(assume(b, { RoleArn: named.arn, RoleSessionName: 'c4' })).resolves.toMatchObject({ AssumedRoleUser: { Arn: expect.stringMatching(/:assumed-role\/[^/]+\/c4$/) } });
   });
 
   it('the /oauth2/token exchange of a role session goes through the same trust check', async () => {

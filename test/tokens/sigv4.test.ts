@@ -83,7 +83,7 @@ describe('header SigV4 (unit)', () => {
     await expect(verifySigV4(req, { ...opts, lookupSecret: () => null })).rejects.toMatchObject({ code: 'InvalidClientTokenId', status: 403 });
     await expect(verifySigV4(req, { ...opts, now: new Date(now.getTime() + 16 * 60_000) })).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', message: expect.stringMatching(/^Signature expired: /) });
     await expect(verifySigV4(req, { ...opts, now: new Date(now.getTime() - 16 * 60_000) })).rejects.toMatchObject({ code: 'SignatureDoesNotMatch', message: expect.stringMatching(/^Signature not yet current: /) });
-    await expect(verifySigV4(req, { ...opts, now: new Date(now.getTime() + 14 * 60_000) })).resolves.toBeTruthy();
+    await expect(verifySigV4(req, { ...opts, now: new Date(now.getTime() + 14 * 60_000) })).resolves.toMatchObject({ accessKeyId: creds.accessKeyId, service: 'sts', region: 'eu-central-1' });
   });
 
   it('reports malformed Authorization headers as IncompleteSignature', async () => {

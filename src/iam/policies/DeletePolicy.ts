@@ -12,7 +12,15 @@ export const DeletePolicy = defineOperation({
     await authorizedPolicy(ctx, input.arn, 'iam:DeletePolicy', { own: true });
     await ctx.services.db.tx(async (c) => {
       const p = await findOwnPolicy(c, ctx.caller.accountId, input.arn, true);
-      if (p.attachment_count > 0 || p.boundary_usage_count > 0) throw Errors.deleteConflict('Cannot delete a policy attached to entities.');
+      if (p.attachment_count > 0) throw Errors.deleteConflict('Cannot delete a policy attached to entities.');
+      // Boundary uses have no foreign key. Count them in a statement of their own, after the row
+      // lock: the counts above come from the snapshot taken before waiting for it, and would miss
+      // a Put*PermissionsBoundary that committed meanwhile (it holds a key-share lock until then).
+      const b = await c.query<{ n: number }>(
+        `SELECT ((SELECT count(*) FROM users WHERE permissions_boundary = $1) + (SELECT count(*) FROM roles WHERE permissions_boundary = $1))::int AS n`,
+        [p.arn],
+      );
+      if ((b.rows[0]?.n ?? 0) > 0) throw Errors.deleteConflict('Cannot delete a policy attached to entities.');
       const v = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM policy_versions WHERE policy_id = $1`, [p.policy_id]);
       if ((v.rows[0]?.n ?? 0) > 1) {
         throw Errors.deleteConflict(

@@ -11,10 +11,15 @@ export const readDescription = (p: Input) =>
 
 export const readMaxSessionDuration = (p: Input) => p.int('MaxSessionDuration', { min: 3600, max: 43200 });
 
-/** A permissions boundary must name an existing managed policy (own or AWS managed). */
+/**
+ * A permissions boundary must name an existing managed policy (own or AWS managed). Call it in
+ * the transaction that sets the boundary: the policy row stays key-share locked until commit, so
+ * a concurrent DeletePolicy (which locks the row FOR UPDATE, then counts boundary uses) either
+ * waits and then sees this use, or deletes first and this finds no policy.
+ */
 export async function requireBoundaryPolicy(c: Queryable, accountId: string, arn: string): Promise<void> {
   if (!POLICY_ARN.test(arn)) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
-  const r = await c.query(`SELECT 1 FROM policies WHERE arn = $1 AND (account_id = $2 OR account_id IS NULL)`, [arn, accountId]);
+  const r = await c.query(`SELECT 1 FROM policies WHERE arn = $1 AND (account_id = $2 OR account_id IS NULL) FOR KEY SHARE`, [arn, accountId]);
   if (r.rowCount === 0) throw Errors.noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
 }
 

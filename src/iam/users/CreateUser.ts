@@ -11,7 +11,8 @@ export async function checkBoundary(q: Q, arn: string): Promise<void> {
   if (!/^arn:[\w-]+:iam::(\d{12}|aws):policy\/.+/.test(arn)) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
   const tables = await existingTables(q, ['policies']);
   if (!tables.has('policies')) return;
-  const r = await q.query('SELECT 1 FROM policies WHERE arn = $1', [arn]);
+  // Key-share locked until commit, so a concurrent DeletePolicy sees this use (see requireBoundaryPolicy).
+  const r = await q.query('SELECT 1 FROM policies WHERE arn = $1 FOR KEY SHARE', [arn]);
   if (r.rowCount === 0) throw Errors.noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
 }
 

@@ -11,14 +11,11 @@ import {
   ListAccessKeysCommand,
   UpdateAccessKeyCommand,
   ListUsersCommand,
+  PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { useTessera, type TestTessera } from '../../support/tessera.js';
-import { iamOperations } from '../../../src/iam/index.js';
 import { iamClient, rejection } from '../../support/clients.js';
-
-/** Part B's policy actions and engine-backed authorize(); the allow case runs once they land. */
-const hasUserPolicies = iamOperations.some((o) => o.name === 'PutUserPolicy');
 
 let t: TestTessera;
 let iam: IAMClient;
@@ -115,10 +112,12 @@ describe('access keys', () => {
     expect(e.message).toContain(`User: arn:aws:iam::${t.accountId}:user/nobody is not authorized to perform: iam:ListUsers`);
   });
 
-  it.skipIf(!hasUserPolicies)('a user allowed by an inline policy may act; others are still refused', async () => {
+  it('a user allowed by an inline policy may act; others are still refused', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'lister' }));
     const creds = await newKey('lister');
-    const { PutUserPolicyCommand } = await import('@aws-sdk/client-iam');
+    const mine = iamClient(t, creds);
+    const before = await err(mine.send(new ListUsersCommand({})));
+    expect(before.name).toBe('AccessDenied');
     await iam.send(
       new PutUserPolicyCommand({
         UserName: 'lister',
@@ -126,15 +125,15 @@ describe('access keys', () => {
         PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }] }),
       }),
     );
-    const mine = iamClient(t, creds);
-    const deadline = Date.now() + 2000;
-    let out: any;
-    do {
-      out = await mine.send(new ListUsersCommand({})).catch((e) => e);
-    } while (out?.name === 'AccessDenied' && Date.now() < deadline);
-    expect(out.Users?.map((u: { UserName?: string }) => u.UserName)).toContain('lister');
+    // Same replica: the grant applies to the very next call (the policy cache was dropped).
+    const out = await mine.send(new ListUsersCommand({}));
+    expect(out.Users!.map((u) => u.UserName)).toContain('lister');
     const e = await err(mine.send(new CreateUserCommand({ UserName: 'not-allowed' })));
     expect(e.name).toBe('AccessDenied');
+    expect(e.$metadata.httpStatusCode).toBe(403);
+    expect(e.message.split('. Encoded authorization failure message:')[0]).toBe(
+      `User: arn:aws:iam::${t.accountId}:user/lister is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::${t.accountId}:user/not-allowed because no identity-based policy allows the iam:CreateUser action`,
+    );
   });
 
   it.skipIf(!hasAws)(
