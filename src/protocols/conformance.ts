@@ -1,3 +1,5 @@
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import { XmlRaw } from '../awsquery/xml.js';
 import type { Member, Shape } from './model.js';
 
 /**
@@ -13,6 +15,15 @@ import type { Member, Shape } from './model.js';
  */
 export function checkShape(shape: Shape, value: unknown, path: string, problems: string[] = [], optional: ReadonlySet<string> = NONE): string[] {
   if (value === undefined || value === null) return problems;
+  if (value instanceof XmlRaw) {
+    // Pre-rendered XML (a result serialized in a worker thread): read it back by the shape, then check that.
+    const doc = new DOMParser({ onError: () => {} }).parseFromString(`<r>${value.xml}</r>`, 'text/xml');
+    if (!doc.documentElement) {
+      problems.push(`${path}: pre-rendered XML does not parse`);
+      return problems;
+    }
+    return checkShape(shape, fromXml(shape, doc.documentElement as unknown as Element, path, problems), path, problems, optional);
+  }
   switch (shape.kind) {
     case 'structure':
     case 'union': {
@@ -91,6 +102,53 @@ export function checkShape(shape: Shape, value: unknown, path: string, problems:
 }
 
 const NONE: ReadonlySet<string> = new Set();
+
+const childElements = (el: Element): Element[] => {
+  const out: Element[] = [];
+  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) out.push(n as unknown as Element);
+  return out;
+};
+
+/** An element's content read as `shape` says (the Query XML serialization, reversed). */
+function fromXml(shape: Shape, el: Element, path: string, problems: string[]): unknown {
+  switch (shape.kind) {
+    case 'structure':
+    case 'union': {
+      const out: Record<string, unknown> = {};
+      for (const c of childElements(el)) {
+        const m = shape.members.find((x) => x.wireName === c.localName);
+        out[c.localName ?? ''] = m ? fromXml(m.target, c, join(path, c.localName ?? ''), problems) : c.textContent;
+      }
+      return out;
+    }
+    case 'list': {
+      const item = shape.item!;
+      const members = childElements(el);
+      for (const c of members) if (c.localName !== item.wireName) problems.push(`${path}: list element <${c.localName}> is not <${item.wireName}>`);
+      return members.filter((c) => c.localName === item.wireName).map((c, i) => fromXml(item.target, c, `${path}[${i}]`, problems));
+    }
+    case 'map':
+      return {
+        entries: childElements(el).map((e) => {
+          const [k, v] = childElements(e);
+          return [k ? fromXml(shape.key!.target, k, path, problems) : undefined, v ? fromXml(shape.value!.target, v, path, problems) : undefined];
+        }),
+      };
+    case 'integer':
+    case 'long':
+    case 'short':
+    case 'byte':
+    case 'float':
+    case 'double':
+      return Number(el.textContent);
+    case 'boolean':
+      return el.textContent === 'true' ? true : el.textContent === 'false' ? false : el.textContent;
+    case 'timestamp':
+      return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(el.textContent ?? '') ? new Date(el.textContent!) : el.textContent;
+    default:
+      return el.textContent ?? '';
+  }
+}
 const join = (path: string, k: string) => (path ? `${path}.${k}` : k);
 
 function mapEntries(v: unknown): [unknown, unknown][] | undefined {

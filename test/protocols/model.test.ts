@@ -3,7 +3,7 @@ import { serviceModel } from '../../src/protocols/model.js';
 import { checkShape } from '../../src/protocols/conformance.js';
 import { OPTIONAL_IN_PRACTICE, OUTSIDE_MODEL } from '../../src/protocols/overrides.js';
 import { allOperations } from '../../src/app.js';
-import { XmlMap } from '../../src/awsquery/xml.js';
+import { XmlMap, XmlRaw } from '../../src/awsquery/xml.js';
 
 describe("AWS's service models", () => {
   it('load with their operations, constraints and error codes', () => {
@@ -83,5 +83,18 @@ describe('the output-shape check', () => {
     const root = { User: { UserId: '123456789012', Arn: 'arn:aws:iam::123456789012:root', CreateDate: new Date() } };
     expect(checkShape(user, root, '')).toHaveLength(2);
     expect(checkShape(user, root, '', [], new Set(OPTIONAL_IN_PRACTICE['iam:GetUser']!.paths))).toEqual([]);
+  });
+
+  it('reads pre-rendered XML (results serialized in a worker) back by the shape before checking it', () => {
+    const sim = serviceModel('iam').operations.get('SimulateCustomPolicy')!.output!;
+    const good = '<member><EvalActionName>s3:GetObject</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>allowed</EvalDecision></member>';
+    expect(checkShape(sim, { EvaluationResults: new XmlRaw(good), IsTruncated: false }, '')).toEqual([]);
+    const bad = '<member><EvalActionName>s3:GetObject</EvalActionName><EvalDecision>maybe</EvalDecision><Bogus>1</Bogus></member>';
+    expect(checkShape(sim, { EvaluationResults: new XmlRaw(bad), IsTruncated: false }, '').sort()).toEqual(
+      [
+        "EvaluationResults[0].EvalDecision: 'maybe' is not one of PolicyEvaluationDecisionType's values (allowed, explicitDeny, implicitDeny)",
+        'EvaluationResults[0].Bogus: EvaluationResult has no member Bogus',
+      ].sort(),
+    );
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHash, createHmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { exchangeSession } from '../support/oauth.js';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { IAMServiceException } from '@aws-sdk/client-iam';
 import { useTessera, type TestInstance, type TestTessera } from '../support/tessera.js';
@@ -54,42 +53,11 @@ async function sessionIdOf(accessKeyId: string): Promise<string> {
   return r.rows[0]!.s;
 }
 
-class NodeSha256 {
-  private h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret ? createHmac('sha256', Buffer.from(secret as Uint8Array)) : createHash('sha256');
-  }
-  update(d: string | Uint8Array) {
-    this.h.update(typeof d === 'string' ? Buffer.from(d) : Buffer.from(d));
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
-
 /** RFC 8693 exchange of a Tessera session (signed with it) for a role at POST /oauth2/token. */
 async function exchange(base: string, creds: Creds, roleArn: string): Promise<Creds> {
-  const url = new URL(`${base}/oauth2/token`);
-  const body = new URLSearchParams({
-    grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
-    subject_token: creds.sessionToken!,
-    subject_token_type: 'urn:tessera:params:oauth:token-type:aws-session',
-    resource: roleArn,
-  }).toString();
-  const signer = new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: creds as never, sha256: NodeSha256 as never });
-  const signed = (await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/oauth2/token',
-    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-  } as never)) as unknown as { headers: Record<string, string> };
-  const res = await fetch(url, { method: 'POST', headers: signed.headers, body });
-  const j = (await res.json()) as Record<string, string>;
-  expect(res.status).toBe(200);
-  return { accessKeyId: j.aws_access_key_id!, secretAccessKey: j.aws_secret_access_key!, sessionToken: j.aws_session_token! };
+  const r = await exchangeSession(base, creds, roleArn);
+  expect(r.status).toBe(200);
+  return { accessKeyId: r.body.aws_access_key_id, secretAccessKey: r.body.aws_secret_access_key, sessionToken: r.body.aws_session_token };
 }
 
 /** Every one of `sessions` is refused (InvalidClientTokenId) on both replicas within 1 s of t0 (the revocation's answer). */

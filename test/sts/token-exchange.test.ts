@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash, createHmac } from 'node:crypto';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { signedTokenPost } from '../support/oauth.js';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { startTestOidcIdp, type TestOidcIdp } from '../fixtures/oidc-idp.js';
@@ -19,36 +18,8 @@ const post = async (form: Record<string, string>, headers: Record<string, string
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
 };
 
-class NodeSha256 {
-  private h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret ? createHmac('sha256', Buffer.from(secret as Uint8Array)) : createHash('sha256');
-  }
-  update(d: string | Uint8Array) {
-    this.h.update(typeof d === 'string' ? Buffer.from(d) : Buffer.from(d));
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
-
 /** POST /oauth2/token signed with SigV4 (service sts) by temporary credentials. */
-async function signedPost(form: Record<string, string>, creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) {
-  const url = new URL(`${t.url}/oauth2/token`);
-  const body = new URLSearchParams(form).toString();
-  const signer = new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: creds, sha256: NodeSha256 as never });
-  const signed = (await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/oauth2/token',
-    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-  } as never)) as unknown as { headers: Record<string, string> };
-  const res = await fetch(url, { method: 'POST', headers: signed.headers, body });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const signedPost = (form: Record<string, string>, creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) => signedTokenPost(t.url, form, creds);
 
 beforeAll(async () => {
   t = await startTestTessera();

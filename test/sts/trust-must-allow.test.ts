@@ -9,11 +9,10 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_compare-resource-policies.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
  */
-import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AssumeRoleCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { CreateVirtualMFADeviceCommand, EnableMFADeviceCommand } from '@aws-sdk/client-iam';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { exchangeSession } from '../support/oauth.js';
 import { useTessera, type TestTessera } from '../support/tessera.js';
 import { timeStep, totpAt } from '../../src/mfa/index.js';
 import { allow, asCreds, doc, iamClient, makeRole, makeUser, stsClient, trustAws, type Creds } from './support.js';
@@ -141,38 +140,5 @@ describe('same-account trust policies must allow (identity policies cannot make 
   });
 });
 
-class NodeSha256 {
-  private h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret ? createHmac('sha256', Buffer.from(secret as Uint8Array)) : createHash('sha256');
-  }
-  update(d: string | Uint8Array) {
-    this.h.update(Buffer.from(d));
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
-
 /** An aws-session token exchange at /oauth2/token, SigV4-signed (service sts) by the session. */
-async function exchange(creds: Creds, roleArn: string): Promise<{ status: number; body: Record<string, any> }> {
-  const url = new URL(`${t.url}/oauth2/token`);
-  const body = new URLSearchParams({
-    grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
-    subject_token_type: 'urn:tessera:params:oauth:token-type:aws-session',
-    subject_token: creds.sessionToken!,
-    resource: roleArn,
-  }).toString();
-  const signer = new SignatureV4({ service: 'sts', region: 'us-east-1', credentials: creds as Required<Creds>, sha256: NodeSha256 as never });
-  const signed = (await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/oauth2/token',
-    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-  } as never)) as unknown as { headers: Record<string, string> };
-  const res = await fetch(url, { method: 'POST', headers: signed.headers, body });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const exchange = (creds: Creds, roleArn: string) => exchangeSession(t.url, creds, roleArn);
