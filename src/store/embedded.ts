@@ -51,6 +51,7 @@ export class EmbeddedPostgresError extends Error {
 }
 
 const execFileAsync = promisify(execFile);
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
 const DEFAULT_FALLBACK = { cacheDir: '/var/cache/tessera', dataRoot: '/var/lib/tessera' };
 
 export async function freePort(): Promise<number> {
@@ -298,9 +299,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
 
   const port = await freePort();
+  // The server stops (fast shutdown) when this process dies, however it dies: no orphan keeps the
+  // port and the data folder after a crash or a SIGKILL (Linux: util-linux setpriv; elsewhere the
+  // next start stops a leftover server of this folder, clearStalePid).
+  const setpriv = SETPRIV.find((p) => existsSync(p));
   const server = run(
-    bin('postgres'),
-    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    setpriv ?? bin('postgres'),
+    [...(setpriv ? ['--pdeathsig', 'INT', '--', bin('postgres')] : []), '-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=on'],
     as,
     log,
   );

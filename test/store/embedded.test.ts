@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,41 @@ describe('embedded PostgreSQL', () => {
     expect(r.status, r.stderr).toBe(7);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { before: string; during: string };
     expect(out.during).toBe(out.before);
+  }, 120_000);
+
+  it.skipIf(process.platform !== 'linux')('stops when the process that started it dies, even by SIGKILL (no orphan server)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tessera-emb-orphan-'));
+    await chmod(dir, 0o755);
+    const script = `
+      import { startEmbeddedPostgres } from './src/store/embedded.ts';
+      const db = await startEmbeddedPostgres({ dir: ${JSON.stringify(dir)}, persistent: true });
+      console.log('READY ' + db.dataDir);
+      setInterval(() => {}, 1000);
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const dataDir = await new Promise<string>((res, rej) => {
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /READY (\S+)/.exec(out);
+          if (m) res(m[1]!);
+        });
+        child.once('exit', (code) => rej(new Error(`child exited ${code}`)));
+      });
+      const pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      expect(existsSync(`/proc/${pid}`)).toBe(true);
+      child.kill('SIGKILL');
+      let gone = false;
+      for (let i = 0; i < 300 && !gone; i++) {
+        gone = !existsSync(`/proc/${pid}`) || (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(' ')[2] === 'Z';
+        if (!gone) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(gone).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it.skipIf(!asRoot)('as root, runs from a 0700 checkout and a 0700 data folder, and restarts on the same data', async () => {
