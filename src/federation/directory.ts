@@ -28,6 +28,8 @@ export class FederationDirectory {
   readonly jwks: JwksStore;
   private readonly roles = new Lru<string, RoleRecord | null>({ max: MAX, ttlMs: TTL_MS });
   private readonly oidc = new Lru<string, OidcProviderRecord | null>({ max: MAX, ttlMs: TTL_MS });
+  /** Token `iss` → its normalized provider URL (a URL parse saved per request on the hot path). */
+  private readonly issuers = new Lru<string, { url: string; resource: string } | null>({ max: 1000 });
   private readonly saml = new Lru<string, SamlProviderRecord | null>({ max: MAX, ttlMs: TTL_MS });
   private readonly inflight = new Map<string, Promise<unknown>>();
 
@@ -54,7 +56,11 @@ export class FederationDirectory {
    * reads nothing.
    */
   oidcProvider(accountId: string, issuer: string): Promise<OidcProviderRecord | null> {
-    const n = normalizeIssuer(issuer, true);
+    let n = this.issuers.get(issuer);
+    if (n === undefined) {
+      n = normalizeIssuer(issuer, true);
+      this.issuers.set(issuer, n);
+    }
     if (!n) return Promise.resolve(null);
     const key = `${accountId}|${n.url}`;
     return this.cached(this.oidc, `o:${key}`, key, async () => {

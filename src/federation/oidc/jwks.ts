@@ -65,10 +65,16 @@ const communication = (cause?: unknown) => new AwsError('IDPCommunicationError',
  * it: `scheme://host[:port]/path` without trailing slashes, query, fragment or credentials.
  */
 export function canonicalProviderUrl(url: string, allowInsecure: boolean): string | null {
+  const memoKey = `${allowInsecure ? 1 : 0}${url}`;
+  const known = canonicalMemo.get(memoKey);
+  if (known !== undefined) return known;
   const u = fetchableUrl(url, allowInsecure);
-  if (!u || u.search || u.hash || url.includes('?') || url.includes('#')) return null;
-  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  const out = !u || u.search || u.hash || url.includes('?') || url.includes('#') ? null : `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  canonicalMemo.set(memoKey, out);
+  return out;
 }
+/** Provider URLs seen (registered providers: few), so the hot path parses each once. */
+const canonicalMemo = new Lru<string, string | null>({ max: 1000 });
 
 /** Seconds of `Cache-Control: max-age` (0 for no-store/no-cache), or undefined. */
 export function maxAgeOf(header: string | null): number | undefined {
