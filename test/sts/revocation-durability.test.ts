@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { CreateRoleCommand, CreateSAMLProviderCommand, IAMServiceException, ListRolesCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, CreateSAMLProviderCommand } from '@aws-sdk/client-iam';
 import { Redis } from 'ioredis';
 import { startTestTessera, type TestInstance, type TestTessera } from '../support/tessera.js';
 import { idpMetadata, makeIdpKeys, samlResponse, type IdpKeys } from '../fixtures/saml-idp.js';
 import { CANARY_KEY, MARKER_KEY } from '../../src/sts/revocation.js';
-import { asCreds, iamClient, makeRole, makeUser, stsClient, trustAws, type Creds } from './support.js';
+import { asCreds, iamClient, iamExtension, makeRole, makeUser, stsClient, trustAws, type Creds } from './support.js';
 
 /**
  * Security state survives the cache restarting empty: this file runs its OWN redis-server
@@ -58,22 +58,6 @@ async function killRedis(): Promise<void> {
   });
 }
 
-async function iamExtension(url: string, creds: Creds, action: string, params: Record<string, string>) {
-  const c = iamClient(url, creds);
-  c.middlewareStack.add(
-    (next) => async (args: any) => {
-      const body = new URLSearchParams({ Action: action, Version: '2010-05-08', ...params }).toString();
-      args.request.body = body;
-      args.request.headers['content-length'] = String(Buffer.byteLength(body));
-      return next(args);
-    },
-    { step: 'build', name: 'rewriteAction', priority: 'low' },
-  );
-  return c.send(new ListRolesCommand({})).catch((e: unknown) => {
-    if (e instanceof IAMServiceException) throw e;
-    return undefined;
-  });
-}
 
 const outcome = async (url: string, c: Creds) => (await stsClient(url, c).send(new GetCallerIdentityCommand({})).then(() => 'ok', (e) => e.name as string));
 const roleArn = (n: string) => `arn:aws:iam::${t.accountId}:role/${n}`;

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { exchangeSession } from '../support/oauth.js';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { IAMServiceException } from '@aws-sdk/client-iam';
 import { useTessera, type TestInstance, type TestTessera } from '../support/tessera.js';
-import { asCreds, iamClient, makeRole, makeUser, stsClient, trustAws, type Creds } from './support.js';
+import { asCreds, iamExtension, makeRole, makeUser, stsClient, trustAws, type Creds } from './support.js';
 
 let t: TestTessera;
 let r2: TestInstance;
@@ -12,26 +11,6 @@ useTessera(async (started) => {
   r2 = await t.replica();
 });
 
-/** Sends a Tessera extension action (IAM namespace), signed by the IAM client: the body of a ListRoles call is rewritten before signing. */
-async function iamExtension(url: string, creds: Creds, action: string, params: Record<string, string>) {
-  const c = iamClient(url, creds);
-  // Reuse the SDK's signer by sending a known command and rewriting its body.
-  c.middlewareStack.add(
-    (next) => async (args: any) => {
-      const body = new URLSearchParams({ Action: action, Version: '2010-05-08', ...params }).toString();
-      args.request.body = body;
-      args.request.headers['content-length'] = String(Buffer.byteLength(body));
-      return next(args);
-    },
-    { step: 'build', name: 'rewriteAction', priority: 'low' },
-  );
-  const { ListRolesCommand } = await import('@aws-sdk/client-iam');
-  return c.send(new ListRolesCommand({}) as any).catch((e: unknown) => {
-    // The response body is not a ListRoles result; an XML parse of a success is fine either way.
-    if (e instanceof IAMServiceException) throw e;
-    return undefined;
-  });
-}
 
 const within = async (ms: number, fn: () => Promise<boolean>) => {
   const end = Date.now() + ms;
