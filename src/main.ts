@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.js';
+import { createStore } from './store/store.js';
 import { createApp } from './app.js';
 import { createDb, type Db } from './store/db.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded.js';
@@ -86,11 +87,13 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     attempts: new AttemptLimiter(o.db, o.cache),
     oneTimeUses: new OneTimeUses(o.db, o.cache, o.logger),
     policyCache,
+    store: createStore(o.db),
     signingKeyCache: new Map(),
     now: o.now ?? (() => new Date()),
     async invalidate(m, within) {
       apply(m);
-      await writeInvalidations(within ?? o.db, [m]);
+      if (within && 'outbox' in within) await within.outbox.write([m]);
+      else await writeInvalidations(within ?? o.db, [m]);
       if (!within) hint(m);
     },
     invalidateFast(m) {

@@ -1,5 +1,6 @@
 import type { Config } from './config/index.js';
 import type { Db } from './store/db.js';
+import type { Repositories, Store } from './store/store.js';
 import type { Cache } from './cache/cache.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './http/metrics.js';
@@ -18,6 +19,8 @@ import type { AttemptLimiter } from './throttle/attempts.js';
 export interface Services {
   config: Config;
   db: Db;
+  /** The storage contract: repositories per aggregate and transactions (store/store.ts). */
+  store: Store;
   cache: Cache;
   logger: Logger;
   metrics: Metrics;
@@ -46,7 +49,7 @@ export interface Services {
    * own after the change. (In an HTTP IAM call every transaction also records a catch-all
    * invalidation unless it passed one, so nothing is lost; see http/awsquery.ts.)
    */
-  invalidate(message: InvalidationMessage, within?: SqlRunner): Promise<void>;
+  invalidate(message: InvalidationMessage, within?: SqlRunner | Repositories): Promise<void>;
   /**
    * The non-durable half of `invalidate`: drop locally and broadcast over Redis (best effort,
    * never throws). Only for when the durable outbox row has already committed.

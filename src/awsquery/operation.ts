@@ -1,40 +1,22 @@
 import type { Input } from './input.js';
 import type { XmlObject } from './xml.js';
-import type { Caller } from '../iam/caller.js';
-import type { Services } from '../services.js';
+import type {
+  AuthedContext,
+  OpContext,
+  OperationName,
+  ServiceName,
+  SignedModelOperation,
+  UnsignedModelOperation,
+} from '../protocols/operation.js';
+
+export type { AuthedContext, OpContext, RequestInfo, ServiceName } from '../protocols/operation.js';
+export { SERVICES } from '../protocols/operation.js';
 
 /**
- * One AWS action = one typed operation. The protocol adapter (http/awsquery.ts) parses the
- * wire into `Input`, authenticates when `auth` says so, calls `run`, and renders `render(out)`
- * inside `<{Action}Result>` (no Result element when `render` is absent).
- * Adding an action touches its file and one line of its service's registry.
+ * LEGACY (being removed by issue 10): operations that parse wire input themselves (`parse`) and
+ * render XML-shaped output (`render`). New and migrated operations use the model-driven contract
+ * in src/protocols/operation.ts: no `parse`, no `render`, typed model input and output.
  */
-export type ServiceName = 'sts' | 'iam';
-
-export interface RequestInfo {
-  requestId: string;
-  /** The request's time, read once at the edge; operations never read the clock. */
-  now: Date;
-  sourceIp: string;
-  userAgent: string;
-  /** Region from the SigV4 scope (us-east-1 when unsigned). */
-  region: string;
-  secureTransport: boolean;
-}
-
-export interface OpContext {
-  req: RequestInfo;
-  /** The authenticated caller; null for unsigned actions. */
-  caller: Caller | null;
-  services: Services;
-  /** Extra audit fields for this call (never secrets). */
-  audit: Record<string, unknown>;
-}
-
-export interface AuthedContext extends OpContext {
-  caller: Caller;
-}
-
 interface OperationBase<I, O> {
   service: ServiceName;
   name: string;
@@ -52,16 +34,16 @@ export interface UnsignedOperation<I, O> extends OperationBase<I, O> {
   run: (ctx: OpContext, input: I) => Promise<O>;
 }
 
-export type Operation<I = unknown, O = unknown> = SignedOperation<I, O> | UnsignedOperation<I, O>;
+export type LegacyOperation<I = unknown, O = unknown> = SignedOperation<I, O> | UnsignedOperation<I, O>;
+export type Operation<I = unknown, O = unknown> = LegacyOperation<I, O> | import('../protocols/operation.js').AnyModelOperation;
 
 /** Identity helper that keeps each operation's I/O types inferred. */
 export function defineOperation<I, O>(op: SignedOperation<I, O>): SignedOperation<I, O>;
 export function defineOperation<I, O>(op: UnsignedOperation<I, O>): UnsignedOperation<I, O>;
-export function defineOperation<I, O>(op: Operation<I, O>): Operation<I, O> {
+export function defineOperation<S extends ServiceName, N extends OperationName<S>>(op: SignedModelOperation<S, N>): SignedModelOperation<S, N>;
+export function defineOperation<S extends ServiceName, N extends OperationName<S>>(op: UnsignedModelOperation<S, N>): UnsignedModelOperation<S, N>;
+export function defineOperation(op: unknown): unknown {
   return op;
 }
 
-export const SERVICES: Record<ServiceName, { version: string; namespace: string }> = {
-  sts: { version: '2011-06-15', namespace: 'https://sts.amazonaws.com/doc/2011-06-15/' },
-  iam: { version: '2010-05-08', namespace: 'https://iam.amazonaws.com/doc/2010-05-08/' },
-};
+export const isLegacy = (op: Operation): op is LegacyOperation => 'parse' in op;

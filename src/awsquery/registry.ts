@@ -1,22 +1,35 @@
-import type { Operation, ServiceName } from './operation.js';
+import { isLegacy, type Operation, type ServiceName } from './operation.js';
+import { serviceModel, type OperationModel } from '../protocols/model.js';
+import { OUTPUT_OMITTED } from '../protocols/overrides.js';
 
-/** The operation table: (service, Action) → operation. */
+export interface RoutedOperation {
+  op: Operation;
+  /** The action in AWS's model (absent only for legacy operations outside it). */
+  model: OperationModel | undefined;
+  /** Output members AWS leaves out of this action's answer (overrides.ts). */
+  omit: ReadonlySet<string> | undefined;
+}
+
+/** The operation table: (service, Action) → operation and its model. */
 export class OperationRegistry {
-  private readonly ops = new Map<string, Operation>();
+  private readonly ops = new Map<string, RoutedOperation>();
 
   constructor(operations: readonly Operation<any, any>[]) {
     for (const op of operations) {
       const key = `${op.service}:${op.name}`;
       if (this.ops.has(key)) throw new Error(`duplicate operation ${key}`);
-      this.ops.set(key, op as Operation);
+      const model = serviceModel(op.service).operations.get(op.name);
+      if (!model && !isLegacy(op as Operation)) throw new Error(`operation ${key} is not in the ${op.service} model (data/aws-models, data/tessera-models)`);
+      const omitted = OUTPUT_OMITTED[key];
+      this.ops.set(key, { op: op as Operation, model, omit: omitted ? new Set(omitted.paths) : undefined });
     }
   }
 
-  get(service: ServiceName, action: string): Operation | undefined {
+  get(service: ServiceName, action: string): RoutedOperation | undefined {
     return this.ops.get(`${service}:${action}`);
   }
 
   list(): Operation[] {
-    return [...this.ops.values()];
+    return [...this.ops.values()].map((r) => r.op);
   }
 }

@@ -83,6 +83,12 @@ export function successXml(action: string, ns: string, result: XmlObject | undef
   return `<${action}Response xmlns="${ns}">${body}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
 }
 
+/** A success response around a result already serialized from the model (src/protocols/query-output.ts). */
+export function modelSuccessXml(action: string, ns: string, resultXml: string | undefined, requestId: string): string {
+  const body = resultXml === undefined ? '' : `<${action}Result>${resultXml}</${action}Result>`;
+  return `<${action}Response xmlns="${ns}">${body}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
+}
+
 export function errorXml(ns: string | undefined, type: string, code: string, message: string, requestId: string): string {
   const x = ns ? ` xmlns="${ns}"` : '';
   return `<ErrorResponse${x}><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;

@@ -3,15 +3,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, Errors, isAwsError } from '../errors/index.js';
 import { parseForm, type Params } from './form.js';
 import { Input } from '../awsquery/input.js';
-import { errorXml, successXml, type XmlObject } from '../awsquery/xml.js';
+import { errorXml, modelSuccessXml, successXml, type XmlObject } from '../awsquery/xml.js';
 import { SERVICES, type AuthedContext, type OpContext, type Operation, type RequestInfo, type ServiceName } from '../awsquery/operation.js';
-import type { OperationRegistry } from '../awsquery/registry.js';
+import type { OperationRegistry, RoutedOperation } from '../awsquery/registry.js';
+import { isLegacy } from '../awsquery/operation.js';
+import { parseQueryInput } from '../protocols/query-input.js';
+import { serializeQueryOutput } from '../protocols/query-output.js';
 import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
 import { configuredRegions } from '../tokens/regions.js';
 import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
 import { writeInvalidations } from '../store/outbox.js';
 import type { Db } from '../store/db.js';
+import { createStore } from '../store/store.js';
 import { insertAuditEvents, type AuditEvent } from '../audit/log.js';
 import { clientIp } from './client-ip.js';
 import { enforceCredentialScope } from '../sts/restrictions.js';
@@ -84,16 +88,16 @@ function parseParams(req: IncomingMessage, body: Buffer): Params {
   return params;
 }
 
-function route(registry: OperationRegistry, params: Params, ex: Exchange): { service: ServiceName; op: Operation } {
+function route(registry: OperationRegistry, params: Params, ex: Exchange): { service: ServiceName; routed: RoutedOperation } {
   const action = params.get('Action');
   if (action === undefined || action === '') throw Errors.missingAction();
   const version = params.get('Version');
   if (version === undefined || version === '') throw Errors.missingParameter('Version');
   const service = VERSION_TO_SERVICE.get(version);
   ex.service = service;
-  const op = service ? registry.get(service, action) : undefined;
-  if (!service || !op) throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${version}`, 400);
-  return { service, op };
+  const routed = service ? registry.get(service, action) : undefined;
+  if (!service || !routed) throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${version}`, 400);
+  return { service, routed };
 }
 
 async function authenticate(
@@ -172,21 +176,33 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
     try {
       const body = await readBody(req, config.maxBodyBytes);
       const params = parseParams(req, body);
-      const { service, op } = route(registry, params, ex);
+      const { service, routed } = route(registry, params, ex);
+      const op = routed.op;
       ex.service = service;
       ex.action = op.name;
       if (op.auth === 'sigv4') {
         ex.caller = await authenticate(services, req, body, service, ex);
         enforceCredentialScope(ex.caller, service, op.name);
       }
-      const input = new Input(params);
-      const parsed = op.parse(input);
-      input.done();
+      let parsed: unknown;
+      if (isLegacy(op)) {
+        const input = new Input(params);
+        parsed = op.parse(input);
+        input.done();
+      } else {
+        parsed = parseQueryInput(routed.model!.input, params);
+      }
       ctx = { req: ex.info, caller: ex.caller, services: service === 'iam' ? auditedServices(services, ex) : services, audit: ex.audit };
       const out = await (op.run as (c: OpContext, i: unknown) => Promise<unknown>)(ctx, parsed);
-      const result = op.render ? op.render(out) : undefined;
-      opts.onResult?.(service, op.name, result);
-      xml = successXml(op.name, SERVICES[service].namespace, result, ex.info.requestId);
+      if (isLegacy(op)) {
+        const result = op.render ? op.render(out) : undefined;
+        opts.onResult?.(service, op.name, result);
+        xml = successXml(op.name, SERVICES[service].namespace, result, ex.info.requestId);
+      } else {
+        const shape = routed.model!.output;
+        opts.onResult?.(service, op.name, (out ?? undefined) as XmlObject | undefined);
+        xml = modelSuccessXml(op.name, SERVICES[service].namespace, shape ? serializeQueryOutput(shape, out ?? {}, routed.omit) : undefined, ex.info.requestId);
+      }
     } catch (e) {
       error = toAwsError(e, logger, ex);
       if (error.code === 'NoSuchEntity' && ctx?.caller && ex.service === 'iam') {
@@ -298,7 +314,8 @@ function auditedServices(services: Services, ex: Exchange): Services {
       throw e;
     }
   };
-  return { ...services, db: { ...db, tx }, invalidate };
+  const audited = { ...db, tx };
+  return { ...services, db: audited, store: createStore(audited), invalidate };
 }
 
 function toAwsError(e: unknown, logger: Services['logger'], ex: Exchange): AwsError {

@@ -110,7 +110,7 @@ export function pageList<T>(items: readonly T[], page: Page): { items: T[]; IsTr
 
 /** A user's or role's PermissionsBoundary element (AttachedPermissionsBoundary), as IAM returns it. */
 export const renderBoundary = (arn: string | null | undefined) =>
-  arn ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: arn } : undefined;
+  arn ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy' as const, PermissionsBoundaryArn: arn } : undefined;
 
 export const iamArn = (partition: string, accountId: string, resource: string) => `arn:${partition}:iam::${accountId}:${resource}`;
 

@@ -284,8 +284,33 @@ export function serviceModel(name: ModelName): ServiceModel {
   let m = loaded.get(name);
   if (!m) {
     const file = new URL(`../../data/aws-models/${MODEL_FILES[name]}`, import.meta.url);
-    m = compileModel(JSON.parse(readFileSync(file, 'utf8')) as { shapes: Record<string, RawShape> });
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as { shapes: Record<string, RawShape> };
+    mergeExtensions(raw, name);
+    m = compileModel(raw);
     loaded.set(name, m);
   }
   return m;
+}
+
+/**
+ * Tessera's own shapes in AWS's format (data/tessera-models/<service>-extensions.json): the
+ * operations Tessera serves that AWS's snapshot does not describe (its extensions, and actions
+ * AWS added after the snapshot). Their operations join the service's operation list, so they go
+ * through the same parsing, validation and serialization as AWS's own.
+ */
+function mergeExtensions(raw: { shapes: Record<string, RawShape> }, name: ModelName): void {
+  let ext: { shapes: Record<string, RawShape> };
+  try {
+    ext = JSON.parse(readFileSync(new URL(`../../data/tessera-models/${name}-extensions.json`, import.meta.url), 'utf8')) as typeof ext;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  const service = Object.values(raw.shapes).find((s) => s.type === 'service');
+  if (!service) throw new Error('model has no service shape');
+  for (const [id, s] of Object.entries(ext.shapes)) {
+    if (id in raw.shapes) throw new Error(`extension shape ${id} is already in AWS's model`);
+    raw.shapes[id] = s;
+    if (s.type === 'operation') (service.operations ??= []).push({ target: id });
+  }
 }

@@ -27,3 +27,11 @@ export const EXTRA_ENUM_VALUES: Readonly<Record<string, { values: readonly strin
     why: "GetAccountSummary's SummaryMap carries these keys in AWS's answers (see the get-account-summary example in the AWS CLI reference) though summaryKeyType omits them",
   },
 };
+
+/**
+ * Output members AWS's answer to an action leaves out although the output shape has them
+ * (paths without list indices). The Query serializer skips them for that action.
+ */
+export const OUTPUT_OMITTED: Readonly<Record<string, { paths: readonly string[]; why: string }>> = {
+  'iam:CreateRole': { paths: ['Role.MaxSessionDuration', 'Role.RoleLastUsed'], why: "CreateRole's response has neither MaxSessionDuration nor RoleLastUsed (AWS CLI reference, create-role output)" },
+};

@@ -23,6 +23,9 @@ export function parseQueryInput(shape: Shape | undefined, params: Params): Recor
   return out;
 }
 
+/** Length in code points (as AWS counts), without materializing the string as an array. */
+const PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+const codePoints = (v: string) => (/[\uD800-\uDFFF]/.test(v) ? v.length - (v.match(PAIR)?.length ?? 0) : v.length);
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 /** AWS names a member in messages by its parameter path, each name segment lower-first. */
 const messagePath = (key: string) =>
@@ -125,11 +128,15 @@ function readScalar(t: Shape, c: Constraints, raw: string, key: string, problems
   switch (t.kind) {
     case 'string':
     case 'enum': {
-      const len = [...raw].length;
+      const len = codePoints(raw);
       if (c.min !== undefined && len < c.min) fail(problems, key, raw, `Member must have length greater than or equal to ${c.min}`, c.sensitive);
       if (c.max !== undefined && len > c.max) fail(problems, key, raw, `Member must have length less than or equal to ${c.max}`, c.sensitive);
-      if (c.pattern && !c.pattern.test(raw)) fail(problems, key, raw, `Member must satisfy regular expression pattern: ${c.patternText}`, c.sensitive);
+      const patternOk = !c.pattern || c.pattern.test(raw);
+      if (!patternOk) fail(problems, key, raw, `Member must satisfy regular expression pattern: ${c.patternText}`, c.sensitive);
       if (c.enum && !c.enum.includes(raw)) fail(problems, key, raw, `Member must satisfy enum value set: [${c.enum.join(', ')}]`, c.sensitive);
+      // No member holds U+0000 (free-form ones included): Postgres text cannot store it, and no
+      // AWS member means it. (Lone surrogates cannot arrive: the form parser refuses them.)
+      else if (patternOk && raw.includes('\u0000')) fail(problems, key, raw, 'Member must not contain the null character (U+0000)', c.sensitive);
       return raw;
     }
     case 'integer':

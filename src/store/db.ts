@@ -7,6 +7,10 @@ import { isConnectionError, translatePgError } from './pg-errors.js';
  * error is translated at this boundary (pg-errors.ts) with the original kept as `cause`.
  */
 export type Queryable = Pick<pg.PoolClient, 'query'>;
+/** What a repository runs its statements on: the pool (Db) or a transaction's client. */
+export interface Sql {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
 
 export interface Db {
   readonly pool: pg.Pool;

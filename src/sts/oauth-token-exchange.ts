@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, isAwsError } from '../errors/index.js';
 import { Input } from '../awsquery/input.js';
-import type { OpContext, Operation, RequestInfo } from '../awsquery/operation.js';
+import type { LegacyOperation, OpContext, RequestInfo } from '../awsquery/operation.js';
 import { parseForm, type Params } from '../http/form.js';
 import { clientIp } from '../http/client-ip.js';
 import type { Caller } from '../iam/caller.js';
@@ -125,7 +125,7 @@ function sessionNameFrom(params: Params, token: string): string {
   return clean.length >= 2 ? clean : 'token-exchange';
 }
 
-async function runOperation<I, O>(op: Operation<I, O>, ctx: OpContext, params: Params): Promise<O> {
+async function runOperation<I, O>(op: LegacyOperation<I, O>, ctx: OpContext, params: Params): Promise<O> {
   const input = new Input(params);
   const parsed = op.parse(input);
   input.done();
@@ -193,7 +193,7 @@ export function createTokenExchangeHandler(services: Services) {
         enforceCredentialScope(caller, 'sts', 'AssumeRole');
         ctx.caller = caller;
         opParams.set('RoleSessionName', params.get('session_name') ?? caller.session?.sessionName ?? 'token-exchange');
-        out = shape(((await runOperation(AssumeRole as Operation<unknown, unknown>, ctx, opParams)) as { issued: IssuedCredentials }).issued);
+        out = shape(((await runOperation(AssumeRole as LegacyOperation<unknown, unknown>, ctx, opParams)) as { issued: IssuedCredentials }).issued);
       } else {
         throw new OAuthError('invalid_request', `Unsupported subject_token_type ${subjectType.slice(0, 200)}`);
       }

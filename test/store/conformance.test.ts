@@ -12,6 +12,17 @@ import { bootstrap } from '../../src/iam/bootstrap.js';
 import { AuditLog } from '../../src/audit/log.js';
 import { open } from '../../src/keys/envelope.js';
 import { adminUrl } from '../support/db.js';
+import { readdirSync } from 'node:fs';
+import { createStore } from '../../src/store/store.js';
+import type { Contract, ContractFixture } from './contracts/fixture.js';
+
+/** Every repository contract in ./contracts (one file per aggregate, default export). */
+const contracts: [string, Contract][] = await Promise.all(
+  readdirSync(new URL('./contracts/', import.meta.url))
+    .filter((f) => f.endsWith('.ts') && f !== 'fixture.ts')
+    .sort()
+    .map(async (f) => [f.replace(/\.ts$/, ''), ((await import(/* @vite-ignore */ new URL(`./contracts/${f}`, import.meta.url).href)) as { default: Contract }).default] as [string, Contract]),
+);
 
 /**
  * One storage suite, run against an embedded PostgreSQL started here and against the external
@@ -154,5 +165,23 @@ describe.each(targets)('storage on %s', (_name, admin) => {
       await drop();
     }
   });
-});
 
+  describe('repository contracts', () => {
+    let shared: { db: Db; drop: () => Promise<void> } | undefined;
+    let n = 0;
+    beforeAll(async () => {
+      shared = await freshDb(admin());
+      await migrate(shared.db);
+    }, 60_000);
+    afterAll(async () => {
+      await shared?.drop();
+    });
+    const fixture = async (): Promise<ContractFixture> => {
+      const db = shared!.db;
+      const accountId = String(100000000000 + ++n * 7919 + Math.floor(Math.random() * 1000) * 10_000_000);
+      await db.query(`INSERT INTO accounts (account_id, name) VALUES ($1, $2)`, [accountId, `contract-${n}`]);
+      return { store: createStore(db), db, accountId };
+    };
+    for (const [name, contract] of contracts) describe(name, () => contract(fixture));
+  });
+});

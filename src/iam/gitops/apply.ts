@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Input } from '../../awsquery/input.js';
-import type { AuthedContext, Operation } from '../../awsquery/operation.js';
+import type { AuthedContext, LegacyOperation } from '../../awsquery/operation.js';
 import type { XmlObject, XmlValue } from '../../awsquery/xml.js';
 import { AwsError } from '../../errors/index.js';
 import type { Services } from '../../services.js';
@@ -109,7 +109,7 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
     principalArn: rootArn,
     isRoot: true,
   };
-  const ops = new Map<string, Operation<any, any>>(iamOperations.map((o) => [o.name, o]));
+  const ops = new Map<string, LegacyOperation<any, any>>((iamOperations as LegacyOperation<any, any>[]).map((o) => [o.name, o]));
 
   /** One IAM action through its operation, as the API runs it; returns the rendered result. */
   async function call(action: string, params: Params): Promise<XmlObject> {

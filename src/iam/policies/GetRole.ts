@@ -1,20 +1,21 @@
 import { defineOperation } from '../../awsquery/operation.js';
+import { Errors } from '../../errors/index.js';
 import { authorize } from '../authorize.js';
-import { readName } from '../common.js';
-import { arnFor, findRole, renderRole } from './shared.js';
+import { arnFor } from './shared.js';
+import { roleShape } from './role-shape.js';
 
 export const GetRole = defineOperation({
   service: 'iam',
   name: 'GetRole',
   auth: 'sigv4',
-  parse: (p) => ({ roleName: readName(p, 'RoleName', 64)! }),
   async run(ctx, input) {
-    const role = await findRole(ctx.services.db, ctx.caller.accountId, input.roleName).catch(async (e) => {
-      await authorize(ctx, 'iam:GetRole', arnFor(ctx, `role/${input.roleName}`));
-      throw e;
-    });
+    const role = await ctx.services.store.roles.get(ctx.caller.accountId, input.RoleName);
+    if (!role) {
+      // Authorized on the name first, so a caller learns nothing it may not ask.
+      await authorize(ctx, 'iam:GetRole', arnFor(ctx, `role/${input.RoleName}`));
+      throw Errors.noSuchEntity(`The role with name ${input.RoleName} cannot be found.`);
+    }
     await authorize(ctx, 'iam:GetRole', role.arn);
-    return role;
+    return { Role: roleShape(role, true) };
   },
-  render: (r) => ({ Role: renderRole(r, true) }),
 });

@@ -1,22 +1,20 @@
 import { defineOperation } from '../../awsquery/operation.js';
+import { roleSortKey } from '../../store/roles.js';
 import { authorize } from '../authorize.js';
-import { decodeMarker, paginate, readPage, readPathPrefix } from '../common.js';
-import { arnFor, renderRole, type RoleRow } from './shared.js';
+import { decodeMarker, paginate } from '../common.js';
+import { arnFor } from './shared.js';
+import { roleShape } from './role-shape.js';
 
 export const ListRoles = defineOperation({
   service: 'iam',
   name: 'ListRoles',
   auth: 'sigv4',
-  parse: (p) => ({ pathPrefix: readPathPrefix(p) ?? '/', page: readPage(p) }),
   async run(ctx, input) {
-    await authorize(ctx, 'iam:ListRoles', arnFor(ctx, `role${input.pathPrefix}`));
-    const after = decodeMarker(input.page.marker) ?? '';
-    const r = await ctx.services.db.query<RoleRow>(
-      `SELECT * FROM roles WHERE account_id = $1 AND starts_with(path, $2) AND lower(role_name) COLLATE "C" > $3
-        ORDER BY lower(role_name) COLLATE "C" LIMIT $4`,
-      [ctx.caller.accountId, input.pathPrefix, after, input.page.maxItems + 1],
-    );
-    return paginate(r.rows, input.page, (x) => x.role_name.toLowerCase());
+    const pathPrefix = input.PathPrefix ?? '/';
+    const maxItems = input.MaxItems ?? 100;
+    await authorize(ctx, 'iam:ListRoles', arnFor(ctx, `role${pathPrefix}`));
+    const rows = await ctx.services.store.roles.page(ctx.caller.accountId, pathPrefix, { after: decodeMarker(input.Marker), limit: maxItems + 1 });
+    const page = paginate(rows, { marker: input.Marker, maxItems }, roleSortKey);
+    return { Roles: page.items.map((r) => roleShape(r, false)), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
   },
-  render: (o) => ({ Roles: o.items.map((r) => renderRole(r, false)), IsTruncated: o.IsTruncated, Marker: o.Marker }),
 });
