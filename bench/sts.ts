@@ -223,7 +223,7 @@ async function tesseraWorker(): Promise<void> {
   const { IAMClient, CreateOpenIDConnectProviderCommand, CreateRoleCommand } = await import('@aws-sdk/client-iam');
   let stop: (() => Promise<void>) | undefined;
   let db: import('../src/store/db.js').Db | undefined;
-  let metrics: import('../src/http/metrics.js').Metrics | undefined;
+  let metrics: import('../src/metrics.js').Metrics | undefined;
   let pids: number[] = [];
 
   process.on('message', async (raw: unknown) => {

@@ -8,6 +8,8 @@ import { stsOperations } from './sts/index.js';
 import { iamOperations } from './iam/index.js';
 import { oidcDiscoveryRouter } from './http/oidc-discovery.js';
 import { createTokenExchangeHandler } from './sts/oauth-token-exchange.js';
+import { Errors, isAwsError } from './errors/index.js';
+import { renderJsonError, sendError } from './http/errors.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];
@@ -68,14 +70,14 @@ export function createExpressApp(services: Services): express.Express {
   app.use((_req, res) => {
     res.status(404).json({ error: 'NotFound', message: 'No such endpoint' });
   });
+  // Anything a route threw: the JSON renderer (http/errors.ts), as InternalFailure unless it is
+  // a client error Express itself raised (a malformed URL), which is BadRequest.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
-    if (status >= 500) services.logger.error({ err, path: req.path }, 'unhandled error');
-    if (res.headersSent) return;
-    res.status(status >= 400 && status < 600 ? status : 500).json({
-      error: status < 500 ? 'BadRequest' : 'InternalFailure',
-      message: status < 500 ? 'The request could not be processed' : 'Internal error',
-    });
+    const error = isAwsError(err) ? err : status >= 400 && status < 500 ? Errors.badRequest(err) : Errors.internal(err);
+    const rendered = renderJsonError(error, { requestId: services.random.uuid() });
+    if (rendered.status >= 500) services.logger.error({ err, path: req.path, requestId: rendered.headers['x-amzn-requestid'] }, 'unhandled error');
+    sendError(res, rendered);
   });
   return app;
 }

@@ -1,121 +1,24 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.js';
-import { createStore } from './store/store.js';
 import { createApp } from './app.js';
-import { createDb, type Db } from './store/db.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded.js';
+import { createDb } from './store/db.js';
 import { migrate, migrationsCurrent } from './store/migrate.js';
 import { createCache } from './cache/index.js';
 import type { Cache } from './cache/cache.js';
 import { createLogger, type Logger } from './log.js';
-import { createMetrics } from './http/metrics.js';
-import { AuditLog } from './audit/log.js';
-import { CredentialResolver } from './iam/credentials.js';
-import { KeyRing } from './keys/ring.js';
-import { RevocationStore } from './sts/revocation.js';
-import { OneTimeUses } from './security/one-time-use.js';
-import { TemporaryCredentials } from './sts/temporary-credentials.js';
-import { PolicyCache } from './iam/effective-policies.js';
-import { AttemptLimiter } from './throttle/attempts.js';
 import { bootstrap, type BootstrapResult } from './iam/bootstrap.js';
 import { resolveMasterKey } from './keys/master.js';
-import { verifyMasterKey } from './keys/master-check.js';
-import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from './services.js';
-import { OutboxListener, writeInvalidations } from './store/outbox.js';
+import { buildServices, openDatabase } from './compose.js';
+import type { Services } from './services.js';
+
+// The builder moved to compose.ts (so `tessera apply` and tests need not import this module).
+export { buildServices, openDatabase, type BuildOptions, type OpenedDatabase } from './compose.js';
 
 /**
- * The composition root: config → database (external or embedded) → migrations → cache →
- * bootstrap → services → app → listen; and the reverse on stop, after in-flight requests drain.
+ * The process: config → database (external or embedded) → migrations → cache → bootstrap →
+ * services (compose.ts) → app → listen; and the reverse on stop, after in-flight requests drain.
  */
-export interface BuildOptions {
-  config: Config;
-  db: Db;
-  cache: Cache;
-  logger: Logger;
-  masterKey: Buffer;
-  accountId: string;
-  now?: () => Date;
-  defaultMetrics?: boolean;
-}
-
-export async function buildServices(o: BuildOptions): Promise<Services & { dispose(): Promise<void> }> {
-  // Refuse a master key that does not open the database's check value before anything runs.
-  await verifyMasterKey(o.db, o.masterKey, { create: false });
-  const metrics = createMetrics({ defaultMetrics: o.defaultMetrics ?? false });
-  const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition);
-  const keys = new KeyRing(o.db, o.masterKey);
-  const revocations = new RevocationStore(o.cache, o.db, { now: o.now ?? (() => new Date()), logger: o.logger });
-  // Before the first request: a cache that came back empty is rebuilt from Postgres.
-  await revocations.start();
-  const policyCache = new PolicyCache(o.db);
-  credentials.temporary = new TemporaryCredentials(keys, revocations, { exists: async (id) => (await policyCache.forPrincipal(id)).exists });
-  const apply = (m: InvalidationMessage) => {
-    policyCache.invalidate(m);
-    if (m.kind === 'access-key') credentials.invalidate(m.accessKeyId);
-    else credentials.invalidate();
-  };
-  // The source of truth: the outbox in Postgres (LISTEN/NOTIFY + reads by sequence number).
-  const outbox = new OutboxListener(o.db, apply, { logger: o.logger });
-  await outbox.start();
-  // The fast path: Redis pub/sub, best effort (a replica that misses it still gets the outbox).
-  const unsubscribe = await o.cache
-    .subscribe(INVALIDATION_CHANNEL, (raw) => {
-      try {
-        apply(JSON.parse(raw) as InvalidationMessage);
-      } catch {
-        apply({ kind: 'all' });
-      }
-    })
-    .catch((err: unknown) => {
-      o.logger.warn({ err }, 'cache pub/sub unavailable; invalidations arrive through the database');
-      return async () => {};
-    });
-  const audit = new AuditLog(o.db, metrics);
-  const services: Services = {
-    config: o.config,
-    db: o.db,
-    cache: o.cache,
-    logger: o.logger,
-    metrics,
-    audit,
-    masterKey: o.masterKey,
-    accountId: o.accountId,
-    credentials,
-    keys,
-    revocations,
-    attempts: new AttemptLimiter(o.db, o.cache),
-    oneTimeUses: new OneTimeUses(o.db, o.cache, o.logger),
-    policyCache,
-    store: createStore(o.db),
-    signingKeyCache: new Map(),
-    now: o.now ?? (() => new Date()),
-    async invalidate(m, within) {
-      apply(m);
-      if (within && 'outbox' in within) await within.outbox.write([m]);
-      else await writeInvalidations(within ?? o.db, [m]);
-      if (!within) hint(m);
-    },
-    invalidateFast(m) {
-      apply(m);
-      hint(m);
-    },
-    invalidationBusHealthy: () => outbox.healthy,
-  };
-  const hint = (m: InvalidationMessage) => {
-    o.cache.publish(INVALIDATION_CHANNEL, JSON.stringify(m)).catch(() => {});
-  };
-  return {
-    ...services,
-    async dispose() {
-      await outbox.stop();
-      await unsubscribe().catch(() => {});
-      await revocations.stop();
-      await Promise.all([audit.flush(), credentials.flushLastUsed().catch(() => {})]);
-    },
-  };
-}
-
 export interface Runtime {
   url: string;
   port: number;
@@ -124,20 +27,6 @@ export interface Runtime {
   embedded: boolean;
   /** Stop accepting, answer every request already accepted, then close pools. */
   stop(): Promise<void>;
-}
-
-export interface OpenedDatabase {
-  db: Db;
-  embedded: EmbeddedDatabase | undefined;
-}
-
-export async function openDatabase(config: Config, logger: Logger): Promise<OpenedDatabase> {
-  if (config.databaseUrl) return { db: createDb(config.databaseUrl, { max: config.databasePoolSize }), embedded: undefined };
-  const t0 = Date.now();
-  const embedded = await startEmbeddedPostgres({ dir: config.dataDir, onLog: (l) => logger.debug({ pg: l }, 'embedded postgres') });
-  for (const note of embedded.notes) logger.warn({ dataDir: config.dataDir }, note);
-  logger.info({ dataDir: embedded.dataDir, port: embedded.port, ms: Date.now() - t0 }, 'embedded PostgreSQL started');
-  return { db: createDb(embedded.url, { max: config.databasePoolSize }), embedded };
 }
 
 export async function startTessera(

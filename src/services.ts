@@ -3,7 +3,7 @@ import type { Db } from './store/db.js';
 import type { Repositories, Store } from './store/store.js';
 import type { Cache } from './cache/cache.js';
 import type { Logger } from './log.js';
-import type { Metrics } from './http/metrics.js';
+import type { Metrics } from './metrics.js';
 import type { AuditLog } from './audit/log.js';
 import type { CredentialResolver } from './iam/credentials.js';
 import type { KeyRing } from './keys/ring.js';
@@ -11,6 +11,9 @@ import type { RevocationStore } from './sts/revocation.js';
 import type { OneTimeUses } from './security/one-time-use.js';
 import type { PolicyCache } from './iam/effective-policies.js';
 import type { AttemptLimiter } from './throttle/attempts.js';
+import type { InvalidationMessage, SqlRunner } from './store/invalidation.js';
+import type { Random } from './tokens/random.js';
+import type { FederationDirectory } from './federation/directory.js';
 
 /**
  * Everything an operation may use, built once by the composition root (main.ts) or a test, and
@@ -59,16 +62,15 @@ export interface Services {
   invalidationBusHealthy(): boolean;
   /** The clock; the HTTP edge reads it once per request. */
   now(): Date;
+  /** Randomness for ids, request ids and secrets (tokens/random.ts), injected as the clock is. */
+  random: Random;
+  /** The region names a SigV4 credential scope may name (AWS's and config.extraRegions), computed once. */
+  regions: ReadonlySet<string>;
+  /** Roles, OIDC/SAML providers and JWKS as federation reads them on its hot path, cached per process. */
+  federationDirectory: FederationDirectory;
 }
 
-export type InvalidationMessage =
-  | { kind: 'access-key'; accessKeyId: string }
-  | { kind: 'principal'; principalId: string }
-  | { kind: 'all' };
-
-/** Anything that runs a parameterised statement: a transaction's client, or the pool. */
-export interface SqlRunner {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
-export const INVALIDATION_CHANNEL = 'tessera:invalidate';
+// Defined in a neutral module (the outbox and the caches use them without importing this one);
+// re-exported here for the operations that name them through the services contract.
+export type { InvalidationMessage, SqlRunner } from './store/invalidation.js';
+export { INVALIDATION_CHANNEL } from './store/invalidation.js';

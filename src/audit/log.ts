@@ -1,6 +1,9 @@
-import type { Db, Queryable } from '../store/db.js';
-import type { Metrics } from '../http/metrics.js';
-import { translatePgError } from '../store/pg-errors.js';
+import type { Db } from '../store/db.js';
+import type { Metrics } from '../metrics.js';
+import { appendAuditBatch, type AuditEvent } from '../store/audit.js';
+
+// The event type and its row format live with the repository (store/audit.ts).
+export { escapeUnstorable, insertAuditEvents, truncate, type AuditEvent } from '../store/audit.js';
 
 /**
  * The audit log. `record()` resolves only once the event is durable in Postgres, so a response
@@ -8,22 +11,6 @@ import { translatePgError } from '../store/pg-errors.js';
  * together in the next INSERT (group commit): one round trip for many requests under load,
  * no added latency when idle. Never put a secret, a token or a password in an event.
  */
-export interface AuditEvent {
-  time: Date;
-  requestId: string;
-  service: string;
-  action: string;
-  accountId?: string | undefined;
-  principalArn?: string | undefined;
-  principalId?: string | undefined;
-  accessKeyId?: string | undefined;
-  sourceIp?: string | undefined;
-  userAgent?: string | undefined;
-  outcome: 'success' | 'failure' | 'unknown';
-  errorCode?: string | undefined;
-  detail?: Record<string, unknown> | undefined;
-}
-
 interface Pending {
   event: AuditEvent;
   resolve: () => void;
@@ -38,116 +25,6 @@ const MAX_BATCH = 500;
  * and a syscall), for no latency gain once the process is busy.
  */
 const MAX_IN_FLIGHT = 1;
-
-/**
- * One statement text for any batch size, so the server plans it once per connection as a named
- * prepared statement. The batch travels as one JSON array of rows (one JSON.stringify call,
- * the detail object nested as is) rather than 13 text arrays that the client library would
- * escape element by element.
- */
-const INSERT_TEXT = `INSERT INTO audit_events (event_time, request_id, service, action, account_id, principal_arn, principal_id,
-    access_key_id, source_ip, user_agent, outcome, error_code, detail)
-  SELECT (r->>0)::timestamptz, r->>1, r->>2, r->>3, r->>4, r->>5, r->>6, r->>7, r->>8, r->>9, r->>10, r->>11,
-         coalesce(r->12, '{}'::jsonb)
-    FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(r, n) ORDER BY n`;
-const INSERT = { name: 'tessera_audit_insert_json', text: INSERT_TEXT };
-const INSERT_RETURNING = { name: 'tessera_audit_insert_json_returning', text: `${INSERT_TEXT} RETURNING id` };
-
-/**
- * Strings from outside (user agents, JWT claims, SAML attributes, names echoed in error
- * messages…) may hold what Postgres text and jsonb cannot store: U+0000 and unpaired UTF-16
- * surrogates (jsonb refuses `\u0000` and a lone `\ud800`, failing the whole INSERT). Such a
- * string is stored ESCAPED, losslessly and visibly: each `\` becomes `\\`, each NUL or unpaired
- * surrogate becomes `\uXXXX` (4 lower-case hex digits), and the field is named in
- * `detail.escapedFields` (a column name such as `user_agent`, or a detail path such as
- * `detail.subject`; object keys are escaped the same way), so the original is recoverable exactly
- * by undoing the two substitutions in the listed fields. Other strings are stored as they are.
- */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const UNSTORABLE_TEST = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-/** What JSON.stringify emits for those (a superset: an escaped backslash before `u0000` also matches). */
-const UNSTORABLE_IN_JSON = /\\u0000|\\ud[89a-f]/i;
-
-export function escapeUnstorable(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(UNSTORABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-function storable(v: unknown, path: string, escaped: string[]): unknown {
-  if (typeof v === 'string') {
-    if (!UNSTORABLE_TEST.test(v)) return v;
-    escaped.push(path);
-    return escapeUnstorable(v);
-  }
-  if (Array.isArray(v)) return v.map((x, i) => storable(x, `${path}[${i}]`, escaped));
-  if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      const key = UNSTORABLE_TEST.test(k) ? escapeUnstorable(k) : k;
-      if (key !== k) escaped.push(`${path}{${key}}`);
-      out[key] = storable(x, `${path}.${key}`, escaped);
-    }
-    return out;
-  }
-  return v;
-}
-
-const COLUMNS = ['event_time', 'request_id', 'service', 'action', 'account_id', 'principal_arn', 'principal_id', 'access_key_id', 'source_ip', 'user_agent', 'outcome', 'error_code'];
-
-/** A row with every string storable, and the escaped fields listed in its detail. */
-function storableRow(row: unknown[]): unknown[] {
-  const escaped: string[] = [];
-  const out = row.map((v, i) => (i < COLUMNS.length ? storable(v, COLUMNS[i]!, escaped) : v));
-  const detail = storable(row[COLUMNS.length], 'detail', escaped) as Record<string, unknown>;
-  out[COLUMNS.length] = escaped.length > 0 ? { ...detail, escapedFields: escaped } : detail;
-  return out;
-}
-
-/** At most `max` UTF-16 units, never ending in the first half of a surrogate pair. */
-export function truncate(s: string, max: number): string {
-  if (s.length <= max) return s;
-  const c = s.charCodeAt(max - 1);
-  return s.slice(0, c >= 0xd800 && c <= 0xdbff ? max - 1 : max);
-}
-
-/** The batch as the statement's one parameter: a JSON array of 13-element rows. */
-function rowsJson(events: readonly AuditEvent[]): string {
-  const n = events.length;
-  const rows = new Array<unknown[]>(n);
-  for (let i = 0; i < n; i++) {
-    const e = events[i]!;
-    rows[i] = [
-      e.time.toISOString(),
-      e.requestId,
-      e.service,
-      e.action,
-      e.accountId ?? null,
-      e.principalArn ?? null,
-      e.principalId ?? null,
-      e.accessKeyId ?? null,
-      e.sourceIp ?? null,
-      e.userAgent ? truncate(e.userAgent, 1024) : null,
-      e.outcome,
-      e.errorCode ?? null,
-      e.detail ?? {},
-    ];
-  }
-  const json = JSON.stringify(rows);
-  // Fast path: nothing Postgres would refuse (the check is on the JSON text, one scan per batch).
-  if (!UNSTORABLE_IN_JSON.test(json)) return json;
-  return JSON.stringify(rows.map(storableRow));
-}
-
-/**
- * Inserts events on `q` (e.g. inside an operation's transaction, so a change and its audit
- * record commit together) and returns their row ids, in order.
- */
-export async function insertAuditEvents(q: Queryable, events: readonly AuditEvent[]): Promise<number[]> {
-  if (events.length === 0) return [];
-  const r = await q.query<{ id: number }>({ name: INSERT_RETURNING.name, text: INSERT_RETURNING.text, values: [rowsJson(events)] });
-  return r.rows.map((row) => Number(row.id));
-}
-
-const isDataError = (e: unknown): boolean => typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('22');
 
 export class AuditLog {
   private queue: Pending[] = [];
@@ -192,26 +69,8 @@ export class AuditLog {
     }
   }
 
-  /**
-   * Writes the batch; resolves with each event's failure (undefined when written). When Postgres
-   * refuses the batch's DATA (SQLSTATE class 22), the events are written one by one, so one
-   * unstorable event fails only its own request, never its batch-mates'.
-   */
-  private async write(batch: Pending[]): Promise<unknown[]> {
-    try {
-      await this.db.pool.query({ name: INSERT.name, text: INSERT.text, values: [rowsJson(batch.map((p) => p.event))] });
-      return [];
-    } catch (e) {
-      if (batch.length === 1 || !isDataError(e)) throw translatePgError(e);
-    }
-    const failures: unknown[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      try {
-        await this.db.pool.query({ name: INSERT.name, text: INSERT.text, values: [rowsJson([batch[i]!.event])] });
-      } catch (e) {
-        failures[i] = translatePgError(e);
-      }
-    }
-    return failures;
+  /** Writes the batch (store/audit.ts); resolves with each event's failure (undefined when written). */
+  private write(batch: Pending[]): Promise<unknown[]> {
+    return appendAuditBatch(this.db, batch.map((p) => p.event));
   }
 }

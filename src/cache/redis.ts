@@ -58,7 +58,7 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|OOM|TRYAGAIN|CLUST
 function translate(err: unknown): AwsError {
   if (err instanceof AwsError) return err;
   if (err instanceof ReplyError && !UNAVAILABLE_REPLY.test((err as Error).message)) return Errors.internal(err);
-  return new AwsError('ServiceUnavailable', 'Service is unavailable', 503, { cause: err });
+  return Errors.serviceUnavailable(err);
 }
 
 async function shutdown(conn: Redis): Promise<void> {
@@ -221,9 +221,7 @@ export class RedisCache implements Cache {
   async #run<T>(command: () => Promise<T>): Promise<T> {
     this.#assertOpen();
     if (this.#open) {
-      throw new AwsError('ServiceUnavailable', 'Service is unavailable', 503, {
-        cause: new Error('redis circuit open (Redis unreachable)', { cause: this.#openedBy }),
-      });
+      throw Errors.serviceUnavailable(new Error('redis circuit open (Redis unreachable)', { cause: this.#openedBy }));
     }
     try {
       return await command();

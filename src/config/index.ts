@@ -1,6 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import type { LockPolicy } from '../throttle/attempts.js';
+
+/** A failed-attempt lock policy (throttle/attempts.ts applies it). */
+export interface LockPolicy {
+  /** Counted failures within the window that lock the subject (≥ 1). */
+  maxFailures: number;
+  /** The counting window in seconds; it starts at the window's first counted attempt. */
+  windowSeconds: number;
+  /** The first lock's duration in seconds. */
+  lockSeconds: number;
+  /** Cap for the doubled duration of repeated locks (≥ lockSeconds; equal: no doubling). */
+  maxLockSeconds: number;
+}
 
 /**
  * Tessera's configuration: one schema, parsed once at boot from the environment, passed as a

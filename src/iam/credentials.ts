@@ -29,13 +29,14 @@ const MAX = 50_000;
 
 export class CredentialResolver {
   private readonly cache = new Map<string, Entry>();
-  temporary: TemporaryCredentialResolver | undefined;
   private readonly lastUsed: LastUsedRecorder;
 
   constructor(
     private readonly db: Db,
     private readonly masterKey: Buffer,
     private readonly partition: string,
+    /** Session (ASIA) credentials; given by the composition root (compose.ts), none: refused. */
+    readonly temporary?: TemporaryCredentialResolver,
   ) {
     this.lastUsed = new LastUsedRecorder(db);
   }

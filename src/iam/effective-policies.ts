@@ -1,7 +1,7 @@
 import { compilePolicy, type CompiledPolicy, type PolicyKind } from '../policy/index.js';
 import { Lru } from '../cache/lru.js';
 import type { Db } from '../store/db.js';
-import type { InvalidationMessage } from '../services.js';
+import type { InvalidationMessage } from '../store/invalidation.js';
 
 /**
  * A principal's compiled policies, as authorization needs them:

@@ -1,5 +1,6 @@
 import { open, seal } from './envelope.js';
-import type { SqlRunner } from '../services.js';
+import type { Db } from '../store/db.js';
+import { SEALED, sealedValues, settings } from '../store/keys.js';
 
 /**
  * The master-key check value: a constant sealed under TESSERA_MASTER_KEY, stored once in
@@ -36,32 +37,21 @@ export function checkValueOpens(key: Buffer, value: unknown): boolean {
   }
 }
 
-interface Rows<R> {
-  rows: R[];
-}
-
-/** One existing sealed value of each kind, with its associated data. */
-const SAMPLES = [
-  `SELECT secret_sealed AS sealed, access_key_id AS aad FROM access_keys LIMIT 1`,
-  `SELECT seed_sealed AS sealed, serial_number AS aad FROM mfa_devices LIMIT 1`,
-  `SELECT material_sealed AS sealed, kid AS aad FROM sts_keys LIMIT 1`,
-];
-
 /**
  * Throws MasterKeyError unless `key` is the database's master key. With `create`, writes the
  * check value when there is none yet (after verifying against existing sealed rows); call it in
  * a transaction holding the bootstrap lock so racing replicas agree.
  * Returns 'verified', 'created', or 'absent' (no check value and `create` false).
  */
-export async function verifyMasterKey(q: SqlRunner, key: Buffer, opts: { create: boolean }): Promise<'verified' | 'created' | 'absent'> {
-  const r = (await q.query(`SELECT value FROM settings WHERE key = $1`, [MASTER_CHECK_SETTING])) as Rows<{ value: unknown }>;
-  if (r.rows[0]) {
-    if (!checkValueOpens(key, r.rows[0].value)) throw new MasterKeyError(WRONG_KEY_MESSAGE);
+export async function verifyMasterKey(q: Pick<Db, 'query'>, key: Buffer, opts: { create: boolean }): Promise<'verified' | 'created' | 'absent'> {
+  const value = await settings.get(q, MASTER_CHECK_SETTING);
+  if (value !== undefined) {
+    if (!checkValueOpens(key, value)) throw new MasterKeyError(WRONG_KEY_MESSAGE);
     return 'verified';
   }
-  for (const sql of SAMPLES) {
-    const s = (await q.query(sql)) as Rows<{ sealed: Buffer; aad: string }>;
-    const row = s.rows[0];
+  // Databases from before the check value: one existing sealed value of each kind must open.
+  for (const column of SEALED) {
+    const row = await sealedValues.sample(q, column);
     if (!row) continue;
     try {
       open(key, row.sealed, row.aad);
@@ -70,8 +60,7 @@ export async function verifyMasterKey(q: SqlRunner, key: Buffer, opts: { create:
     }
   }
   if (!opts.create) return 'absent';
-  await q.query(`INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [MASTER_CHECK_SETTING, JSON.stringify(checkValue(key))]);
-  const again = (await q.query(`SELECT value FROM settings WHERE key = $1`, [MASTER_CHECK_SETTING])) as Rows<{ value: unknown }>;
-  if (!checkValueOpens(key, again.rows[0]?.value)) throw new MasterKeyError(WRONG_KEY_MESSAGE);
+  await settings.insertIfAbsent(q, MASTER_CHECK_SETTING, checkValue(key));
+  if (!checkValueOpens(key, await settings.get(q, MASTER_CHECK_SETTING))) throw new MasterKeyError(WRONG_KEY_MESSAGE);
   return 'created';
 }

@@ -1,9 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { open, seal } from './envelope.js';
-import { base32Random } from '../tokens/ids.js';
 import type { Db } from '../store/db.js';
-import { AwsError } from '../errors/index.js';
+import { keyRing, type KeyPurpose } from '../store/keys.js';
+import { Errors } from '../errors/index.js';
 
 /**
  * Tessera's rotating key ring (table sts_keys, migration 0005), shared by every replica.
@@ -24,7 +24,7 @@ import { AwsError } from '../errors/index.js';
  * reloaded yet keep signing with the previous key, which still verifies everywhere, so nothing
  * breaks during the overlap.
  */
-export type KeyPurpose = 'session' | 'jwt-RS256' | 'jwt-ES384';
+export type { KeyPurpose } from '../store/keys.js';
 
 export interface RingKey {
   id: number;
@@ -45,20 +45,8 @@ export const ROTATE_MS: Record<KeyPurpose, number> = { session: 24 * HOUR, 'jwt-
 export const RETAIN_MS: Record<KeyPurpose, number> = { session: 36 * HOUR + HOUR, 'jwt-RS256': 2 * HOUR, 'jwt-ES384': 2 * HOUR };
 const RELOAD_MS = 5 * 60_000;
 const MISS_RELOAD_MS = 1000;
-const LOCK_ID = 7_245_118_005;
 
 const genPair = promisify(generateKeyPair);
-
-interface Row {
-  key_id: number;
-  kid: string;
-  purpose: KeyPurpose;
-  material_sealed: Buffer;
-  public_jwk: Record<string, unknown> | null;
-  activates_at: Date;
-  retires_at: Date;
-  expires_at: Date;
-}
 
 export class KeyRing {
   private keys = new Map<number, RingKey>();
@@ -70,10 +58,16 @@ export class KeyRing {
   /** kids of live rows this replica cannot open (wrong master key, damaged row): skipped, reported by `problem()`. */
   private unopenable = new Set<string>();
 
+  /** Random bytes for key material and key ids (services.random; node:crypto by default). */
+  private readonly randomBytes: (n: number) => Buffer;
+
   constructor(
     private readonly db: Db,
     private readonly masterKey: Buffer,
-  ) {}
+    opts: { random?: { bytes(n: number): Buffer } } = {},
+  ) {
+    this.randomBytes = opts.random ? (n) => opts.random!.bytes(n) : randomBytes;
+  }
 
   /**
    * Synchronous `current()` for the hot path: the live key when the ring is loaded and fresh,
@@ -92,7 +86,7 @@ export class KeyRing {
     await this.rotate(purpose, now);
     const k = this.pick(purpose, now);
     // The live key exists but this replica cannot open it: unavailable here, not a 500.
-    if (!k) throw new AwsError('ServiceUnavailable', 'Service is unavailable', 503, { cause: new Error(`key ring: cannot open the live ${purpose} key (${[...this.unopenable].join(', ')})`) });
+    if (!k) throw Errors.serviceUnavailable(new Error(`key ring: cannot open the live ${purpose} key (${[...this.unopenable].join(', ')})`));
     return k;
   }
 
@@ -151,38 +145,26 @@ export class KeyRing {
   }
 
   async reload(now: Date): Promise<void> {
-    const r = await this.db.query<Row>(
-      `SELECT key_id, kid, purpose, material_sealed, public_jwk, activates_at, retires_at, expires_at
-         FROM sts_keys WHERE expires_at > $1`,
-      [now],
-    );
+    const rows = await keyRing.unexpired(this.db, now);
     const next = new Map<number, RingKey>();
     const unopenable = new Set<string>();
-    for (const row of r.rows) {
-      const known = this.keys.get(row.key_id);
+    for (const row of rows) {
+      const known = this.keys.get(row.id);
       if (known) {
-        next.set(row.key_id, known);
+        next.set(row.id, known);
         continue;
       }
       let material: Buffer;
       try {
-        material = open(this.masterKey, row.material_sealed, row.kid);
+        material = open(this.masterKey, row.materialSealed, row.kid);
       } catch {
         // One row that does not open (sealed under another master key) must not take the whole
         // ring down: skip it; readiness reports it (problem()).
         unopenable.add(row.kid);
         continue;
       }
-      next.set(row.key_id, {
-        id: row.key_id,
-        kid: row.kid,
-        purpose: row.purpose,
-        material,
-        publicJwk: row.public_jwk ?? undefined,
-        activatesAt: row.activates_at,
-        retiresAt: row.retires_at,
-        expiresAt: row.expires_at,
-      });
+      const { materialSealed: _sealed, ...key } = row;
+      next.set(row.id, { ...key, material });
     }
     this.keys = next;
     this.unopenable = unopenable;
@@ -208,30 +190,29 @@ export class KeyRing {
   }
 
   private async rotate(purpose: KeyPurpose, now: Date): Promise<void> {
-    const material = await newMaterial(purpose);
-    await this.db.tx(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
-      const live = await c.query(
-        `SELECT 1 FROM sts_keys WHERE purpose = $1 AND activates_at <= $2 AND retires_at > $2 LIMIT 1`,
-        [purpose, now],
-      );
-      if (live.rowCount) return;
-      const kid = `${purpose === 'session' ? 's' : purpose === 'jwt-RS256' ? 'r' : 'e'}-${base32Random(16).toLowerCase()}`;
-      const retires = new Date(now.getTime() + ROTATE_MS[purpose]);
-      const expires = new Date(retires.getTime() + RETAIN_MS[purpose]);
-      const jwk = material.publicJwk ? { ...material.publicJwk, kid, use: 'sig', alg: purpose.slice(4) } : null;
-      await c.query(
-        `INSERT INTO sts_keys (kid, purpose, material_sealed, public_jwk, activates_at, retires_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [kid, purpose, seal(this.masterKey, material.secret, kid), jwk, now, retires, expires],
-      );
+    const material = await newMaterial(purpose, this.randomBytes);
+    await keyRing.createIfNoneLive(this.db, purpose, now, () => {
+      const kid = `${purpose === 'session' ? 's' : purpose === 'jwt-RS256' ? 'r' : 'e'}-${base32(this.randomBytes(16)).toLowerCase()}`;
+      const retiresAt = new Date(now.getTime() + ROTATE_MS[purpose]);
+      const expiresAt = new Date(retiresAt.getTime() + RETAIN_MS[purpose]);
+      const publicJwk = material.publicJwk ? { ...material.publicJwk, kid, use: 'sig', alg: purpose.slice(4) } : undefined;
+      return { kid, purpose, materialSealed: seal(this.masterKey, material.secret, kid), publicJwk, activatesAt: now, retiresAt, expiresAt };
     });
     await this.reload(now);
   }
 }
 
-async function newMaterial(purpose: KeyPurpose): Promise<{ secret: Buffer; publicJwk?: Record<string, unknown> }> {
-  if (purpose === 'session') return { secret: randomBytes(32) };
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** One base32 character per byte (its low 5 bits), as tokens/ids.ts's base32Random. */
+const base32 = (bytes: Buffer): string => {
+  let s = '';
+  for (const b of bytes) s += B32[b & 31];
+  return s;
+};
+
+async function newMaterial(purpose: KeyPurpose, random: (n: number) => Buffer): Promise<{ secret: Buffer; publicJwk?: Record<string, unknown> }> {
+  // Asymmetric keys come from OpenSSL's own generator (node:crypto offers no injectable source).
+  if (purpose === 'session') return { secret: random(32) };
   const { privateKey } =
     purpose === 'jwt-RS256'
       ? await genPair('rsa', { modulusLength: 2048 })

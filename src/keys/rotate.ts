@@ -1,6 +1,7 @@
 import { open, seal } from './envelope.js';
 import { checkValue, MASTER_CHECK_SETTING, MasterKeyError, verifyMasterKey } from './master-check.js';
 import type { Db } from '../store/db.js';
+import { lockFor, SEALED, sealedValues, settings } from '../store/keys.js';
 
 /**
  * `tessera rotate-master-key`: re-wraps every value sealed under the master key from `oldKey`
@@ -8,17 +9,9 @@ import type { Db } from '../store/db.js';
  * bootstrap lock. Replicas still running with the old key then fail their readiness check
  * (masterKey: wrong key) and refuse to start again until given the new key.
  *
- * Sealed columns (AAD in brackets): access_keys.secret_sealed [access_key_id],
- * mfa_devices.seed_sealed [serial_number], sts_keys.material_sealed [kid]. A new sealed column
- * must be added to SEALED below.
+ * The sealed columns are listed in store/keys.ts (SEALED); a new sealed column is added there.
  */
-export const SEALED: readonly { table: string; column: string; aad: string }[] = [
-  { table: 'access_keys', column: 'secret_sealed', aad: 'access_key_id' },
-  { table: 'mfa_devices', column: 'seed_sealed', aad: 'serial_number' },
-  { table: 'sts_keys', column: 'material_sealed', aad: 'kid' },
-];
-
-const LOCK_ID = 7_245_118_002; // the bootstrap lock: no replica bootstraps during a rotation
+export { SEALED } from '../store/keys.js';
 
 export interface RotationResult {
   rewrapped: Record<string, number>;
@@ -27,25 +20,26 @@ export interface RotationResult {
 export async function rotateMasterKey(db: Db, oldKey: Buffer, newKey: Buffer): Promise<RotationResult> {
   if (oldKey.equals(newKey)) throw new MasterKeyError('TESSERA_NEW_MASTER_KEY is the same as TESSERA_MASTER_KEY');
   return db.tx(async (c) => {
-    await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
+    // The bootstrap lock: no replica bootstraps during a rotation.
+    await lockFor(c, 'bootstrap');
     await verifyMasterKey(c, oldKey, { create: true });
     const rewrapped: Record<string, number> = {};
-    for (const s of SEALED) {
-      const rows = await c.query<{ aad: string; sealed: Buffer }>(`SELECT ${s.aad} AS aad, ${s.column} AS sealed FROM ${s.table} FOR UPDATE`);
+    for (const column of SEALED) {
+      const table = column.slice(0, column.indexOf('.'));
       let n = 0;
-      for (const row of rows.rows) {
+      for (const row of await sealedValues.lockAll(c, column)) {
         let plain: Buffer;
         try {
           plain = open(oldKey, row.sealed, row.aad);
         } catch {
-          throw new MasterKeyError(`${s.table} ${row.aad}: does not open under TESSERA_MASTER_KEY; nothing was changed`);
+          throw new MasterKeyError(`${table} ${row.aad}: does not open under TESSERA_MASTER_KEY; nothing was changed`);
         }
-        await c.query(`UPDATE ${s.table} SET ${s.column} = $2 WHERE ${s.aad} = $1`, [row.aad, seal(newKey, plain, row.aad)]);
+        await sealedValues.replace(c, column, row.aad, seal(newKey, plain, row.aad));
         n++;
       }
-      rewrapped[`${s.table}.${s.column}`] = n;
+      rewrapped[column] = n;
     }
-    await c.query(`UPDATE settings SET value = $2, updated_at = now() WHERE key = $1`, [MASTER_CHECK_SETTING, JSON.stringify(checkValue(newKey))]);
+    await settings.replace(c, MASTER_CHECK_SETTING, checkValue(newKey));
     return { rewrapped };
   });
 }

@@ -1,5 +1,5 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import { XmlRaw } from '../awsquery/xml.js';
+import { XmlRaw } from './query-xml.js';
 import type { Member, Shape } from './model.js';
 
 /**

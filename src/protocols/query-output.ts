@@ -1,4 +1,4 @@
-import { XmlRaw, awsDate, escapeXml } from '../awsquery/xml.js';
+import { XmlRaw, awsDate, escapeXml } from './query-xml.js';
 import type { Member, Shape } from './model.js';
 
 /**

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Db } from './db.js';
-import type { InvalidationMessage, SqlRunner } from '../services.js';
+import type { InvalidationMessage, SqlRunner } from './invalidation.js';
 
 /**
  * The invalidation outbox (table invalidation_outbox, migration 0010): how an IAM change reaches

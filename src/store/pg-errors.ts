@@ -47,11 +47,11 @@ export function translatePgError(e: unknown): Error {
     // 57P0x admin/crash shutdown, cannot connect now; 08xxx connection exceptions; socket errnos;
     // 53xxx insufficient resources
     if (isConnectionError(e) || pe.code.startsWith('53')) {
-      return new AwsError('ServiceUnavailable', 'Service is unavailable', 503, { cause: e });
+      return Errors.serviceUnavailable(e);
     }
   }
   if (e instanceof Error && CONNECTION_MESSAGE.test(e.message)) {
-    return new AwsError('ServiceUnavailable', 'Service is unavailable', 503, { cause: e });
+    return Errors.serviceUnavailable(e);
   }
   if (e instanceof Error && !(pe && typeof pe.code === 'string')) return e;
   return Errors.serviceFailure(e);

@@ -13,7 +13,7 @@ import { PgAttemptRepository, type AttemptRepository } from './attempts.js';
 import { PgAuditRepository, type AuditRepository } from './audit.js';
 import { PgSigningKeyRepository, type SigningKeyRepository } from './signing-keys.js';
 import { writeInvalidations } from './outbox.js';
-import type { InvalidationMessage } from '../services.js';
+import type { InvalidationMessage } from './invalidation.js';
 
 /** The invalidation outbox (store/outbox.ts): written inside the change's transaction. */
 export interface OutboxRepository {

@@ -1,3 +1,4 @@
+import type { LockPolicy } from '../config/index.js';
 import type { Cache } from '../cache/cache.js';
 import type { Db } from '../store/db.js';
 
@@ -30,16 +31,8 @@ import type { Db } from '../store/db.js';
  * locked subject is refused without touching the database; a cache miss (or a cache that is
  * down) falls through to Postgres, never to "unlocked".
  */
-export interface LockPolicy {
-  /** Counted failures within the window that lock the subject (≥ 1). */
-  maxFailures: number;
-  /** The counting window in seconds; it starts at the window's first counted attempt. */
-  windowSeconds: number;
-  /** The first lock's duration in seconds. */
-  lockSeconds: number;
-  /** Cap for the doubled duration of repeated locks (≥ lockSeconds; equal: no doubling). */
-  maxLockSeconds: number;
-}
+/** Defined with the configuration that carries it (config/index.ts, `mfaThrottle`). */
+export type { LockPolicy } from '../config/index.js';
 
 export interface AttemptEntry {
   subject: string;

@@ -33,14 +33,11 @@ export function regionSet(extra: readonly string[] = []): ReadonlySet<string> {
   return extra.length === 0 ? DEFAULT : new Set([...AWS_REGIONS, ...extra]);
 }
 
-const configured = new WeakMap<object, ReadonlySet<string>>();
-
-/** regionSet(config.extraRegions), built once per config object. */
+/**
+ * regionSet(config.extraRegions). Deprecated: the composition root computes it once as
+ * `services.regions`; callers still using this get the shared default set without allocating
+ * (a new set only when extra regions are configured).
+ */
 export function configuredRegions(config: { extraRegions: readonly string[] }): ReadonlySet<string> {
-  let r = configured.get(config);
-  if (!r) {
-    r = regionSet(config.extraRegions);
-    configured.set(config, r);
-  }
-  return r;
+  return regionSet(config.extraRegions);
 }

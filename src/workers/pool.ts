@@ -61,7 +61,7 @@ const tsBoot = (entry: URL) => `import('tsx/esm/api').then((m) => { m.register()
 /** How long a new worker may take to load its modules. */
 const STARTUP_MS = 60_000;
 
-export const workerUnavailable = () => new AwsError('ServiceUnavailable', 'The request could not be processed in time; retry it.', 503);
+export const workerUnavailable = Errors.workerUnavailable;
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -151,7 +151,7 @@ export class WorkerPool {
     slot.job = undefined;
     slot.timer = undefined;
     if (r.ok) job.resolve(r.value);
-    else job.reject(new AwsError(r.error.code, r.error.message, r.error.status));
+    else job.reject(Errors.fromWire(r.error));
     this.next(slot);
   }
 

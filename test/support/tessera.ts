@@ -11,6 +11,7 @@ import { createCache, type Cache } from '../../src/cache/index.js';
 import { createLogger } from '../../src/log.js';
 import { newAccessKeyId, newSecretAccessKey } from '../../src/tokens/ids.js';
 import type { Services } from '../../src/services.js';
+import type { Random } from '../../src/tokens/random.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import { checkOutputShape, takeOutputShapeProblems } from './output-shapes.js';
 
@@ -38,7 +39,8 @@ export interface TestInstance {
 export const redisUrl = (): string | undefined => inject('redisUrl') || undefined;
 
 export async function startTestTessera(
-  opts: { env?: Record<string, string>; now?: () => Date; accountId?: string } = {},
+  /** random: e.g. seededRandom('x') (src/tokens/random.ts) for deterministic ids and secrets. */
+  opts: { env?: Record<string, string>; now?: () => Date; accountId?: string; random?: Random } = {},
 ): Promise<TestTessera> {
   const database = await freshDatabase();
   const accountId = opts.accountId ?? '123456789012';
@@ -69,6 +71,7 @@ export async function startTestTessera(
       masterKey,
       accountId,
       ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.random ? { random: opts.random } : {}),
     });
     const server = http.createServer(createApp(services, { onResult: checkOutputShape }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

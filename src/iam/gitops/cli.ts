@@ -3,7 +3,7 @@ import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log.js';
 import { createCache } from '../../cache/index.js';
 import { resolveMasterKey } from '../../keys/master.js';
-import { buildServices, openDatabase } from '../../main.js';
+import { buildServices, openDatabase } from '../../compose.js';
 import { migrationsCurrent } from '../../store/migrate.js';
 import { ApplyError, applySpec, parseApplyFile } from './apply.js';
 
