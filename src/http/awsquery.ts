@@ -3,19 +3,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, Errors, isAwsError } from '../errors/index.js';
 import { parseForm, type Params } from './form.js';
 import { Input } from '../awsquery/input.js';
-import { errorXml, modelSuccessXml, successXml, type XmlObject } from '../awsquery/xml.js';
+import { modelSuccessXml, successXml, type XmlObject } from '../protocols/query-xml.js';
+import { renderQueryError } from './errors.js';
 import { SERVICES, type AuthedContext, type OpContext, type Operation, type RequestInfo, type ServiceName } from '../awsquery/operation.js';
 import type { OperationRegistry, RoutedOperation } from '../awsquery/registry.js';
 import { isLegacy } from '../awsquery/operation.js';
 import { parseQueryInput } from '../protocols/query-input.js';
 import { serializeQueryOutput } from '../protocols/query-output.js';
 import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
-import { configuredRegions } from '../tokens/regions.js';
 import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
 import { writeInvalidations } from '../store/outbox.js';
 import type { Db } from '../store/db.js';
 import { createStore } from '../store/store.js';
+import { updateAuditDetail } from '../store/audit.js';
 import { insertAuditEvents, type AuditEvent } from '../audit/log.js';
 import { clientIp } from './client-ip.js';
 import { enforceCredentialScope } from '../sts/restrictions.js';
@@ -64,8 +65,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (!tooLarge) chunks.push(c);
     });
     req.on('end', () => (tooLarge ? reject(Errors.requestTooLarge()) : resolve(Buffer.concat(chunks, size))));
-    req.on('error', (e) => reject(new AwsError('IncompleteBody', 'The request body could not be read.', 400, { cause: e })));
-    req.on('aborted', () => reject(new AwsError('IncompleteBody', 'The request body could not be read.', 400)));
+    req.on('error', (e) => reject(Errors.incompleteBody(e)));
+    req.on('aborted', () => reject(Errors.incompleteBody()));
   });
 }
 
@@ -96,7 +97,7 @@ function route(registry: OperationRegistry, params: Params, ex: Exchange): { ser
   const service = VERSION_TO_SERVICE.get(version);
   ex.service = service;
   const routed = service ? registry.get(service, action) : undefined;
-  if (!service || !routed) throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${version}`, 400);
+  if (!service || !routed) throw Errors.unknownOperation(action, version);
   return { service, routed };
 }
 
@@ -119,7 +120,7 @@ async function authenticate(
       now: ex.info.now,
       services: [service],
       keyCache: services.signingKeyCache,
-      regions: configuredRegions(services.config),
+      regions: services.regions,
       lookupSecret: async (accessKeyId, c) => {
         ex.accessKeyId = accessKeyId;
         const r = await services.credentials.resolve(accessKeyId, c.sessionToken, ex.info.now);
@@ -220,7 +221,7 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
           // the answer into a failure, so a failed detail update is only logged.
           const detail = JSON.stringify(ex.audit);
           if (detail !== ex.auditRow.detail) {
-            await services.db.query('UPDATE audit_events SET detail = $2 WHERE id = $1', [ex.auditRow.id, detail]).catch((err: unknown) => {
+            await updateAuditDetail(services.db, ex.auditRow.id, detail).catch((err: unknown) => {
               logger.warn({ err, requestId: ex.info.requestId }, 'audit detail update failed after commit; the success record stands');
             });
           }
@@ -237,7 +238,7 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
     }
     if (error) {
       const ns = ex.service ? SERVICES[ex.service].namespace : undefined;
-      xml = errorXml(ns, error.fault, error.code, error.message, ex.info.requestId);
+      xml = renderQueryError(error, { requestId: ex.info.requestId, namespace: ns }).body;
     }
     const service = ex.service ?? 'unknown';
     const action = ex.action ?? 'unknown';

@@ -157,7 +157,7 @@ export async function appendAuditBatch(db: Pick<Db, 'pool'>, events: readonly Au
 }
 
 /** Replaces the detail of event `id` (what an operation noted after its change committed). */
-export async function updateAuditDetail(q: Queryable, id: number, detailJson: string): Promise<void> {
+export async function updateAuditDetail(q: Sql, id: number, detailJson: string): Promise<void> {
   await q.query('UPDATE audit_events SET detail = $2 WHERE id = $1', [id, detailJson]);
 }
 
