@@ -1,9 +1,9 @@
 import { Errors } from '../../errors/index.js';
+import type { User, UserRepository } from '../../store/users.js';
 import { accountOf, arnFor, decodeMarker, type Page, paginate, partitionOf, renderBoundary, type Tag } from '../common.js';
 import type { AuthedContext } from '../../awsquery/operation.js';
 import type { Db } from '../../store/db.js';
 import type { XmlObject } from '../../awsquery/xml.js';
-import type { User, UserRepository } from '../../store/users.js';
 
 /**
  * Store access and rendering shared by the user/group/key/MFA actions. `Q` is the pool or a
