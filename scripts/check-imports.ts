@@ -92,10 +92,8 @@ export const KNOWN_VIOLATIONS: readonly string[] = [
   'iam/providers/simulation-core.ts → awsquery/xml.ts',
   'iam/providers/simulation.ts → awsquery/input.ts',
   'iam/providers/simulation.ts → awsquery/xml.ts',
-  'iam/users/aliases.ts → awsquery/input.ts',
   'iam/users/keys.ts → awsquery/input.ts',
   'iam/users/mfa.ts → awsquery/input.ts',
-  'iam/users/password.ts → awsquery/input.ts',
   'iam/users/shared.ts → awsquery/xml.ts',
   'sts/mfa.ts → awsquery/input.ts',
   'sts/oauth-token-exchange.ts → awsquery/input.ts',
@@ -133,7 +131,6 @@ export const KNOWN_VIOLATIONS: readonly string[] = [
 export const KNOWN_CATALOGUE_BYPASSES: readonly string[] = [
   'federation/oidc/jwks.ts', // Errors.idpCommunicationError(COMMUNICATION, cause)
   'federation/saml/verify.ts', // Errors.invalidIdentityToken(m, cause) // Errors.incompleteBody(cause) ×2, Errors.unknownOperation(action, version)
-  'iam/users/ChangePassword.ts', // Errors.invalidUserType()
   'sts/authorization-message.ts', // Errors.withMessage(e, message, detail)
 ];
 

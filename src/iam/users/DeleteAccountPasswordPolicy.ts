@@ -7,11 +7,9 @@ export const DeleteAccountPasswordPolicy = defineOperation({
   service: 'iam',
   name: 'DeleteAccountPasswordPolicy',
   auth: 'sigv4',
-  parse: () => ({}),
-  run: async (ctx) => {
+  async run(ctx) {
     await authorize(ctx, 'iam:DeleteAccountPasswordPolicy', '*');
-    const r = await ctx.services.db.tx((c) => c.query('DELETE FROM account_password_policy WHERE account_id = $1', [accountOf(ctx)]));
-    if (r.rowCount === 0) throw noPasswordPolicy(accountOf(ctx));
-    return {};
+    const deleted = await ctx.services.store.tx((t) => t.accounts.deletePasswordPolicy(accountOf(ctx)));
+    if (!deleted) throw noPasswordPolicy(accountOf(ctx));
   },
 });

@@ -1,30 +1,32 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { PgConstraintError, translatePgError } from '../../store/pg-errors.js';
+import { rewriteAwsPrincipals } from '../../policy/index.js';
+import type { Repositories } from '../../store/store.js';
+import type { UserDependent } from '../../store/users.js';
 import { authorize } from '../authorize.js';
-import { readName } from '../common.js';
-import { unbindPrincipal } from '../policies/trust-binding.js';
-import { accountOf, existingTables, findUser, userArn, type Q } from './shared.js';
+import { namedUser, userArn } from './shared.js';
+
+/** AWS refuses to delete a user that still has dependents, naming the first kind it finds. */
+const CONFLICT: Record<UserDependent, string> = {
+  inlinePolicies: 'Cannot delete entity, must delete policies first.',
+  attachedPolicies: 'Cannot delete entity, must detach all policies first.',
+  loginProfile: 'Cannot delete entity, must delete login profile first.',
+  accessKeys: 'Cannot delete entity, must delete access keys first.',
+  mfaDevices: 'Cannot delete entity, must delete MFA device first.',
+  groups: 'Cannot delete entity, must remove users from group first.',
+};
 
 /**
- * AWS refuses to delete a user that still has dependents, naming the first kind it finds.
- * The checks run under the user's row lock, so nothing can be added between check and delete.
+ * In the deleting transaction: every trust policy bound to the user now shows its unique id in
+ * place of the ARN, and loses the binding (the rule of iam/policies/trust-binding.ts
+ * `unbindPrincipal`, through the users repository).
  */
-const DEPENDENTS: { table: string; message: string }[] = [
-  { table: 'user_policies', message: 'Cannot delete entity, must delete policies first.' },
-  { table: 'user_policy_attachments', message: 'Cannot delete entity, must detach all policies first.' },
-  { table: 'login_profiles', message: 'Cannot delete entity, must delete login profile first.' },
-  { table: 'access_keys', message: 'Cannot delete entity, must delete access keys first.' },
-  { table: 'mfa_devices', message: 'Cannot delete entity, must delete MFA device first.' },
-  { table: 'group_members', message: 'Cannot delete entity, must remove users from group first.' },
-];
-
-async function assertNoDependents(q: Q, userId: string): Promise<void> {
-  const present = await existingTables(q, DEPENDENTS.map((d) => d.table));
-  for (const d of DEPENDENTS) {
-    if (!present.has(d.table)) continue;
-    const r = await q.query(`SELECT 1 FROM ${d.table} WHERE user_id = $1 LIMIT 1`, [userId]);
-    if (r.rowCount) throw Errors.deleteConflict(d.message);
+async function unbindUser(t: Repositories, userId: string): Promise<void> {
+  for (const b of await t.users.trustBindings(userId)) {
+    const gone = new Set(Object.entries(b.trustPrincipals).filter(([, id]) => id === userId).map(([arn]) => arn));
+    const trustPolicy = rewriteAwsPrincipals(b.trustPolicy, (v) => (gone.has(v) ? userId : undefined));
+    const trustPrincipals = Object.fromEntries(Object.entries(b.trustPrincipals).filter(([arn]) => !gone.has(arn)));
+    await t.users.unbindTrust(userId, { roleId: b.roleId, trustPolicy, trustPrincipals });
   }
 }
 
@@ -32,27 +34,21 @@ export const DeleteUser = defineOperation({
   service: 'iam',
   name: 'DeleteUser',
   auth: 'sigv4',
-  parse: (p) => ({ UserName: readName(p, 'UserName', 128)! }),
-  run: async (ctx, i) => {
-    const db = ctx.services.db;
-    const found = await findUser(db, accountOf(ctx), i.UserName);
-    await authorize(ctx, 'iam:DeleteUser', userArn(ctx, found.path, found.user_name));
-    const userId = await db.tx(async (c) => {
-      const u = await findUser(c, accountOf(ctx), i.UserName, true);
-      await assertNoDependents(c, u.user_id);
-      try {
-        await c.query('DELETE FROM users WHERE user_id = $1', [u.user_id]);
-        await unbindPrincipal(c, u.user_id);
-      } catch (e) {
-        // A dependent table this check does not know about yet (foreign key without cascade).
-        const te = translatePgError(e);
-        if (te instanceof PgConstraintError && te.pgCode === '23503') throw Errors.deleteConflict('Cannot delete entity, must delete policies first.');
-        throw e;
-      }
-      return u.user_id;
+  async run(ctx, input) {
+    const found = await namedUser(ctx, ctx.services.store.users, input.UserName);
+    await authorize(ctx, 'iam:DeleteUser', userArn(ctx, found.path, found.name));
+    const userId = await ctx.services.store.tx(async (t) => {
+      // Checked under the user's row lock, so nothing can be added between check and delete.
+      const u = await namedUser(ctx, t.users, input.UserName, { lock: true });
+      const dependent = await t.users.firstDependent(u.id);
+      if (dependent) throw Errors.deleteConflict(CONFLICT[dependent]);
+      const deleted = await t.users.delete(u.id);
+      // A row referencing the user that the checks above do not know (foreign key without cascade).
+      if (deleted === 'conflict') throw Errors.deleteConflict(CONFLICT.inlinePolicies);
+      await unbindUser(t, u.id);
+      await ctx.services.invalidate({ kind: 'principal', principalId: u.id }, t);
+      return u.id;
     });
     ctx.audit.userId = userId;
-    await ctx.services.invalidate({ kind: 'principal', principalId: userId });
-    return {};
   },
 });

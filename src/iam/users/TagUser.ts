@@ -1,24 +1,21 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { assertUniqueTagKeys, readName, readTags } from '../common.js';
+import { assertUniqueTagKeys } from '../common.js';
 import { authorize } from '../authorize.js';
-import { accountOf, findUser, mergeTags, tagContext, userArn } from './shared.js';
+import { mergeTags, namedUser, tagContext, userArn } from './shared.js';
 
 export const TagUser = defineOperation({
   service: 'iam',
   name: 'TagUser',
   auth: 'sigv4',
-  parse: (p) => ({ UserName: readName(p, 'UserName', 128)!, Tags: readTags(p) ?? [] }),
-  run: async (ctx, i) => {
-    assertUniqueTagKeys(i.Tags);
-    const db = ctx.services.db;
-    const found = await findUser(db, accountOf(ctx), i.UserName);
-    await authorize(ctx, 'iam:TagUser', userArn(ctx, found.path, found.user_name), tagContext(i.Tags));
-    await db.tx(async (c) => {
-      const u = await findUser(c, accountOf(ctx), i.UserName, true);
-      await c.query('UPDATE users SET tags = $2 WHERE user_id = $1', [u.user_id, JSON.stringify(mergeTags(u.tags, i.Tags, 'User'))]);
+  async run(ctx, input) {
+    assertUniqueTagKeys(input.Tags);
+    const found = await namedUser(ctx, ctx.services.store.users, input.UserName);
+    await authorize(ctx, 'iam:TagUser', userArn(ctx, found.path, found.name), tagContext(input.Tags));
+    await ctx.services.store.tx(async (t) => {
+      const u = await namedUser(ctx, t.users, input.UserName, { lock: true });
+      await t.users.setTags(u.id, mergeTags(u.tags, input.Tags, 'User'));
+      // aws:PrincipalTag/* of the user's callers change.
+      await ctx.services.invalidate({ kind: 'principal', principalId: u.id }, t);
     });
-    // aws:PrincipalTag/* of the user's callers change.
-    await ctx.services.invalidate({ kind: 'principal', principalId: found.user_id });
-    return {};
   },
 });

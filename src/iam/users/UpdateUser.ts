@@ -1,43 +1,26 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { isUniqueViolation, translatePgError } from '../../store/pg-errors.js';
 import { authorize } from '../authorize.js';
-import { readName, readPath } from '../common.js';
-import { accountOf, findUser, userArn } from './shared.js';
+import { namedUser, userArn } from './shared.js';
 
 export const UpdateUser = defineOperation({
   service: 'iam',
   name: 'UpdateUser',
   auth: 'sigv4',
-  parse: (p) => ({
-    UserName: readName(p, 'UserName', 128)!,
-    NewPath: readPath(p, 'NewPath'),
-    NewUserName: readName(p, 'NewUserName', 64, false),
-  }),
-  run: async (ctx, i) => {
-    const db = ctx.services.db;
-    const current = await findUser(db, accountOf(ctx), i.UserName);
-    await authorize(ctx, 'iam:UpdateUser', userArn(ctx, current.path, current.user_name));
-    if (i.NewUserName !== undefined && i.NewUserName !== current.user_name) {
-      await authorize(ctx, 'iam:UpdateUser', userArn(ctx, i.NewPath ?? current.path, i.NewUserName));
+  async run(ctx, input) {
+    const current = await namedUser(ctx, ctx.services.store.users, input.UserName);
+    await authorize(ctx, 'iam:UpdateUser', userArn(ctx, current.path, current.name));
+    if (input.NewUserName !== undefined && input.NewUserName !== current.name) {
+      await authorize(ctx, 'iam:UpdateUser', userArn(ctx, input.NewPath ?? current.path, input.NewUserName));
     }
-    const userId = await db.tx(async (c) => {
-      const u = await findUser(c, accountOf(ctx), i.UserName, true);
-      try {
-        await c.query('UPDATE users SET user_name = $2, path = $3 WHERE user_id = $1', [
-          u.user_id,
-          i.NewUserName ?? u.user_name,
-          i.NewPath ?? u.path,
-        ]);
-      } catch (e) {
-        if (isUniqueViolation(translatePgError(e))) throw Errors.entityAlreadyExists(`User with name ${i.NewUserName} already exists.`);
-        throw e;
-      }
-      return u.user_id;
+    const userId = await ctx.services.store.tx(async (t) => {
+      const u = await namedUser(ctx, t.users, input.UserName, { lock: true });
+      const done = await t.users.rename(u.id, input.NewUserName ?? u.name, input.NewPath ?? u.path);
+      if (done === 'exists') throw Errors.entityAlreadyExists(`User with name ${input.NewUserName} already exists.`);
+      // Cached credentials carry the user's ARN.
+      await ctx.services.invalidate({ kind: 'principal', principalId: u.id }, t);
+      return u.id;
     });
     ctx.audit.userId = userId;
-    // Cached credentials carry the user's ARN.
-    await ctx.services.invalidate({ kind: 'principal', principalId: userId });
-    return {};
   },
 });

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { Errors } from '../../errors/index.js';
-import type { Input } from '../../awsquery/input.js';
-import type { Q } from './shared.js';
+import type { PasswordPolicy } from '../../store/accounts.js';
+import type { UserRepository } from '../../store/users.js';
 
 /**
  * Console passwords: scrypt hashes only ("scrypt$N$r$p$salt$hash", base64), the account
@@ -35,52 +35,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-export const readPassword = (p: Input, field: string, required: boolean) =>
-  p.string(field, { required, min: 1, max: 128, pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+', sensitive: true });
-
-export interface PasswordPolicy {
-  MinimumPasswordLength: number;
-  RequireSymbols: boolean;
-  RequireNumbers: boolean;
-  RequireUppercaseCharacters: boolean;
-  RequireLowercaseCharacters: boolean;
-  AllowUsersToChangePassword: boolean;
-  ExpirePasswords: boolean;
-  MaxPasswordAge?: number | undefined;
-  PasswordReusePrevention?: number | undefined;
-  HardExpiry?: boolean | undefined;
-}
-
-interface PolicyRow {
-  minimum_password_length: number;
-  require_symbols: boolean;
-  require_numbers: boolean;
-  require_uppercase_characters: boolean;
-  require_lowercase_characters: boolean;
-  allow_users_to_change_password: boolean;
-  max_password_age: number | null;
-  password_reuse_prevention: number | null;
-  hard_expiry: boolean;
-}
-
-export async function loadPolicy(q: Q, accountId: string): Promise<PasswordPolicy | undefined> {
-  const r = await q.query<PolicyRow>('SELECT * FROM account_password_policy WHERE account_id = $1', [accountId]);
-  const row = r.rows[0];
-  if (!row) return undefined;
-  return {
-    MinimumPasswordLength: row.minimum_password_length,
-    RequireSymbols: row.require_symbols,
-    RequireNumbers: row.require_numbers,
-    RequireUppercaseCharacters: row.require_uppercase_characters,
-    RequireLowercaseCharacters: row.require_lowercase_characters,
-    AllowUsersToChangePassword: row.allow_users_to_change_password,
-    ExpirePasswords: row.max_password_age !== null,
-    MaxPasswordAge: row.max_password_age ?? undefined,
-    PasswordReusePrevention: row.password_reuse_prevention ?? undefined,
-    HardExpiry: row.hard_expiry,
-  };
-}
-
 const SYMBOLS = /[!@#$%^&*()_+\-=[\]{}|']/;
 const violation = (m: string) => Errors.passwordPolicyViolation(m);
 
@@ -89,7 +43,7 @@ const violation = (m: string) => Errors.passwordPolicyViolation(m);
  * one, AWS's default: at least 8 characters, three of uppercase / lowercase / numbers /
  * symbols, and not the account id or user name.
  */
-export function checkPolicy(password: string, policy: PasswordPolicy | undefined, names: string[]): void {
+export function checkPolicy(password: string, policy: PasswordPolicy | null, names: string[]): void {
   const upper = /[A-Z]/.test(password);
   const lower = /[a-z]/.test(password);
   const digit = /[0-9]/.test(password);
@@ -102,32 +56,29 @@ export function checkPolicy(password: string, policy: PasswordPolicy | undefined
     if (names.some((n) => n.toLowerCase() === password.toLowerCase())) throw violation('Password should not be identical to your user name or account name');
     return;
   }
-  if (password.length < policy.MinimumPasswordLength) throw violation(`Password should have a minimum length of ${policy.MinimumPasswordLength}`);
-  if (policy.RequireUppercaseCharacters && !upper) throw violation('Password should have at least one uppercase letter');
-  if (policy.RequireLowercaseCharacters && !lower) throw violation('Password should have at least one lowercase letter');
-  if (policy.RequireNumbers && !digit) throw violation('Password should have at least one number');
-  if (policy.RequireSymbols && !symbol) throw violation('Password should have at least one symbol');
+  if (password.length < policy.minimumPasswordLength) throw violation(`Password should have a minimum length of ${policy.minimumPasswordLength}`);
+  if (policy.requireUppercaseCharacters && !upper) throw violation('Password should have at least one uppercase letter');
+  if (policy.requireLowercaseCharacters && !lower) throw violation('Password should have at least one lowercase letter');
+  if (policy.requireNumbers && !digit) throw violation('Password should have at least one number');
+  if (policy.requireSymbols && !symbol) throw violation('Password should have at least one symbol');
 }
 
-/** Refuse a password among the user's last `n` (current included); then record the new one. */
-export async function checkReuse(q: Q, userId: string, password: string, policy: PasswordPolicy | undefined): Promise<void> {
-  const n = policy?.PasswordReusePrevention;
+/** How many earlier password hashes are kept per user (PasswordReusePrevention's maximum). */
+export const PASSWORD_HISTORY = 24;
+
+/** Refuse a password among the user's last `n` (current included). */
+export async function checkReuse(users: UserRepository, userId: string, password: string, policy: PasswordPolicy | null): Promise<void> {
+  const n = policy?.passwordReusePrevention;
   if (!n) return;
-  const r = await q.query<{ password_hash: string }>(
-    'SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2',
-    [userId, n],
-  );
-  for (const h of r.rows) {
-    if (await verifyPassword(password, h.password_hash)) throw violation(`Password should not be one of your last ${n} passwords`);
+  for (const h of await users.passwordHistory(userId, n)) {
+    if (await verifyPassword(password, h)) throw violation(`Password should not be one of your last ${n} passwords`);
   }
 }
 
-export async function remember(q: Q, userId: string, hash: string, now: Date): Promise<void> {
-  await q.query('INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)', [userId, hash, now]);
-  await q.query(
-    `DELETE FROM password_history WHERE user_id = $1 AND id NOT IN (SELECT id FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT 24)`,
-    [userId],
-  );
-}
+/** Record the new password in the user's history. */
+export const remember = (users: UserRepository, userId: string, hash: string, now: Date) => users.rememberPassword(userId, hash, now, PASSWORD_HISTORY);
 
 export const noSuchLoginProfile = (name: string) => Errors.noSuchEntity(`Login Profile for User ${name} cannot be found.`);
+
+/** CreateLoginProfile's Password: optional in the model (an AssumeRoot session omits it), required for every other caller. */
+export const passwordRequired = () => Errors.validation("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");

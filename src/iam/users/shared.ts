@@ -1,4 +1,5 @@
 import { Errors } from '../../errors/index.js';
+import type { User, UserRepository } from '../../store/users.js';
 import { accountOf, arnFor, decodeMarker, type Page, paginate, partitionOf, renderBoundary, type Tag } from '../common.js';
 import type { AuthedContext } from '../../awsquery/operation.js';
 import type { Db } from '../../store/db.js';
@@ -82,6 +83,36 @@ export async function targetUser(ctx: AuthedContext, q: Q, userName: string | un
   }
   throw Errors.validation('Must specify userName when calling with non-User credentials');
 }
+
+/**
+ * Model-driven form of `targetUser`: the named IAM user, or — when UserName is omitted — the
+ * caller's own user (root's own for the root user), from the users repository (the pool's or a
+ * transaction's). Other principals must name a user.
+ */
+export async function resolveUser(ctx: AuthedContext, users: UserRepository, userName: string | undefined, opts: { lock?: boolean } = {}): Promise<User> {
+  if (userName !== undefined) {
+    const u = await users.get(accountOf(ctx), userName, opts);
+    if (!u) throw noSuchUser(userName);
+    return u;
+  }
+  const c = ctx.caller;
+  if (c.credential === 'long-term' || c.session?.issuedBy === 'GetSessionToken') {
+    const id = c.isRoot ? c.accountId : c.session?.parentUserId ?? c.principalId;
+    const u = await users.getById(id, opts);
+    if (u) return u;
+  }
+  throw Errors.validation('Must specify userName when calling with non-User credentials');
+}
+
+/** The named IAM user (never root), or NoSuchEntity naming it. */
+export async function namedUser(ctx: AuthedContext, users: UserRepository, userName: string, opts: { lock?: boolean } = {}): Promise<User> {
+  const u = await users.get(accountOf(ctx), userName, opts);
+  if (!u) throw noSuchUser(userName);
+  return u;
+}
+
+/** The ARN an action's authorization uses for a user (root: the account root ARN). */
+export const arnOfUser = (ctx: AuthedContext, u: Pick<User, 'isRoot' | 'path' | 'name'>) => (u.isRoot ? rootArn(ctx) : userArn(ctx, u.path, u.name));
 
 /** The ARN an action's authorization uses for a user row (root: the account root ARN). */
 export const rowArn = (ctx: AuthedContext, u: UserRow) => (u.is_root ? rootArn(ctx) : userArn(ctx, u.path, u.user_name));

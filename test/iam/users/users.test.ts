@@ -17,6 +17,7 @@ import {
   AddUserToGroupCommand,
   RemoveUserFromGroupCommand,
   DeleteGroupCommand,
+  CreatePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { useTessera, type TestTessera } from '../../support/tessera.js';
 import { iamClient, rejection } from '../../support/clients.js';
@@ -92,6 +93,28 @@ describe('users', () => {
     const badArn = await err(iam.send(new CreateUserCommand({ UserName: 'halfway', PermissionsBoundary: 'arn:aws:s3:::some-bucket-name' })));
     expect(badArn.name).toBe('InvalidInputException');
     expect((await err(iam.send(new GetUserCommand({ UserName: 'halfway' })))).name).toBe('NoSuchEntityException');
+  });
+
+  it("a permissions boundary is a managed policy of the caller's account or an AWS managed policy, never another account's", async () => {
+    // Another account of the installation, with a managed policy of its own.
+    const other = '210987654321';
+    const otherArn = `arn:aws:iam::${other}:policy/theirs`;
+    await t.database.db.query(`INSERT INTO accounts (account_id, name) VALUES ($1, 'other')`, [other]);
+    await t.database.db.query(`INSERT INTO policies (policy_id, account_id, policy_name, path, arn) VALUES ('ANPAOTHERACCOUNTPOLCY', $1, 'theirs', '/', $2)`, [other, otherArn]);
+    const foreign = await err(iam.send(new CreateUserCommand({ UserName: 'bounded', PermissionsBoundary: otherArn })));
+    expect(foreign.name).toBe('NoSuchEntityException');
+    expect(foreign.message).toBe(`Scope ARN: ${otherArn} does not exist or is not attachable.`);
+    expect((await err(iam.send(new GetUserCommand({ UserName: 'bounded' })))).name).toBe('NoSuchEntityException');
+
+    const own = await iam.send(new CreatePolicyCommand({ PolicyName: 'ours', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) }));
+    const mine = await iam.send(new CreateUserCommand({ UserName: 'bounded', PermissionsBoundary: own.Policy!.Arn! }));
+    expect(mine.User!.PermissionsBoundary).toEqual({ PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: own.Policy!.Arn });
+    const aws = await iam.send(new CreateUserCommand({ UserName: 'bounded-aws', PermissionsBoundary: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }));
+    expect((await iam.send(new GetUserCommand({ UserName: 'bounded-aws' }))).User!.PermissionsBoundary).toEqual({
+      PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+      PermissionsBoundaryArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    });
+    expect(aws.User!.UserName).toBe('bounded-aws');
   });
 
   it('validation errors speak AWS', async () => {
