@@ -92,8 +92,6 @@ export const KNOWN_VIOLATIONS: readonly string[] = [
   'iam/providers/simulation-core.ts → awsquery/xml.ts',
   'iam/providers/simulation.ts → awsquery/input.ts',
   'iam/providers/simulation.ts → awsquery/xml.ts',
-  'iam/users/keys.ts → awsquery/input.ts',
-  'iam/users/mfa.ts → awsquery/input.ts',
   'iam/users/shared.ts → awsquery/xml.ts',
   'sts/mfa.ts → awsquery/input.ts',
   'sts/oauth-token-exchange.ts → awsquery/input.ts',

@@ -1,5 +1,6 @@
 import { open } from '../keys/envelope.js';
 import type { Db } from '../store/db.js';
+import { PgAccessKeyRepository, type AccessKeyRepository } from '../store/access-keys.js';
 import type { Caller } from './caller.js';
 import { LastUsedRecorder } from './users/last-used.js';
 
@@ -32,13 +33,14 @@ export class CredentialResolver {
   private readonly lastUsed: LastUsedRecorder;
 
   constructor(
-    private readonly db: Db,
+    db: Pick<Db, 'query'>,
     private readonly masterKey: Buffer,
     private readonly partition: string,
     /** Session (ASIA) credentials; given by the composition root (compose.ts), none: refused. */
     readonly temporary?: TemporaryCredentialResolver,
   ) {
-    this.lastUsed = new LastUsedRecorder(db);
+    this.keys = new PgAccessKeyRepository(db);
+    this.lastUsed = new LastUsedRecorder(this.keys);
   }
 
   /** Note a successful use of a long-term key (GetAccessKeyLastUsed); never waits on the database. */
@@ -71,48 +73,37 @@ export class CredentialResolver {
     else this.cache.delete(accessKeyId);
   }
 
+  /** The key lookups (store/access-keys.ts): one query per cache miss. */
+  private readonly keys: AccessKeyRepository;
+
   private async load(accessKeyId: string): Promise<ResolvedCredential | null> {
-    const r = await this.db.query<{
-      secret_sealed: Buffer;
-      status: string;
-      account_id: string;
-      user_id: string;
-      user_name: string;
-      path: string;
-      is_root: boolean;
-    }>(
-      `SELECT k.secret_sealed, k.status, k.account_id, u.user_id, u.user_name, u.path, u.is_root
-         FROM access_keys k JOIN users u ON u.user_id = k.user_id
-        WHERE k.access_key_id = $1`,
-      [accessKeyId],
-    );
-    const row = r.rows[0];
+    const row = await this.keys.credential(accessKeyId);
     if (!row || row.status !== 'Active') return null;
-    const secret = open(this.masterKey, row.secret_sealed, accessKeyId).toString('utf8');
+    const secret = open(this.masterKey, row.secretSealed, accessKeyId).toString('utf8');
     const p = this.partition;
-    const caller: Caller = row.is_root
+    const caller: Caller = row.isRoot
       ? {
           type: 'Account',
-          accountId: row.account_id,
-          arn: `arn:${p}:iam::${row.account_id}:root`,
-          userId: row.account_id,
+          accountId: row.accountId,
+          arn: `arn:${p}:iam::${row.accountId}:root`,
+          userId: row.accountId,
           accessKeyId,
           credential: 'long-term',
           userName: undefined,
-          principalId: row.user_id,
-          principalArn: `arn:${p}:iam::${row.account_id}:root`,
+          principalId: row.userId,
+          principalArn: `arn:${p}:iam::${row.accountId}:root`,
           isRoot: true,
         }
       : {
           type: 'User',
-          accountId: row.account_id,
-          arn: `arn:${p}:iam::${row.account_id}:user${row.path}${row.user_name}`,
-          userId: row.user_id,
+          accountId: row.accountId,
+          arn: `arn:${p}:iam::${row.accountId}:user${row.path}${row.userName}`,
+          userId: row.userId,
           accessKeyId,
           credential: 'long-term',
-          userName: row.user_name,
-          principalId: row.user_id,
-          principalArn: `arn:${p}:iam::${row.account_id}:user${row.path}${row.user_name}`,
+          userName: row.userName,
+          principalId: row.userId,
+          principalArn: `arn:${p}:iam::${row.accountId}:user${row.path}${row.userName}`,
           isRoot: false,
         };
     return { secret, caller };

@@ -1,6 +1,7 @@
 import { open } from '../keys/envelope.js';
 import { verifyTotp } from './totp.js';
 import type { Services } from '../services.js';
+import type { MfaDevice } from '../store/mfa.js';
 import { asMfaLockouts, lockKind, mfaAttemptEntries, type MfaLockKind, type MfaLockout } from './throttle.js';
 
 export { verifyTotp, verifyConsecutive, totpAt, timeStep, TOTP_PERIOD, type TotpResult } from './totp.js';
@@ -42,20 +43,15 @@ export type MfaVerdict =
   | { ok: false; reason: 'invalid'; lockouts: MfaLockout[] }
   | { ok: false; reason: 'locked'; locked: MfaLockKind; lockedUntil: Date; lockouts: MfaLockout[] };
 
-export async function verifyMfaCode(services: Pick<Services, 'db' | 'masterKey' | 'attempts' | 'config'>, input: VerifyMfaInput): Promise<MfaVerdict> {
-  const r = await services.db.query<{ serial_number: string; seed_sealed: Buffer; last_counter: number | null }>(
-    `SELECT serial_number, seed_sealed, last_counter FROM mfa_devices
-      WHERE serial_number = $1 AND account_id = $2 AND user_id = $3 AND enable_date IS NOT NULL`,
-    [input.serialNumber, input.accountId, input.userId],
-  );
-  const row = r.rows[0];
-  const gate = await services.attempts.begin(mfaAttemptEntries(services.config, { serialNumber: row?.serial_number, userId: input.userId }), input.now);
+export async function verifyMfaCode(services: Pick<Services, 'store' | 'masterKey' | 'attempts' | 'config'>, input: VerifyMfaInput): Promise<MfaVerdict> {
+  const device = await services.store.mfa.enabledFor(input.accountId, input.userId, input.serialNumber);
+  const gate = await services.attempts.begin(mfaAttemptEntries(services.config, { serialNumber: device?.serialNumber, userId: input.userId }), input.now);
   if (!gate.allowed) {
     return { ok: false, reason: 'locked', locked: lockKind(gate.locked.subject), lockedUntil: gate.locked.lockedUntil, lockouts: asMfaLockouts(gate.lockouts) };
   }
   let ok: boolean;
   try {
-    ok = row !== undefined && /^\d{6}$/.test(input.code) && (await checkCode(services, row, input));
+    ok = device !== null && /^\d{6}$/.test(input.code) && (await checkCode(services, device, input));
   } catch (e) {
     await gate.abandon().catch(() => {});
     throw e;
@@ -67,28 +63,19 @@ export async function verifyMfaCode(services: Pick<Services, 'db' | 'masterKey' 
   return { ok: false, reason: 'invalid', lockouts: asMfaLockouts(await gate.fail()) };
 }
 
-async function checkCode(
-  services: Pick<Services, 'db' | 'masterKey'>,
-  row: { serial_number: string; seed_sealed: Buffer; last_counter: number | null },
-  input: VerifyMfaInput,
-): Promise<boolean> {
+async function checkCode(services: Pick<Services, 'store' | 'masterKey'>, device: MfaDevice, input: VerifyMfaInput): Promise<boolean> {
   let secret: string;
   try {
-    secret = open(services.masterKey, row.seed_sealed, input.serialNumber).toString('utf8');
+    secret = open(services.masterKey, device.seedSealed, input.serialNumber).toString('utf8');
   } catch {
     return false;
   }
-  const v = verifyTotp(secret, input.code, input.now, row.last_counter === null ? null : Number(row.last_counter));
+  const v = verifyTotp(secret, input.code, input.now, device.lastCounter ?? null);
   if (!v.ok) return false;
   return consumeCounter(services, input.serialNumber, v.counter);
 }
 
 /** Advance a device's last accepted step atomically; false when it was already at or past it. */
-export async function consumeCounter(services: Pick<Services, 'db'>, serialNumber: string, counter: number): Promise<boolean> {
-  const u = await services.db.query(
-    `UPDATE mfa_devices SET last_counter = $2
-      WHERE serial_number = $1 AND (last_counter IS NULL OR last_counter < $2)`,
-    [serialNumber, counter],
-  );
-  return u.rowCount === 1;
+export async function consumeCounter(services: Pick<Services, 'store'>, serialNumber: string, counter: number): Promise<boolean> {
+  return services.store.mfa.consumeCounter(serialNumber, counter);
 }

@@ -14,6 +14,7 @@ import { PgAuditRepository, type AuditRepository } from './audit.js';
 import { PgSigningKeyRepository, type SigningKeyRepository } from './signing-keys.js';
 import { writeInvalidations } from './outbox.js';
 import type { InvalidationMessage } from './invalidation.js';
+import { PgUserRefRepository, type UserRefRepository } from './user-refs.js';
 
 /** The invalidation outbox (store/outbox.ts): written inside the change's transaction. */
 export interface OutboxRepository {
@@ -42,6 +43,8 @@ export interface Repositories {
   attempts: AttemptRepository;
   audit: AuditRepository;
   signingKeys: SigningKeyRepository;
+  /** Read-only user lookups of the key, group and MFA actions (store/user-refs.ts). */
+  userRefs: UserRefRepository;
 }
 
 export interface Store extends Repositories {
@@ -65,6 +68,7 @@ export function repositories(q: Sql): Repositories {
     attempts: new PgAttemptRepository(q),
     audit: new PgAuditRepository(q),
     signingKeys: new PgSigningKeyRepository(q),
+    userRefs: new PgUserRefRepository(q),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { LockPolicy } from '../config/index.js';
 import type { Cache } from '../cache/cache.js';
 import type { Db } from '../store/db.js';
+import { PgAttemptRepository, type AttemptCount, type AttemptRepository } from '../store/attempts.js';
 
 /**
  * AttemptLimiter — throttle and temporarily lock whatever can be guessed: MFA codes per device
@@ -66,11 +67,9 @@ export type Gate =
       lockouts: Lockout[];
     };
 
-/** A day: a lock within this long after the previous one ends is twice as long. */
-const ESCALATION_MEMORY_SECONDS = 86_400;
-/** Expired rows are swept at most this often per process. */
+/** Expired rows are swept at most this often per process (at most SWEEP_BATCH rows each time). */
 const SWEEP_EVERY_MS = 60_000;
-const MAX_LEVEL_EXPONENT = 30;
+const SWEEP_BATCH = 500;
 
 export const lockCacheKey = (subject: string) => `throttle:lock:${subject}`;
 
@@ -83,62 +82,17 @@ export function assertPolicy(p: LockPolicy): void {
   if (!ok) throw new TypeError(`invalid lock policy ${JSON.stringify(p)}`);
 }
 
-interface Row {
-  failures: number;
-  locked_until: Date | null;
-  counted: boolean;
-}
-
-/**
- * Count one attempt unless the subject is locked. A window older than windowSeconds restarts at
- * 1. `counted` is false when the row was locked (nothing was incremented).
- * expires_at: the row matters until its window and lock are over, plus the escalation memory.
- */
-const BEGIN_SQL = `
-INSERT INTO attempt_throttles AS t (subject, failures, window_start, locked_until, lock_level, expires_at)
-VALUES ($1, 1, $2::timestamptz, NULL, 0, $2::timestamptz + make_interval(secs => $3::int + ${ESCALATION_MEMORY_SECONDS}))
-ON CONFLICT (subject) DO UPDATE SET
-  failures = CASE
-    WHEN t.locked_until > $2::timestamptz THEN t.failures
-    WHEN t.window_start <= $2::timestamptz - make_interval(secs => $3::int) THEN 1
-    ELSE t.failures + 1 END,
-  window_start = CASE
-    WHEN t.locked_until > $2::timestamptz THEN t.window_start
-    WHEN t.window_start <= $2::timestamptz - make_interval(secs => $3::int) THEN $2::timestamptz
-    ELSE t.window_start END,
-  expires_at = greatest(t.expires_at, $2::timestamptz + make_interval(secs => $3::int + ${ESCALATION_MEMORY_SECONDS}))
-RETURNING failures, locked_until, NOT (coalesce(locked_until > $2::timestamptz, false)) AS counted`;
-
-/**
- * Lock the subject when it is not locked already (of concurrent callers exactly one sets it).
- * The duration doubles per remembered lock (one that ended within ESCALATION_MEMORY_SECONDS).
- */
-const LOCK_SQL = `
-WITH level AS (
-  SELECT subject,
-         CASE WHEN locked_until IS NULL OR locked_until < $2::timestamptz - make_interval(secs => ${ESCALATION_MEMORY_SECONDS}) THEN 0
-              ELSE lock_level END AS previous,
-         failures
-    FROM attempt_throttles WHERE subject = $1 FOR UPDATE
-)
-UPDATE attempt_throttles t SET
-  lock_level = level.previous + 1,
-  locked_until = $2::timestamptz + make_interval(secs => least($3::int::float8 * power(2, least(level.previous, ${MAX_LEVEL_EXPONENT})), $4::int::float8)),
-  failures = 0,
-  window_start = $2::timestamptz,
-  expires_at = greatest(t.expires_at,
-    $2::timestamptz + make_interval(secs => least($3::int::float8 * power(2, least(level.previous, ${MAX_LEVEL_EXPONENT})), $4::int::float8) + ${ESCALATION_MEMORY_SECONDS}))
-  FROM level
- WHERE t.subject = level.subject AND (t.locked_until IS NULL OR t.locked_until <= $2::timestamptz)
-RETURNING t.locked_until, t.lock_level, level.failures`;
-
 export class AttemptLimiter {
   private lastSweep = Number.NEGATIVE_INFINITY;
+  private readonly store: AttemptRepository;
 
+  /** `db`: the database the counters live in (store/attempts.ts runs the statements). */
   constructor(
-    private readonly db: Pick<Db, 'query'>,
+    db: Pick<Db, 'query'>,
     private readonly cache: Cache,
-  ) {}
+  ) {
+    this.store = new PgAttemptRepository(db);
+  }
 
   /**
    * The end of the subject's lock, or null when it is not locked at `now`. Cache first; on a miss
@@ -147,8 +101,7 @@ export class AttemptLimiter {
   async lockedUntil(subject: string, now: Date): Promise<Date | null> {
     const cached = await this.cachedLock(subject, now);
     if (cached) return cached;
-    const r = await this.db.query<{ locked_until: Date | null }>('SELECT locked_until FROM attempt_throttles WHERE subject = $1', [subject]);
-    const until = r.rows[0]?.locked_until ?? null;
+    const until = await this.store.lockedUntil(subject);
     if (until && until > now) {
       await this.mirror(subject, until, now);
       return until;
@@ -163,18 +116,15 @@ export class AttemptLimiter {
     const cached = await Promise.all(entries.map((e) => this.cachedLock(e.subject, now)));
     const hit = cached.findIndex((u) => u !== null);
     if (hit >= 0) return { allowed: false, locked: { subject: entries[hit]!.subject, lockedUntil: cached[hit]! }, lockouts: [] };
-    const rows: { entry: AttemptEntry; row: Row }[] = [];
-    for (const entry of entries) {
-      const r = await this.db.query<Row>(BEGIN_SQL, [entry.subject, now, entry.policy.windowSeconds]);
-      rows.push({ entry, row: r.rows[0]! });
-    }
+    const rows: { entry: AttemptEntry; row: AttemptCount }[] = [];
+    for (const entry of entries) rows.push({ entry, row: await this.store.count(entry.subject, now, entry.policy.windowSeconds) });
     await this.sweep(now);
     const counted = rows.filter((x) => x.row.counted);
     const release = () => this.uncount(counted.map((x) => x.entry.subject), now);
     const locked = rows.find((x) => !x.row.counted);
     if (locked) {
       await release();
-      const until = locked.row.locked_until!;
+      const until = locked.row.lockedUntil!;
       await this.mirror(locked.entry.subject, until, now);
       return { allowed: false, locked: { subject: locked.entry.subject, lockedUntil: until }, lockouts: [] };
     }
@@ -199,7 +149,7 @@ export class AttemptLimiter {
         once();
         const reset = entries.filter((e) => e.resetOnSuccess !== false).map((e) => e.subject);
         if (reset.length > 0) {
-          await this.db.query('UPDATE attempt_throttles SET failures = 0, lock_level = 0 WHERE subject = ANY($1::text[])', [reset]);
+          await this.store.reset(reset);
         }
       },
       fail: async () => {
@@ -215,23 +165,17 @@ export class AttemptLimiter {
 
   /** Lift a lock and forget the subject's count (an administrator's unlock). */
   async reset(subject: string): Promise<void> {
-    await this.db.query('DELETE FROM attempt_throttles WHERE subject = $1', [subject]);
+    await this.store.delete(subject);
     await this.cache.del(lockCacheKey(subject)).catch(() => {});
   }
 
   private async lockAll(entries: readonly AttemptEntry[], now: Date): Promise<Lockout[]> {
     const out: Lockout[] = [];
     for (const e of entries) {
-      const r = await this.db.query<{ locked_until: Date; lock_level: number; failures: number }>(LOCK_SQL, [
-        e.subject,
-        now,
-        e.policy.lockSeconds,
-        e.policy.maxLockSeconds,
-      ]);
-      const row = r.rows[0];
-      if (!row) continue; // another attempt set the lock first
-      await this.mirror(e.subject, row.locked_until, now);
-      out.push({ subject: e.subject, lockedUntil: row.locked_until, lockLevel: row.lock_level, failures: row.failures });
+      const lock = await this.store.lock(e.subject, now, e.policy.lockSeconds, e.policy.maxLockSeconds);
+      if (!lock) continue; // another attempt set the lock first
+      await this.mirror(e.subject, lock.lockedUntil, now);
+      out.push({ subject: e.subject, ...lock });
     }
     return out;
   }
@@ -239,11 +183,7 @@ export class AttemptLimiter {
   /** Give back attempts that were counted but never checked a secret. */
   private async uncount(subjects: string[], now: Date): Promise<void> {
     if (subjects.length === 0) return;
-    await this.db.query(
-      `UPDATE attempt_throttles SET failures = greatest(failures - 1, 0)
-        WHERE subject = ANY($1::text[]) AND (locked_until IS NULL OR locked_until <= $2)`,
-      [subjects, now],
-    );
+    await this.store.uncount(subjects, now);
   }
 
   private async cachedLock(subject: string, now: Date): Promise<Date | null> {
@@ -270,8 +210,7 @@ export class AttemptLimiter {
   private async sweep(now: Date): Promise<void> {
     if (now.getTime() - this.lastSweep < SWEEP_EVERY_MS && now.getTime() >= this.lastSweep) return;
     this.lastSweep = now.getTime();
-    await this.db
-      .query(`DELETE FROM attempt_throttles WHERE ctid = ANY (ARRAY(SELECT ctid FROM attempt_throttles WHERE expires_at < $1 LIMIT 500))`, [now])
-      .catch(() => {});
+    // Housekeeping only: a failed sweep is retried on a later attempt.
+    await this.store.sweep(now, SWEEP_BATCH).catch(() => {});
   }
 }

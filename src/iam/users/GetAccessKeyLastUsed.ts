@@ -1,29 +1,24 @@
 import { defineOperation } from '../../awsquery/operation.js';
+import type { AccessKeyLastUsed } from '../../protocols/generated/iam.js';
 import { authorize } from '../authorize.js';
-import { findKey, readAccessKeyId } from './keys.js';
-import { accountOf, findUserById, noSuchUser, rowArn } from './shared.js';
+import { noSuchKey } from './keys.js';
+import { accountOf, noSuchUser, refArn } from './shared.js';
 
 export const GetAccessKeyLastUsed = defineOperation({
   service: 'iam',
   name: 'GetAccessKeyLastUsed',
   auth: 'sigv4',
-  parse: (p) => ({ AccessKeyId: readAccessKeyId(p) }),
-  run: async (ctx, i) => {
-    const db = ctx.services.db;
+  async run(ctx, input) {
+    const store = ctx.services.store;
     // Pending last-used writes from this replica land first.
     await ctx.services.credentials.flushLastUsed();
-    const k = await findKey(db, accountOf(ctx), i.AccessKeyId);
-    const u = await findUserById(db, k.user_id);
-    if (!u) throw noSuchUser(k.user_id);
-    await authorize(ctx, 'iam:GetAccessKeyLastUsed', rowArn(ctx, u));
-    return {
-      UserName: u.is_root ? undefined : u.user_name,
-      AccessKeyLastUsed: {
-        LastUsedDate: k.last_used_at ?? undefined,
-        ServiceName: k.last_used_service ?? 'N/A',
-        Region: k.last_used_region ?? 'N/A',
-      },
-    };
+    const k = await store.accessKeys.get(accountOf(ctx), input.AccessKeyId);
+    if (!k) throw noSuchKey(input.AccessKeyId);
+    const u = await store.userRefs.byId(k.userId);
+    if (!u) throw noSuchUser(k.userId);
+    await authorize(ctx, 'iam:GetAccessKeyLastUsed', refArn(ctx, u));
+    const lastUsed: AccessKeyLastUsed = { ServiceName: k.lastUsed?.service ?? 'N/A', Region: k.lastUsed?.region ?? 'N/A' };
+    if (k.lastUsed) lastUsed.LastUsedDate = k.lastUsed.at;
+    return { ...(u.isRoot ? {} : { UserName: u.name }), AccessKeyLastUsed: lastUsed };
   },
-  render: (o) => o,
 });

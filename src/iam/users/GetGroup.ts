@@ -1,30 +1,22 @@
 import { defineOperation } from '../../awsquery/operation.js';
+import { memberSortKey } from '../../store/groups.js';
 import { authorize } from '../authorize.js';
-import { readName, readPage } from '../common.js';
-import { accountOf, findGroup, groupArn, pageOf, renderGroup, renderUser, type UserRow } from './shared.js';
+import { decodeMarker, paginate } from '../common.js';
+import { groupShape } from './group-shape.js';
+import { accountOf, groupArn, noSuchGroup, userRefShape } from './shared.js';
 
 export const GetGroup = defineOperation({
   service: 'iam',
   name: 'GetGroup',
   auth: 'sigv4',
-  parse: (p) => ({ GroupName: readName(p, 'GroupName', 128)!, page: readPage(p) }),
-  run: async (ctx, i) => {
-    const db = ctx.services.db;
-    const g = await findGroup(db, accountOf(ctx), i.GroupName);
-    await authorize(ctx, 'iam:GetGroup', groupArn(ctx, g.path, g.group_name));
-    const r = await pageOf<UserRow>(
-      db,
-      {
-        select: `SELECT u.user_id, u.account_id, u.user_name, u.path, u.is_root, u.permissions_boundary, u.created_at, u.password_last_used, u.tags
-                   FROM group_members m JOIN users u ON u.user_id = m.user_id`,
-        keySql: 'lower(u.user_name)',
-        where: 'm.group_id = $1',
-        params: [g.group_id],
-      },
-      i.page,
-      (u) => u.user_name.toLowerCase(),
-    );
-    return { Group: renderGroup(ctx, g), Users: r.items.map((u) => renderUser(ctx, u)), IsTruncated: r.IsTruncated, Marker: r.Marker };
+  async run(ctx, input) {
+    const maxItems = input.MaxItems ?? 100;
+    const store = ctx.services.store;
+    const g = await store.groups.get(accountOf(ctx), input.GroupName);
+    if (!g) throw noSuchGroup(input.GroupName);
+    await authorize(ctx, 'iam:GetGroup', groupArn(ctx, g.path, g.name));
+    const rows = await store.groups.members(g.id, { after: decodeMarker(input.Marker), limit: maxItems + 1 });
+    const page = paginate(rows, { marker: input.Marker, maxItems }, memberSortKey);
+    return { Group: groupShape(ctx, g), Users: page.items.map((u) => userRefShape(ctx, u)), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
   },
-  render: (o) => o,
 });

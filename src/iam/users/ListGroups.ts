@@ -1,27 +1,20 @@
 import { defineOperation } from '../../awsquery/operation.js';
+import { groupSortKey } from '../../store/groups.js';
 import { authorize } from '../authorize.js';
-import { readPage, readPathPrefix } from '../common.js';
-import { accountOf, arnFor, pageOf, renderGroup, type GroupRow } from './shared.js';
+import { decodeMarker, paginate } from '../common.js';
+import { groupShape } from './group-shape.js';
+import { accountOf, arnFor } from './shared.js';
 
 export const ListGroups = defineOperation({
   service: 'iam',
   name: 'ListGroups',
   auth: 'sigv4',
-  parse: (p) => ({ PathPrefix: readPathPrefix(p) ?? '/', page: readPage(p) }),
-  run: async (ctx, i) => {
-    await authorize(ctx, 'iam:ListGroups', arnFor(ctx, `group${i.PathPrefix}`));
-    const r = await pageOf<GroupRow>(
-      ctx.services.db,
-      {
-        select: 'SELECT group_id, account_id, group_name, path, created_at FROM groups',
-        keySql: 'lower(group_name)',
-        where: 'account_id = $1 AND starts_with(path, $2)',
-        params: [accountOf(ctx), i.PathPrefix],
-      },
-      i.page,
-      (g) => g.group_name.toLowerCase(),
-    );
-    return { Groups: r.items.map((g) => renderGroup(ctx, g)), IsTruncated: r.IsTruncated, Marker: r.Marker };
+  async run(ctx, input) {
+    const pathPrefix = input.PathPrefix ?? '/';
+    const maxItems = input.MaxItems ?? 100;
+    await authorize(ctx, 'iam:ListGroups', arnFor(ctx, `group${pathPrefix}`));
+    const rows = await ctx.services.store.groups.page(accountOf(ctx), pathPrefix, { after: decodeMarker(input.Marker), limit: maxItems + 1 });
+    const page = paginate(rows, { marker: input.Marker, maxItems }, groupSortKey);
+    return { Groups: page.items.map((g) => groupShape(ctx, g)), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
   },
-  render: (o) => o,
 });

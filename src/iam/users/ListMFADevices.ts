@@ -1,29 +1,23 @@
 import { defineOperation } from '../../awsquery/operation.js';
+import type { MFADevice } from '../../protocols/generated/iam.js';
+import { mfaSortKey } from '../../store/mfa.js';
 import { authorize } from '../authorize.js';
-import { readName, readPage } from '../common.js';
-import { pageOf, rowArn, targetUser } from './shared.js';
-import type { MfaRow } from './mfa.js';
+import { decodeMarker, paginate } from '../common.js';
+import { refArn, targetUserRef } from './shared.js';
 
 export const ListMFADevices = defineOperation({
   service: 'iam',
   name: 'ListMFADevices',
   auth: 'sigv4',
-  parse: (p) => ({ UserName: readName(p, 'UserName', 128, false), page: readPage(p) }),
-  run: async (ctx, i) => {
-    const db = ctx.services.db;
-    const u = await targetUser(ctx, db, i.UserName);
-    await authorize(ctx, 'iam:ListMFADevices', rowArn(ctx, u));
-    const r = await pageOf<MfaRow>(
-      db,
-      { select: 'SELECT serial_number, enable_date FROM mfa_devices', keySql: 'serial_number', where: 'user_id = $1', params: [u.user_id] },
-      i.page,
-      (d) => d.serial_number,
-    );
-    return {
-      MFADevices: r.items.map((d) => ({ UserName: u.is_root ? undefined : u.user_name, SerialNumber: d.serial_number, EnableDate: d.enable_date ?? undefined })),
-      IsTruncated: r.IsTruncated,
-      Marker: r.Marker,
-    };
+  async run(ctx, input) {
+    const maxItems = input.MaxItems ?? 100;
+    const store = ctx.services.store;
+    const u = await targetUserRef(ctx, store.userRefs, input.UserName);
+    await authorize(ctx, 'iam:ListMFADevices', refArn(ctx, u));
+    const rows = await store.mfa.pageForUser(u.id, { after: decodeMarker(input.Marker), limit: maxItems + 1 });
+    const page = paginate(rows, { marker: input.Marker, maxItems }, mfaSortKey);
+    // The root user's devices carry no UserName (root has none).
+    const MFADevices = page.items.map((d) => ({ ...(u.isRoot ? {} : { UserName: u.name }), SerialNumber: d.serialNumber, EnableDate: d.enabledAt! }) as MFADevice);
+    return { MFADevices, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
   },
-  render: (o) => o,
 });

@@ -2,8 +2,8 @@ import { defineOperation } from '../../awsquery/operation.js';
 import { open } from '../../keys/envelope.js';
 import { verifyConsecutive } from '../../mfa/index.js';
 import { authorize } from '../authorize.js';
-import { findDevice, invalidCode, noSuchDevice, readDeviceCodes, throttledCodes } from './mfa.js';
-import { accountOf, findUser, userArn } from './shared.js';
+import { findDevice, invalidCode, noSuchDevice, throttledCodes } from './mfa.js';
+import { accountOf, findUserRef, userArn } from './shared.js';
 
 /**
  * Re-aligns a drifted device: two consecutive codes anywhere within ±20 minutes. Wrong codes
@@ -13,26 +13,24 @@ export const ResyncMFADevice = defineOperation({
   service: 'iam',
   name: 'ResyncMFADevice',
   auth: 'sigv4',
-  parse: readDeviceCodes,
-  run: async (ctx, i) => {
-    const db = ctx.services.db;
-    const u = await findUser(db, accountOf(ctx), i.UserName);
-    await authorize(ctx, 'iam:ResyncMFADevice', userArn(ctx, u.path, u.user_name));
+  async run(ctx, input) {
+    const store = ctx.services.store;
+    const u = await findUserRef(ctx, store.userRefs, input.UserName);
+    await authorize(ctx, 'iam:ResyncMFADevice', userArn(ctx, u.path, u.name));
     // A device that is not this user's checks no code and counts nothing.
-    const pre = await findDevice(db, accountOf(ctx), i.SerialNumber);
-    if (pre.user_id !== u.user_id) throw noSuchDevice(i.SerialNumber);
-    await throttledCodes(ctx, 'ResyncMFADevice', { serialNumber: pre.serial_number, userId: u.user_id }, (note) =>
-      db.tx(async (c) => {
-        const d = await findDevice(c, accountOf(ctx), i.SerialNumber, true);
-        if (d.user_id !== u.user_id) throw noSuchDevice(i.SerialNumber);
-        const seed = open(ctx.services.masterKey, d.seed_sealed, d.serial_number).toString('utf8');
-        const v = verifyConsecutive(seed, i.AuthenticationCode1, i.AuthenticationCode2, ctx.req.now, d.last_counter, { past: 40, future: 40 });
+    const pre = await findDevice(store.mfa, accountOf(ctx), input.SerialNumber);
+    if (pre.userId !== u.id) throw noSuchDevice(input.SerialNumber);
+    await throttledCodes(ctx, 'ResyncMFADevice', { serialNumber: pre.serialNumber, userId: u.id }, (note) =>
+      store.tx(async (t) => {
+        const d = await findDevice(t.mfa, accountOf(ctx), input.SerialNumber, true);
+        if (d.userId !== u.id) throw noSuchDevice(input.SerialNumber);
+        const seed = open(ctx.services.masterKey, d.seedSealed, d.serialNumber).toString('utf8');
+        const v = verifyConsecutive(seed, input.AuthenticationCode1, input.AuthenticationCode2, ctx.req.now, d.lastCounter ?? null, { past: 40, future: 40 });
         note(v.ok);
         if (!v.ok) throw invalidCode();
-        await c.query('UPDATE mfa_devices SET last_counter = $2 WHERE serial_number = $1', [d.serial_number, v.counter]);
+        await t.mfa.setCounter(d.serialNumber, v.counter);
       }),
     );
-    ctx.audit.serialNumber = i.SerialNumber;
-    return {};
+    ctx.audit.serialNumber = input.SerialNumber;
   },
 });

@@ -1,4 +1,4 @@
-import type { Db } from '../../store/db.js';
+import type { AccessKeyRepository } from '../../store/access-keys.js';
 
 /**
  * Records when each long-term access key was last used (GetAccessKeyLastUsed), off the
@@ -12,7 +12,7 @@ export class LastUsedRecorder {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly db: Pick<Db, 'query'>,
+    private readonly keys: Pick<AccessKeyRepository, 'recordLastUsed'>,
     private readonly intervalMs = 60_000,
     private readonly onError: (e: unknown) => void = () => {},
   ) {}
@@ -24,12 +24,8 @@ export class LastUsedRecorder {
     if (prev !== undefined && t - prev < this.intervalMs) return;
     if (this.lastWritten.size > 100_000) this.lastWritten.clear();
     this.lastWritten.set(accessKeyId, t);
-    const p = this.db
-      .query(
-        `UPDATE access_keys SET last_used_at = $2, last_used_service = $3, last_used_region = $4
-          WHERE access_key_id = $1 AND (last_used_at IS NULL OR last_used_at < $2)`,
-        [accessKeyId, now, service, region],
-      )
+    const p = this.keys
+      .recordLastUsed(accessKeyId, now, service, region)
       .then(
         () => {},
         (e: unknown) => {

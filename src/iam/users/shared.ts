@@ -4,6 +4,8 @@ import { accountOf, arnFor, decodeMarker, type Page, paginate, partitionOf, rend
 import type { AuthedContext } from '../../awsquery/operation.js';
 import type { Db } from '../../store/db.js';
 import type { XmlObject } from '../../awsquery/xml.js';
+import type { User as UserShape } from '../../protocols/generated/iam.js';
+import type { UserRef, UserRefRepository } from '../../store/user-refs.js';
 
 /**
  * Store access and rendering shared by the user/group/key/MFA actions. `Q` is the pool or a
@@ -199,3 +201,37 @@ export const tagContext = (tags: Tag[] | undefined): Record<string, string | str
   for (const t of tags) ctx[`aws:RequestTag/${t.Key}`] = t.Value;
   return ctx;
 };
+
+/*
+ * Over the store (model-driven operations): the same lookups as findUser / targetUser / rowArn,
+ * through the read-only user view (store/user-refs.ts).
+ */
+
+/** The IAM user named `name` (never root), or NoSuchEntity. */
+export async function findUserRef(ctx: AuthedContext, users: UserRefRepository, name: string, lock = false): Promise<UserRef> {
+  const u = await users.byName(accountOf(ctx), name, { lock });
+  if (!u) throw noSuchUser(name);
+  return u;
+}
+
+/** targetUser over the store: the named user, or the caller's own (root's own for root). */
+export async function targetUserRef(ctx: AuthedContext, users: UserRefRepository, userName: string | undefined, lock = false): Promise<UserRef> {
+  if (userName !== undefined) return findUserRef(ctx, users, userName, lock);
+  const c = ctx.caller;
+  if (c.credential === 'long-term' || c.session?.issuedBy === 'GetSessionToken') {
+    const id = c.isRoot ? c.accountId : c.session?.parentUserId ?? c.principalId;
+    const u = await users.byId(id, { lock });
+    if (u) return u;
+  }
+  throw Errors.validation('Must specify userName when calling with non-User credentials');
+}
+
+/** The ARN an action's authorization uses for a user (root: the account root ARN). */
+export const refArn = (ctx: AuthedContext, u: UserRef) => (u.isRoot ? rootArn(ctx) : userArn(ctx, u.path, u.name));
+
+/** A user as the model's User structure (list form: no boundary, no tags). The root user has no Path or UserName. */
+export function userRefShape(ctx: AuthedContext, u: UserRef): UserShape {
+  const out = (u.isRoot ? { UserId: u.id, Arn: rootArn(ctx), CreateDate: u.createdAt } : { Path: u.path, UserName: u.name, UserId: u.id, Arn: userArn(ctx, u.path, u.name), CreateDate: u.createdAt }) as UserShape;
+  if (u.passwordLastUsed !== undefined) out.PasswordLastUsed = u.passwordLastUsed;
+  return out;
+}
