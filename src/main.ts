@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/index.js';
 import { createStore } from './store/store.js';
+import { PgPolicyRepository } from './store/policies.js';
 import { createApp } from './app.js';
 import { createDb, type Db } from './store/db.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './store/embedded.js';
@@ -48,7 +49,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
   const revocations = new RevocationStore(o.cache, o.db, { now: o.now ?? (() => new Date()), logger: o.logger });
   // Before the first request: a cache that came back empty is rebuilt from Postgres.
   await revocations.start();
-  const policyCache = new PolicyCache(o.db);
+  const policyCache = new PolicyCache(new PgPolicyRepository(o.db));
   credentials.temporary = new TemporaryCredentials(keys, revocations, { exists: async (id) => (await policyCache.forPrincipal(id)).exists });
   const apply = (m: InvalidationMessage) => {
     policyCache.invalidate(m);
