@@ -27,8 +27,10 @@ export interface EntityKind {
   idCol: 'user_id' | 'group_id' | 'role_id';
   /** Aggregate inline policy size quota (characters without white space). */
   inlineQuota: number;
-  /** Invalidation after a change to this entity's policies. */
-  /** `within`: the change's transaction, so the invalidation commits with it (store/outbox.ts). */
+  /**
+   * Invalidation after a change to this entity's policies. `within`: the change's transaction,
+   * so the invalidation commits with it (store/outbox.ts).
+   */
   invalidate(ctx: AuthedContext, e: Entity, within?: SqlRunner | Repositories): Promise<void>;
 }
 
