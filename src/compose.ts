@@ -1,3 +1,4 @@
+import { PgPolicyRepository } from './store/policies.js';
 import { createStore } from './store/store.js';
 import type { Config } from './config/index.js';
 import { createDb, type Db } from './store/db.js';
@@ -47,7 +48,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
   const revocations = new RevocationStore(o.cache, o.db, { now: o.now ?? (() => new Date()), logger: o.logger });
   // Before the first request: a cache that came back empty is rebuilt from Postgres.
   await revocations.start();
-  const policyCache = new PolicyCache(o.db);
+  const policyCache = new PolicyCache(new PgPolicyRepository(o.db));
   const temporary = new TemporaryCredentials(keys, revocations, { exists: async (id) => (await policyCache.forPrincipal(id)).exists });
   const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition, temporary);
   // FederationDirectory reads only `config` and `db` of what it is given (federation/directory.ts;

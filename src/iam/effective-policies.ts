@@ -1,6 +1,6 @@
 import { compilePolicy, type CompiledPolicy, type PolicyKind } from '../policy/index.js';
 import { Lru } from '../cache/lru.js';
-import type { Db } from '../store/db.js';
+import type { AuthorizationPolicySource, PrincipalPolicy } from '../store/policies.js';
 import type { InvalidationMessage } from '../store/invalidation.js';
 
 /**
@@ -29,12 +29,6 @@ export interface PolicyCacheOptions {
   ttlMs?: number;
 }
 
-interface PolicyRow {
-  src: string;
-  id: string;
-  document: string;
-}
-
 const ALLOW_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
 const EMPTY: PrincipalPolicies = { exists: false, identity: [], boundary: [], tags: {} };
 
@@ -49,21 +43,16 @@ function tagsOf(v: unknown): Record<string, string> {
   return out;
 }
 
-const compileAs = (kind: PolicyKind, rows: PolicyRow[]): CompiledPolicy[] =>
+const compileAs = (kind: PolicyKind, rows: PrincipalPolicy[]): CompiledPolicy[] =>
   rows.map((r) => compilePolicy(r.document, { kind, id: r.id, sourceType: r.src }));
-
-const MANAGED_SQL = (table: string, col: string) => `
-  SELECT CASE WHEN p.account_id IS NULL THEN 'aws-managed' ELSE 'user-managed' END AS src, p.arn AS id, v.document
-    FROM ${table} a JOIN policies p ON p.arn = a.policy_arn
-    JOIN policy_versions v ON v.policy_id = p.policy_id AND v.is_default
-   WHERE a.${col} = $1`;
 
 export class PolicyCache {
   private readonly principals: Lru<string, Promise<PrincipalPolicies>>;
   private readonly managed: Lru<string, Promise<CompiledPolicy | null>>;
 
   constructor(
-    private readonly db: Db,
+    /** The policy repository's authorization reads (store/policies.ts): one round trip per principal. */
+    private readonly source: AuthorizationPolicySource,
     opts: PolicyCacheOptions = {},
   ) {
     this.principals = new Lru({ max: opts.max ?? 10_000, ttlMs: opts.ttlMs ?? 5 * 60_000 });
@@ -89,15 +78,9 @@ export class PolicyCache {
     const key = `${kind}|${arn}`;
     let p = this.managed.get(key);
     if (!p) {
-      p = this.db
-        .query<{ document: string; account_id: string | null }>(
-          `SELECT v.document, p.account_id FROM policies p JOIN policy_versions v ON v.policy_id = p.policy_id AND v.is_default WHERE p.arn = $1`,
-          [arn],
-        )
-        .then((r) => {
-          const row = r.rows[0];
-          return row ? compilePolicy(row.document, { kind, id: arn, sourceType: row.account_id === null ? 'aws-managed' : 'user-managed' }) : null;
-        });
+      p = this.source
+        .defaultVersion(arn)
+        .then((v) => (v ? compilePolicy(v.document, { kind, id: arn, sourceType: v.awsManaged ? 'aws-managed' : 'user-managed' }) : null));
       this.managed.set(key, p);
       p.catch(() => {
         if (this.managed.peek(key) === p) this.managed.delete(key);
@@ -122,53 +105,30 @@ export class PolicyCache {
   }
 
   private async loadUser(userId: string): Promise<PrincipalPolicies> {
-    const u = await this.db.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(u) AS row FROM users u WHERE user_id = $1`, [userId]);
-    const user = u.rows[0]?.row;
+    // One round trip: the user, its policies and its groups' (store/policies.ts).
+    const user = await this.source.userPolicies(userId);
     if (!user) return EMPTY;
     // The root user holds every permission of its account; sessions it creates (GetFederationToken)
     // are then limited by their session policies alone.
-    if (user.is_root === true) return { exists: true, identity: [compilePolicy(ALLOW_ALL, { kind: 'identity', id: 'root', sourceType: 'root' })], boundary: [], tags: {} };
-    // Group membership lives in part A's group_members (migration 0002).
-    const r = await this.db.query<PolicyRow>(
-      `SELECT 'user' AS src, 'user/' || user_id || '/' || policy_name AS id, document FROM user_policies WHERE user_id = $1
-       UNION ALL ${MANAGED_SQL('user_policy_attachments', 'user_id')}
-       UNION ALL
-       SELECT 'group', 'group/' || gp.group_id || '/' || gp.policy_name, gp.document
-         FROM group_members m JOIN group_policies gp ON gp.group_id = m.group_id WHERE m.user_id = $1
-       UNION ALL
-       SELECT CASE WHEN p.account_id IS NULL THEN 'aws-managed' ELSE 'user-managed' END, p.arn, v.document
-         FROM group_members m JOIN group_policy_attachments a ON a.group_id = m.group_id
-         JOIN policies p ON p.arn = a.policy_arn
-         JOIN policy_versions v ON v.policy_id = p.policy_id AND v.is_default
-        WHERE m.user_id = $1`,
-      [userId],
-    );
+    if (user.isRoot) return { exists: true, identity: [compilePolicy(ALLOW_ALL, { kind: 'identity', id: 'root', sourceType: 'root' })], boundary: [], tags: {} };
     return {
       exists: true,
-      identity: compileAs('identity', dedupe(r.rows)),
-      boundary: await this.boundaryOf(user.permissions_boundary as string | null),
+      identity: compileAs('identity', dedupe(user.policies)),
+      boundary: await this.boundaryOf(user.permissionsBoundary),
       tags: tagsOf(user.tags),
     };
   }
 
   private async loadRole(roleId: string): Promise<PrincipalPolicies> {
-    const role = await this.db.query<{ permissions_boundary: string | null; tags: unknown }>(
-      `SELECT permissions_boundary, tags FROM roles WHERE role_id = $1`,
-      [roleId],
-    );
-    const row = role.rows[0];
-    if (!row) return EMPTY;
-    const r = await this.db.query<PolicyRow>(
-      `SELECT 'role' AS src, 'role/' || role_id || '/' || policy_name AS id, document FROM role_policies WHERE role_id = $1
-       UNION ALL ${MANAGED_SQL('role_policy_attachments', 'role_id')}`,
-      [roleId],
-    );
-    return { exists: true, identity: compileAs('identity', r.rows), boundary: await this.boundaryOf(row.permissions_boundary), tags: tagsOf(row.tags) };
+    // One round trip: the role and its policies (store/policies.ts).
+    const role = await this.source.rolePolicies(roleId);
+    if (!role) return EMPTY;
+    return { exists: true, identity: compileAs('identity', role.policies), boundary: await this.boundaryOf(role.permissionsBoundary), tags: tagsOf(role.tags) };
   }
 }
 
 /** A managed policy attached both to the user and one of its groups counts once. */
-function dedupe(rows: PolicyRow[]): PolicyRow[] {
+function dedupe(rows: PrincipalPolicy[]): PrincipalPolicy[] {
   const seen = new Set<string>();
   return rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
 }

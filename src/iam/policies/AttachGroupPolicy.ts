@@ -1,4 +1,10 @@
-import { attachOperation } from './attach.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { attachPolicy } from './attach.js';
 import { GROUP } from './entity.js';
 
-export const AttachGroupPolicy = attachOperation(GROUP);
+export const AttachGroupPolicy = defineOperation({
+  service: 'iam',
+  name: 'AttachGroupPolicy',
+  auth: 'sigv4',
+  run: (ctx, input) => attachPolicy(ctx, GROUP, input.GroupName, input.PolicyArn),
+});

@@ -1,4 +1,10 @@
-import { attachOperation } from './attach.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { attachPolicy } from './attach.js';
 import { ROLE } from './entity.js';
 
-export const AttachRolePolicy = attachOperation(ROLE);
+export const AttachRolePolicy = defineOperation({
+  service: 'iam',
+  name: 'AttachRolePolicy',
+  auth: 'sigv4',
+  run: (ctx, input) => attachPolicy(ctx, ROLE, input.RoleName, input.PolicyArn),
+});

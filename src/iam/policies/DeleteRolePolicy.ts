@@ -1,4 +1,10 @@
-import { deleteInlineOperation } from './inline.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { deleteInlinePolicy } from './inline.js';
 import { ROLE } from './entity.js';
 
-export const DeleteRolePolicy = deleteInlineOperation(ROLE);
+export const DeleteRolePolicy = defineOperation({
+  service: 'iam',
+  name: 'DeleteRolePolicy',
+  auth: 'sigv4',
+  run: (ctx, input) => deleteInlinePolicy(ctx, ROLE, input.RoleName, input.PolicyName),
+});

@@ -1,4 +1,10 @@
-import { deleteInlineOperation } from './inline.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { deleteInlinePolicy } from './inline.js';
 import { USER } from './entity.js';
 
-export const DeleteUserPolicy = deleteInlineOperation(USER);
+export const DeleteUserPolicy = defineOperation({
+  service: 'iam',
+  name: 'DeleteUserPolicy',
+  auth: 'sigv4',
+  run: (ctx, input) => deleteInlinePolicy(ctx, USER, input.UserName, input.PolicyName),
+});

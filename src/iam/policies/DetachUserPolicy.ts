@@ -1,4 +1,10 @@
-import { detachOperation } from './attach.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { detachPolicy } from './attach.js';
 import { USER } from './entity.js';
 
-export const DetachUserPolicy = detachOperation(USER);
+export const DetachUserPolicy = defineOperation({
+  service: 'iam',
+  name: 'DetachUserPolicy',
+  auth: 'sigv4',
+  run: (ctx, input) => detachPolicy(ctx, USER, input.UserName, input.PolicyArn),
+});

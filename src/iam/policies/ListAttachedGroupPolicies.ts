@@ -1,4 +1,10 @@
-import { listAttachedOperation } from './attach.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { listAttachedPolicies } from './attach.js';
 import { GROUP } from './entity.js';
 
-export const ListAttachedGroupPolicies = listAttachedOperation(GROUP);
+export const ListAttachedGroupPolicies = defineOperation({
+  service: 'iam',
+  name: 'ListAttachedGroupPolicies',
+  auth: 'sigv4',
+  run: (ctx, input) => listAttachedPolicies(ctx, GROUP, input.GroupName, input),
+});

@@ -1,4 +1,10 @@
-import { listAttachedOperation } from './attach.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { listAttachedPolicies } from './attach.js';
 import { ROLE } from './entity.js';
 
-export const ListAttachedRolePolicies = listAttachedOperation(ROLE);
+export const ListAttachedRolePolicies = defineOperation({
+  service: 'iam',
+  name: 'ListAttachedRolePolicies',
+  auth: 'sigv4',
+  run: (ctx, input) => listAttachedPolicies(ctx, ROLE, input.RoleName, input),
+});

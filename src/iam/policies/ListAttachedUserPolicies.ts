@@ -1,4 +1,10 @@
-import { listAttachedOperation } from './attach.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { listAttachedPolicies } from './attach.js';
 import { USER } from './entity.js';
 
-export const ListAttachedUserPolicies = listAttachedOperation(USER);
+export const ListAttachedUserPolicies = defineOperation({
+  service: 'iam',
+  name: 'ListAttachedUserPolicies',
+  auth: 'sigv4',
+  run: (ctx, input) => listAttachedPolicies(ctx, USER, input.UserName, input),
+});

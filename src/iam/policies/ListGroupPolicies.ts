@@ -1,4 +1,10 @@
-import { listInlineOperation } from './inline.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { listInlinePolicies } from './inline.js';
 import { GROUP } from './entity.js';
 
-export const ListGroupPolicies = listInlineOperation(GROUP);
+export const ListGroupPolicies = defineOperation({
+  service: 'iam',
+  name: 'ListGroupPolicies',
+  auth: 'sigv4',
+  run: (ctx, input) => listInlinePolicies(ctx, GROUP, input.GroupName, input),
+});

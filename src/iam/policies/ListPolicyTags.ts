@@ -1,16 +1,16 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { readPage } from '../common.js';
-import { authorizedPolicy } from './policy-common.js';
-import { pageOf, readPolicyArn, xmlTags } from './shared.js';
+import { pageList } from '../common.js';
+import { authorizePolicyAction, findPolicyRef } from './policy-ref.js';
 
 export const ListPolicyTags = defineOperation({
   service: 'iam',
   name: 'ListPolicyTags',
   auth: 'sigv4',
-  parse: (p) => ({ arn: readPolicyArn(p)!, page: readPage(p) }),
   async run(ctx, input) {
-    const p = await authorizedPolicy(ctx, input.arn, 'iam:ListPolicyTags');
-    return pageOf(p.tags, input.page);
+    await authorizePolicyAction(ctx, input.PolicyArn, 'iam:ListPolicyTags');
+    const p = await findPolicyRef(ctx, input.PolicyArn);
+    // At most 50 tags, kept on the policy's row: paged in memory (the Marker is the next index).
+    const page = pageList(p.tags, { marker: input.Marker, maxItems: input.MaxItems ?? 100 });
+    return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
   },
-  render: (o) => ({ Tags: xmlTags(o.items), IsTruncated: o.IsTruncated, Marker: o.Marker }),
 });

@@ -1,4 +1,10 @@
-import { listInlineOperation } from './inline.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { listInlinePolicies } from './inline.js';
 import { ROLE } from './entity.js';
 
-export const ListRolePolicies = listInlineOperation(ROLE);
+export const ListRolePolicies = defineOperation({
+  service: 'iam',
+  name: 'ListRolePolicies',
+  auth: 'sigv4',
+  run: (ctx, input) => listInlinePolicies(ctx, ROLE, input.RoleName, input),
+});

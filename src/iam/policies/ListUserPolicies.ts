@@ -1,4 +1,10 @@
-import { listInlineOperation } from './inline.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { listInlinePolicies } from './inline.js';
 import { USER } from './entity.js';
 
-export const ListUserPolicies = listInlineOperation(USER);
+export const ListUserPolicies = defineOperation({
+  service: 'iam',
+  name: 'ListUserPolicies',
+  auth: 'sigv4',
+  run: (ctx, input) => listInlinePolicies(ctx, USER, input.UserName, input),
+});

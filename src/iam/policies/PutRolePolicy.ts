@@ -1,4 +1,10 @@
-import { putInlineOperation } from './inline.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { putInlinePolicy } from './inline.js';
 import { ROLE } from './entity.js';
 
-export const PutRolePolicy = putInlineOperation(ROLE);
+export const PutRolePolicy = defineOperation({
+  service: 'iam',
+  name: 'PutRolePolicy',
+  auth: 'sigv4',
+  run: (ctx, input) => putInlinePolicy(ctx, ROLE, input.RoleName, input.PolicyName, input.PolicyDocument),
+});

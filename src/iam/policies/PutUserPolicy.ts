@@ -1,4 +1,10 @@
-import { putInlineOperation } from './inline.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { putInlinePolicy } from './inline.js';
 import { USER } from './entity.js';
 
-export const PutUserPolicy = putInlineOperation(USER);
+export const PutUserPolicy = defineOperation({
+  service: 'iam',
+  name: 'PutUserPolicy',
+  auth: 'sigv4',
+  run: (ctx, input) => putInlinePolicy(ctx, USER, input.UserName, input.PolicyName, input.PolicyDocument),
+});

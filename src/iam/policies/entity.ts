@@ -1,7 +1,10 @@
 import type { AuthedContext } from '../../awsquery/operation.js';
+import { Errors } from '../../errors/index.js';
+import type { Repositories } from '../../store/store.js';
+import type { EntityKind as StoredKind, EntityRef } from '../../store/policies.js';
 import type { SqlRunner } from '../../services.js';
 import { authorize, type ContextValue } from '../authorize.js';
-import { arnFor, findGroup, findRole, findUser, type Queryable } from './shared.js';
+import { arnFor } from './shared.js';
 
 /**
  * The three kinds of IAM identity that carry policies. One descriptor per kind lets the
@@ -16,19 +19,19 @@ export interface Entity {
 }
 
 export interface EntityKind {
-  kind: 'user' | 'group' | 'role';
+  kind: StoredKind;
   Kind: 'User' | 'Group' | 'Role';
   nameField: 'UserName' | 'GroupName' | 'RoleName';
   nameMax: number;
+  /** LEGACY: the id column, for boundary.ts until it is converted (store/policies.ts keeps the SQL). */
   idCol: 'user_id' | 'group_id' | 'role_id';
-  inlineTable: 'user_policies' | 'group_policies' | 'role_policies';
-  attachTable: 'user_policy_attachments' | 'group_policy_attachments' | 'role_policy_attachments';
   /** Aggregate inline policy size quota (characters without white space). */
   inlineQuota: number;
-  find(ctx: AuthedContext, c: Queryable, name: string, lock?: boolean): Promise<Entity>;
-  /** Invalidation after a change to this entity's policies. */
-  /** `within`: the change's transaction, so the invalidation commits with it (store/outbox.ts). */
-  invalidate(ctx: AuthedContext, e: Entity, within?: SqlRunner): Promise<void>;
+  /**
+   * Invalidation after a change to this entity's policies. `within`: the change's transaction,
+   * so the invalidation commits with it (store/outbox.ts).
+   */
+  invalidate(ctx: AuthedContext, e: Entity, within?: SqlRunner | Repositories): Promise<void>;
 }
 
 export const USER: EntityKind = {
@@ -37,13 +40,7 @@ export const USER: EntityKind = {
   nameField: 'UserName',
   nameMax: 128,
   idCol: 'user_id',
-  inlineTable: 'user_policies',
-  attachTable: 'user_policy_attachments',
   inlineQuota: 2048,
-  async find(ctx, c, name, lock) {
-    const u = await findUser(c, ctx.caller.accountId, name, lock);
-    return { id: u.user_id, name: u.user_name, path: u.path, arn: arnFor(ctx, `user${u.path}${u.user_name}`) };
-  },
   invalidate: (ctx, e, within) => ctx.services.invalidate({ kind: 'principal', principalId: e.id }, within),
 };
 
@@ -53,13 +50,7 @@ export const GROUP: EntityKind = {
   nameField: 'GroupName',
   nameMax: 128,
   idCol: 'group_id',
-  inlineTable: 'group_policies',
-  attachTable: 'group_policy_attachments',
   inlineQuota: 5120,
-  async find(ctx, c, name, lock) {
-    const g = await findGroup(c, ctx.caller.accountId, name, lock);
-    return { id: g.group_id, name: g.group_name, path: g.path, arn: arnFor(ctx, `group${g.path}${g.group_name}`) };
-  },
   // Every member's policies change: drop every replica's cache.
   invalidate: (ctx, _e, within) => ctx.services.invalidate({ kind: 'all' }, within),
 };
@@ -70,26 +61,33 @@ export const ROLE: EntityKind = {
   nameField: 'RoleName',
   nameMax: 64,
   idCol: 'role_id',
-  inlineTable: 'role_policies',
-  attachTable: 'role_policy_attachments',
   inlineQuota: 10_240,
-  async find(ctx, c, name, lock) {
-    const r = await findRole(c, ctx.caller.accountId, name, lock);
-    return { id: r.role_id, name: r.role_name, path: r.path, arn: r.arn };
-  },
   invalidate: (ctx, e, within) => ctx.services.invalidate({ kind: 'principal', principalId: e.id }, within),
 };
 
+export const entityNotFound = (k: EntityKind, name: string) => Errors.noSuchEntity(`The ${k.kind} with name ${name} cannot be found.`);
+
+/**
+ * The entity named `name`, or NoSuchEntity. `t` and `lock`: inside a transaction, held FOR
+ * UPDATE until it ends (serializes quota checks on the entity).
+ */
+export async function findEntity(ctx: AuthedContext, k: EntityKind, name: string, opts: { t?: Repositories; lock?: boolean } = {}): Promise<Entity> {
+  const e = await (opts.t ?? ctx.services.store).policies.entity(k.kind, ctx.caller.accountId, name, { lock: opts.lock ?? false });
+  if (!e) throw entityNotFound(k, name);
+  return toEntity(ctx, k, e);
+}
+
+const toEntity = (ctx: AuthedContext, k: EntityKind, e: EntityRef): Entity => ({ id: e.id, name: e.name, path: e.path, arn: e.arn ?? arnFor(ctx, `${k.kind}${e.path}${e.name}`) });
+
 /** Authorize `action` on the entity (on `kind/NAME` when it does not exist, before NoSuchEntity). */
 export async function authorizedEntity(ctx: AuthedContext, k: EntityKind, name: string, action: string, extra: Record<string, ContextValue> = {}): Promise<Entity> {
-  let e: Entity;
-  try {
-    e = await k.find(ctx, ctx.services.db, name);
-  } catch (err) {
+  const e = await ctx.services.store.policies.entity(k.kind, ctx.caller.accountId, name);
+  if (!e) {
     await authorize(ctx, action, arnFor(ctx, `${k.kind}/${name}`), extra);
-    throw err;
+    throw entityNotFound(k, name);
   }
-  await authorize(ctx, action, e.arn, extra);
-  ctx.audit[`${k.kind}Arn`] = e.arn;
-  return e;
+  const entity = toEntity(ctx, k, e);
+  await authorize(ctx, action, entity.arn, extra);
+  ctx.audit[`${k.kind}Arn`] = entity.arn;
+  return entity;
 }

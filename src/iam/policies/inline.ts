@@ -1,91 +1,64 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
 import { policySize } from '../../policy/index.js';
-import { decodeMarker, encodeDocument, paginate, readName, readPage } from '../common.js';
-import { authorizedEntity, type EntityKind } from './entity.js';
-import { readDocument, readPolicyName, validateDocument } from './shared.js';
+import { inlinePolicySortKey, type InlinePolicy } from '../../store/policies.js';
+import { decodeMarker, paginate } from '../common.js';
+import { authorizedEntity, findEntity, type Entity, type EntityKind } from './entity.js';
+import { validateDocument } from './shared.js';
 
-/** Put/Get/Delete/List{User,Group,Role}Policy (inline policies) for one entity kind. */
+/**
+ * Put/Get/Delete/List{User,Group,Role}Policy (inline policies): one implementation each, for one
+ * entity kind; every action keeps its own file (defineOperation) that calls it.
+ */
 const notFound = (k: EntityKind, name: string) => Errors.noSuchEntity(`The ${k.kind} policy with name ${name} cannot be found.`);
 
-export function putInlineOperation(k: EntityKind) {
-  return defineOperation({
-    service: 'iam',
-    name: `Put${k.Kind}Policy`,
-    auth: 'sigv4',
-    parse: (p) => ({ name: readName(p, k.nameField, k.nameMax)!, policyName: readPolicyName(p)!, document: readDocument(p, 'PolicyDocument')! }),
-    async run(ctx, input) {
-      const e = await authorizedEntity(ctx, k, input.name, `iam:Put${k.Kind}Policy`);
-      ctx.audit.policyName = input.policyName;
-      validateDocument(input.document, 'identity');
-      await ctx.services.db.tx(async (c) => {
-        const locked = await k.find(ctx, c, input.name, true);
-        const others = await c.query<{ document: string }>(`SELECT document FROM ${k.inlineTable} WHERE ${k.idCol} = $1 AND policy_name <> $2`, [locked.id, input.policyName]);
-        const total = others.rows.reduce((n, r) => n + policySize(r.document), policySize(input.document));
-        if (total > k.inlineQuota) throw Errors.limitExceeded(`Maximum policy size of ${k.inlineQuota} bytes exceeded for ${k.kind} ${locked.name}`);
-        await c.query(
-          `INSERT INTO ${k.inlineTable} (${k.idCol}, policy_name, document, created_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (${k.idCol}, policy_name) DO UPDATE SET document = EXCLUDED.document`,
-          [locked.id, input.policyName, input.document, ctx.req.now],
-        );
-        await k.invalidate(ctx, e, c);
-      });
-    },
+export async function putInlinePolicy(ctx: AuthedContext, k: EntityKind, name: string, policyName: string, document: string): Promise<void> {
+  const e = await authorizedEntity(ctx, k, name, `iam:Put${k.Kind}Policy`);
+  ctx.audit.policyName = policyName;
+  validateDocument(document, 'identity');
+  await ctx.services.store.tx(async (t) => {
+    // The entity held FOR UPDATE: concurrent puts check the aggregate quota one after the other.
+    const locked = await findEntity(ctx, k, name, { t, lock: true });
+    const others = await t.policies.inlinePolicies(k.kind, locked.id, { except: policyName });
+    const total = others.reduce((n, p) => n + policySize(p.document), policySize(document));
+    if (total > k.inlineQuota) throw Errors.limitExceeded(`Maximum policy size of ${k.inlineQuota} bytes exceeded for ${k.kind} ${locked.name}`);
+    await t.policies.putInline(k.kind, locked.id, { name: policyName, document }, ctx.req.now);
+    await k.invalidate(ctx, e, t);
   });
 }
 
-export function getInlineOperation(k: EntityKind) {
-  return defineOperation({
-    service: 'iam',
-    name: `Get${k.Kind}Policy`,
-    auth: 'sigv4',
-    parse: (p) => ({ name: readName(p, k.nameField, k.nameMax)!, policyName: readPolicyName(p)! }),
-    async run(ctx, input) {
-      const e = await authorizedEntity(ctx, k, input.name, `iam:Get${k.Kind}Policy`);
-      const r = await ctx.services.db.query<{ policy_name: string; document: string }>(
-        `SELECT policy_name, document FROM ${k.inlineTable} WHERE ${k.idCol} = $1 AND policy_name = $2`,
-        [e.id, input.policyName],
-      );
-      const row = r.rows[0];
-      if (!row) throw notFound(k, input.policyName);
-      return { entity: e.name, policyName: row.policy_name, document: row.document };
-    },
-    render: (o) => ({ [k.nameField]: o.entity, PolicyName: o.policyName, PolicyDocument: encodeDocument(o.document) }),
+/** The entity and its inline policy `policyName`. */
+export async function getInlinePolicy(ctx: AuthedContext, k: EntityKind, name: string, policyName: string): Promise<{ entity: Entity; policy: InlinePolicy }> {
+  const e = await authorizedEntity(ctx, k, name, `iam:Get${k.Kind}Policy`);
+  const p = await ctx.services.store.policies.getInline(k.kind, e.id, policyName);
+  if (!p) throw notFound(k, policyName);
+  return { entity: e, policy: p };
+}
+
+export async function deleteInlinePolicy(ctx: AuthedContext, k: EntityKind, name: string, policyName: string): Promise<void> {
+  const e = await authorizedEntity(ctx, k, name, `iam:Delete${k.Kind}Policy`);
+  ctx.audit.policyName = policyName;
+  await ctx.services.store.tx(async (t) => {
+    if (!(await t.policies.deleteInline(k.kind, e.id, policyName))) throw notFound(k, policyName);
+    await k.invalidate(ctx, e, t);
   });
 }
 
-export function deleteInlineOperation(k: EntityKind) {
-  return defineOperation({
-    service: 'iam',
-    name: `Delete${k.Kind}Policy`,
-    auth: 'sigv4',
-    parse: (p) => ({ name: readName(p, k.nameField, k.nameMax)!, policyName: readPolicyName(p)! }),
-    async run(ctx, input) {
-      const e = await authorizedEntity(ctx, k, input.name, `iam:Delete${k.Kind}Policy`);
-      ctx.audit.policyName = input.policyName;
-      await ctx.services.db.tx(async (c) => {
-        const r = await c.query(`DELETE FROM ${k.inlineTable} WHERE ${k.idCol} = $1 AND policy_name = $2`, [e.id, input.policyName]);
-        if (r.rowCount === 0) throw notFound(k, input.policyName);
-        await k.invalidate(ctx, e, c);
-      });
-    },
-  });
+export interface ListInlineInput {
+  Marker?: string;
+  MaxItems?: number;
 }
 
-export function listInlineOperation(k: EntityKind) {
-  return defineOperation({
-    service: 'iam',
-    name: `List${k.Kind}Policies`,
-    auth: 'sigv4',
-    parse: (p) => ({ name: readName(p, k.nameField, k.nameMax)!, page: readPage(p) }),
-    async run(ctx, input) {
-      const e = await authorizedEntity(ctx, k, input.name, `iam:List${k.Kind}Policies`);
-      const r = await ctx.services.db.query<{ policy_name: string }>(
-        `SELECT policy_name FROM ${k.inlineTable} WHERE ${k.idCol} = $1 AND policy_name COLLATE "C" > $2 ORDER BY policy_name COLLATE "C" LIMIT $3`,
-        [e.id, decodeMarker(input.page.marker) ?? '', input.page.maxItems + 1],
-      );
-      return paginate(r.rows, input.page, (x) => x.policy_name);
-    },
-    render: (o) => ({ PolicyNames: o.items.map((x) => x.policy_name), IsTruncated: o.IsTruncated, Marker: o.Marker }),
-  });
+export interface ListInlineOutput {
+  PolicyNames: string[];
+  IsTruncated: boolean;
+  Marker?: string;
+}
+
+export async function listInlinePolicies(ctx: AuthedContext, k: EntityKind, name: string, input: ListInlineInput): Promise<ListInlineOutput> {
+  const maxItems = input.MaxItems ?? 100;
+  const e = await authorizedEntity(ctx, k, name, `iam:List${k.Kind}Policies`);
+  const rows = await ctx.services.store.policies.inlinePage(k.kind, e.id, { after: decodeMarker(input.Marker), limit: maxItems + 1 });
+  const page = paginate(rows, { marker: input.Marker, maxItems }, inlinePolicySortKey);
+  return { PolicyNames: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
 }
