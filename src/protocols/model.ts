@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EXTRA_ENUM_VALUES } from './overrides.js';
+import { EXTRA_ENUM_VALUES, REDACTED_INPUT } from './overrides.js';
 
 /**
  * AWS's Smithy service models (data/aws-models, Apache-2.0) compiled into a shape graph that the
@@ -157,7 +157,7 @@ function constraintsOf(id: string | undefined, traits: Record<string, unknown> |
     c.pattern = compilePattern(pattern);
     c.patternText = (id && PATTERN_TEXT_OVERRIDES[id]) ?? pattern.replace(/^\^/, '').replace(/\$$/, '');
   }
-  if ('smithy.api#sensitive' in traits) c.sensitive = true;
+  if ('smithy.api#sensitive' in traits || (id !== undefined && REDACTED_INPUT[id] !== undefined)) c.sensitive = true;
   return c;
 }
 

@@ -35,3 +35,11 @@ export const EXTRA_ENUM_VALUES: Readonly<Record<string, { values: readonly strin
 export const OUTPUT_OMITTED: Readonly<Record<string, { paths: readonly string[]; why: string }>> = {
   'iam:CreateRole': { paths: ['Role.MaxSessionDuration', 'Role.RoleLastUsed'], why: "CreateRole's response has neither MaxSessionDuration nor RoleLastUsed (AWS CLI reference, create-role output)" },
 };
+
+/**
+ * Input shapes whose values a validation message never echoes although the model does not mark
+ * them sensitive (the message says `Value` without the value), per shape id.
+ */
+export const REDACTED_INPUT: Readonly<Record<string, string>> = {
+  'com.amazonaws.iam#SAMLMetadataDocumentType': 'an IdP metadata document is up to 10 MB of XML: not echoed back in a ValidationError',
+};

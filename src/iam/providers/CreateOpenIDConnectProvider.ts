@@ -3,8 +3,8 @@ import { Errors } from '../../errors/index.js';
 import { normalizeIssuer } from '../../federation/oidc/issuer-url.js';
 import { authorize } from '../authorize.js';
 import { assertUniqueTagKeys } from '../common.js';
-import { checkThumbprints, tagShapes } from './oidc-common.js';
-import { accountOf, arnFor, CLIENT_IDS_PER_OIDC_PROVIDER, OIDC_PROVIDERS_PER_ACCOUNT, tagContext } from './shared.js';
+import { checkThumbprints } from './oidc-common.js';
+import { accountOf, arnFor, CLIENT_IDS_PER_OIDC_PROVIDER, OIDC_PROVIDERS_PER_ACCOUNT, tagContext, tagShapes } from './shared.js';
 
 export const CreateOpenIDConnectProvider = defineOperation({
   service: 'iam',

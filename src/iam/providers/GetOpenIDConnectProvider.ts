@@ -1,5 +1,6 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { authorizedOidc, tagShapes } from './oidc-common.js';
+import { authorizedOidc } from './oidc-common.js';
+import { tagShapes } from './shared.js';
 
 export const GetOpenIDConnectProvider = defineOperation({
   service: 'iam',

@@ -1,6 +1,6 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { authorizedOidc, tagShapes } from './oidc-common.js';
-import { pageTags } from './shared.js';
+import { authorizedOidc } from './oidc-common.js';
+import { pageTags, tagShapes } from './shared.js';
 
 export const ListOpenIDConnectProviderTags = defineOperation({
   service: 'iam',

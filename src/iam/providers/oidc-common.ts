@@ -31,6 +31,3 @@ export async function authorizedOidc(
   if (!p) throw notFound(arn);
   return p;
 }
-
-/** Tags as the model's Tag list. */
-export const tagShapes = (tags: readonly { Key: string; Value: string }[]) => tags.map((t) => ({ Key: t.Key, Value: t.Value }));

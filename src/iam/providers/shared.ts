@@ -67,5 +67,5 @@ export function pageTags(tags: Tag[], page: Page): { Tags: Tag[]; IsTruncated: b
   return r.IsTruncated ? { Tags: r.items, IsTruncated: true, Marker: r.Marker! } : { Tags: r.items, IsTruncated: false };
 }
 
-/** Tags as XML `<member><Key/><Value/></member>` items. */
-export const xmlTags = (tags: readonly Tag[]): { Key: string; Value: string }[] => tags.map((t) => ({ Key: t.Key, Value: t.Value }));
+/** Tags as the model's Tag list. */
+export const tagShapes = (tags: readonly Tag[]): Tag[] => tags.map((t) => ({ Key: t.Key, Value: t.Value }));
