@@ -101,6 +101,24 @@ export interface AccountCounts {
   providers: number;
 }
 
+/** A stored policy as the simulator sees it: its document, the id and type MatchedStatements report. */
+export interface PrincipalPolicy {
+  document: string;
+  /** Inline: the policy name; managed: the policy name. */
+  id: string;
+  /** 'user' | 'group' | 'role' (inline), 'user-managed' | 'aws-managed' (managed). */
+  sourceType: string;
+}
+
+/** A principal's stored policies (a user's include its groups'; managed ones once each). */
+export interface PrincipalPolicies {
+  /** The principal's path (the ARN must name it). */
+  path: string;
+  identity: PrincipalPolicy[];
+  /** The permissions boundary's default version (users and roles), or none. */
+  boundary: PrincipalPolicy[];
+}
+
 /** The key every kind is paged by: the name, case-folded, byte order (`lower(name) COLLATE "C"`). */
 export const authorizationSortKey = (e: { name: string }) => e.name.toLowerCase();
 
@@ -116,6 +134,12 @@ export interface AuthorizationDetailsRepository {
   policies(accountId: string, scope: 'local' | 'aws', q: KeysetQuery): Promise<ManagedPolicyDetails[]>;
   /** The account's entity counts, in one round trip. */
   counts(accountId: string): Promise<AccountCounts>;
+  /**
+   * The stored policies of the account's user, group or role named `name` (case-insensitively),
+   * default versions of managed policies: what SimulatePrincipalPolicy and
+   * GetContextKeysForPrincipalPolicy evaluate. null when there is no such principal.
+   */
+  principalPolicies(accountId: string, kind: 'user' | 'group' | 'role', name: string): Promise<PrincipalPolicies | null>;
 }
 
 interface InlineJson {
@@ -143,30 +167,45 @@ const ATTACHED = {
   roles: `(SELECT json_agg(json_build_object('name', p.policy_name, 'arn', p.arn) ORDER BY p.policy_name) FROM role_policy_attachments a JOIN policies p ON p.arn = a.policy_arn WHERE a.role_id = page.role_id)`,
 };
 
-// Per policy: attachments by the policy_arn indexes, boundary use by plain equality on
+// Per policy on the page (page.arn): attachments by the policy_arn indexes, boundary use by plain equality on
 // users/roles.permissions_boundary (indexed in migration 0011), both within the account.
-const ATTACHMENT_COUNT = (arn: string) => `(
-     (SELECT count(*) FROM user_policy_attachments a JOIN users u ON u.user_id = a.user_id WHERE a.policy_arn = ${arn} AND u.account_id = $1)
-   + (SELECT count(*) FROM group_policy_attachments a JOIN groups g ON g.group_id = a.group_id WHERE a.policy_arn = ${arn} AND g.account_id = $1)
-   + (SELECT count(*) FROM role_policy_attachments a JOIN roles r ON r.role_id = a.role_id WHERE a.policy_arn = ${arn} AND r.account_id = $1))::int`;
-const BOUNDARY_COUNT = (arn: string) => `(
-     (SELECT count(*) FROM users u WHERE u.permissions_boundary = ${arn} AND u.account_id = $1)
-   + (SELECT count(*) FROM roles r WHERE r.permissions_boundary = ${arn} AND r.account_id = $1))::int`;
-const USED_IN_ACCOUNT = (arn: string) => `(
-     EXISTS (SELECT 1 FROM user_policy_attachments a JOIN users u ON u.user_id = a.user_id WHERE a.policy_arn = ${arn} AND u.account_id = $1)
-  OR EXISTS (SELECT 1 FROM group_policy_attachments a JOIN groups g ON g.group_id = a.group_id WHERE a.policy_arn = ${arn} AND g.account_id = $1)
-  OR EXISTS (SELECT 1 FROM role_policy_attachments a JOIN roles r ON r.role_id = a.role_id WHERE a.policy_arn = ${arn} AND r.account_id = $1)
-  OR EXISTS (SELECT 1 FROM users u WHERE u.permissions_boundary = ${arn} AND u.account_id = $1)
-  OR EXISTS (SELECT 1 FROM roles r WHERE r.permissions_boundary = ${arn} AND r.account_id = $1))`;
+const ATTACHMENT_COUNT = `(
+     (SELECT count(*) FROM user_policy_attachments a JOIN users u ON u.user_id = a.user_id WHERE a.policy_arn = page.arn AND u.account_id = $1)
+   + (SELECT count(*) FROM group_policy_attachments a JOIN groups g ON g.group_id = a.group_id WHERE a.policy_arn = page.arn AND g.account_id = $1)
+   + (SELECT count(*) FROM role_policy_attachments a JOIN roles r ON r.role_id = a.role_id WHERE a.policy_arn = page.arn AND r.account_id = $1))::int`;
+const BOUNDARY_COUNT = `(
+     (SELECT count(*) FROM users u WHERE u.permissions_boundary = page.arn AND u.account_id = $1)
+   + (SELECT count(*) FROM roles r WHERE r.permissions_boundary = page.arn AND r.account_id = $1))::int`;
+const USED_IN_ACCOUNT = `(
+     EXISTS (SELECT 1 FROM user_policy_attachments a JOIN users u ON u.user_id = a.user_id WHERE a.policy_arn = p.arn AND u.account_id = $1)
+  OR EXISTS (SELECT 1 FROM group_policy_attachments a JOIN groups g ON g.group_id = a.group_id WHERE a.policy_arn = p.arn AND g.account_id = $1)
+  OR EXISTS (SELECT 1 FROM role_policy_attachments a JOIN roles r ON r.role_id = a.role_id WHERE a.policy_arn = p.arn AND r.account_id = $1)
+  OR EXISTS (SELECT 1 FROM users u WHERE u.permissions_boundary = p.arn AND u.account_id = $1)
+  OR EXISTS (SELECT 1 FROM roles r WHERE r.permissions_boundary = p.arn AND r.account_id = $1))`;
 
 const POLICY_DETAILS = `SELECT page.*,
-         ${ATTACHMENT_COUNT('page.arn')} AS attachment_count,
-         ${BOUNDARY_COUNT('page.arn')} AS boundary_count,
+         ${ATTACHMENT_COUNT} AS attachment_count,
+         ${BOUNDARY_COUNT} AS boundary_count,
          (SELECT json_agg(json_build_object('document', v.document, 'version', v.version_id, 'isDefault', v.is_default, 'created', v.created_at)
                           ORDER BY v.created_at DESC, v.version_id DESC)
             FROM policy_versions v WHERE v.policy_id = page.policy_id) AS versions
     FROM page ORDER BY lower(page.policy_name) COLLATE "C"`;
 const POLICY_COLUMNS = 'p.policy_id, p.policy_name, p.arn, p.path, p.default_version_id, p.is_attachable, p.description, p.created_at, p.updated_at';
+
+/** Managed policies attached to the principal (default versions), one constant per principal kind. */
+const MANAGED_SELECT = `SELECT p.policy_name AS id, CASE WHEN p.account_id IS NULL THEN 'aws-managed' ELSE 'user-managed' END AS src, v.document`;
+const MANAGED = {
+  role: `${MANAGED_SELECT} FROM role_policy_attachments a JOIN policies p ON p.arn = a.policy_arn JOIN policy_versions v ON v.policy_id = p.policy_id AND v.is_default WHERE a.role_id = r.role_id`,
+  group: `${MANAGED_SELECT} FROM group_policy_attachments a JOIN policies p ON p.arn = a.policy_arn JOIN policy_versions v ON v.policy_id = p.policy_id AND v.is_default WHERE a.group_id = g.group_id`,
+  user: `${MANAGED_SELECT} FROM user_policy_attachments a JOIN policies p ON p.arn = a.policy_arn JOIN policy_versions v ON v.policy_id = p.policy_id AND v.is_default WHERE a.user_id = u.user_id`,
+};
+/** The boundary policy's default version, as a one-element (or empty) list. */
+const BOUNDARY_SELECT = `SELECT coalesce(json_agg(json_build_object('id', p.policy_name, 'src', 'user-managed', 'document', v.document)), '[]')
+     FROM policies p JOIN policy_versions v ON v.policy_id = p.policy_id AND v.is_default`;
+const BOUNDARY_DOC = {
+  role: `(${BOUNDARY_SELECT} WHERE p.arn = r.permissions_boundary)`,
+  user: `(${BOUNDARY_SELECT} WHERE p.arn = u.permissions_boundary)`,
+};
 
 interface PolicyRow {
   policy_id: string;
@@ -277,7 +316,7 @@ export class PgAuthorizationDetailsRepository implements AuthorizationDetailsRep
           await this.q.query<PolicyRow>(
             `WITH page AS (
                SELECT ${POLICY_COLUMNS} FROM policies p
-                WHERE p.account_id IS NULL AND lower(p.policy_name) COLLATE "C" > $2 AND ${USED_IN_ACCOUNT('p.arn')}
+                WHERE p.account_id IS NULL AND lower(p.policy_name) COLLATE "C" > $2 AND ${USED_IN_ACCOUNT}
                 ORDER BY lower(p.policy_name) COLLATE "C" LIMIT $3)
              ${POLICY_DETAILS}`,
             [accountId, q.after ?? '', q.limit],
@@ -342,5 +381,50 @@ export class PgAuthorizationDetailsRepository implements AuthorizationDetailsRep
       policyVersionsInUse: c.versions_in_use,
       providers: c.providers,
     };
+  }
+
+  async principalPolicies(accountId: string, kind: 'user' | 'group' | 'role', name: string): Promise<PrincipalPolicies | null> {
+    const r =
+      kind === 'role'
+        ? await this.q.query(
+            `SELECT r.path,
+                    (SELECT coalesce(json_agg(x), '[]') FROM (
+                       SELECT policy_name AS id, 'role' AS src, document FROM role_policies WHERE role_id = r.role_id
+                       UNION ALL ${MANAGED.role}) x) AS identity,
+                    ${BOUNDARY_DOC.role} AS boundary
+               FROM roles r WHERE r.account_id = $1 AND lower(r.role_name) = lower($2)`,
+            [accountId, name],
+          )
+        : kind === 'group'
+          ? await this.q.query(
+              `SELECT g.path,
+                      (SELECT coalesce(json_agg(x), '[]') FROM (
+                         SELECT policy_name AS id, 'group' AS src, document FROM group_policies WHERE group_id = g.group_id
+                         UNION ALL ${MANAGED.group}) x) AS identity,
+                      '[]'::json AS boundary
+                 FROM groups g WHERE g.account_id = $1 AND lower(g.group_name) = lower($2)`,
+              [accountId, name],
+            )
+          : await this.q.query(
+              `SELECT u.path,
+                      (SELECT coalesce(json_agg(x), '[]') FROM (
+                         SELECT policy_name AS id, 'user' AS src, document FROM user_policies WHERE user_id = u.user_id
+                         UNION ALL ${MANAGED.user}
+                         UNION ALL SELECT gp.policy_name, 'group', gp.document FROM group_members m JOIN group_policies gp ON gp.group_id = m.group_id WHERE m.user_id = u.user_id
+                         UNION ALL SELECT p.policy_name, CASE WHEN p.account_id IS NULL THEN 'aws-managed' ELSE 'user-managed' END, v.document
+                           FROM group_members m JOIN group_policy_attachments a ON a.group_id = m.group_id
+                           JOIN policies p ON p.arn = a.policy_arn JOIN policy_versions v ON v.policy_id = p.policy_id AND v.is_default
+                          WHERE m.user_id = u.user_id) x) AS identity,
+                      ${BOUNDARY_DOC.user} AS boundary
+                 FROM users u WHERE u.account_id = $1 AND NOT u.is_root AND lower(u.user_name) = lower($2)`,
+              [accountId, name],
+            );
+    const row = r.rows[0] as { path: string; identity: { id: string; src: string; document: string }[]; boundary: { id: string; src: string; document: string }[] } | undefined;
+    if (!row) return null;
+    const policy = (x: { id: string; src: string; document: string }): PrincipalPolicy => ({ document: x.document, id: x.id, sourceType: x.src });
+    const seen = new Set<string>();
+    // A managed policy reached twice (the user's and a group's attachment) counts once.
+    const identity = row.identity.map(policy).filter((x) => (x.sourceType.endsWith('managed') ? (seen.has(x.id) ? false : (seen.add(x.id), true)) : true));
+    return { path: row.path, identity, boundary: row.boundary.map(policy) };
   }
 }

@@ -77,4 +77,20 @@ export default function authorizationDetails(fixture: () => Promise<ContractFixt
       providers: 0,
     });
   });
+
+  it('authorizationDetails: a principal\'s stored policies (a user\'s with its groups\'), default versions, boundary', async () => {
+    const f = await fixture();
+    const policyArn = await seed(f);
+    const repo = f.store.authorizationDetails;
+    await f.db.query(`INSERT INTO group_policies (group_id, policy_name, document) VALUES ($1, 'g-inline', '{}')`, [id('AGPA', f.accountId, 'devs')]);
+    await f.db.query(`INSERT INTO group_policy_attachments (group_id, policy_arn) VALUES ($1, $2)`, [id('AGPA', f.accountId, 'devs'), policyArn]);
+    await f.db.query(`INSERT INTO user_policy_attachments (user_id, policy_arn) VALUES ($1, $2)`, [id('AIDA', f.accountId, 'Alice'), policyArn]);
+    const alice = await repo.principalPolicies(f.accountId, 'user', 'alice');
+    expect(alice?.path).toBe('/');
+    expect(alice!.identity.map((p) => [p.id, p.sourceType]).sort()).toEqual([['Local', 'user-managed'], ['g-inline', 'group'], ['inline', 'user']]);
+    expect(alice!.boundary).toEqual([{ id: 'Local', sourceType: 'user-managed', document: '{"Version":"2012-10-17","Statement":[]}' }]);
+    expect((await repo.principalPolicies(f.accountId, 'role', 'b-role'))!.identity.map((p) => [p.id, p.sourceType])).toEqual([['ReadOnlyAccess', 'aws-managed']]);
+    expect((await repo.principalPolicies(f.accountId, 'group', 'DEVS'))!.boundary).toEqual([]);
+    expect(await repo.principalPolicies(f.accountId, 'user', 'nobody')).toBeNull();
+  });
 }
