@@ -6,7 +6,7 @@ import type { KeysetQuery, Tag } from './types.js';
  * policies, attached managed policies and, for users, groups) and GetAccountSummary's counts.
  *
  * Every page method is keyset: it reads at most `q.limit` entities of one kind from the indexed
- * ordering `lower(<name>) COLLATE "C"` (the same key ListUsers/ListGroups/ListRoles/ListPolicies
+ * ordering `lower(<name>)` (the same key ListUsers/ListGroups/ListRoles/ListPolicies
  * page by), strictly after `q.after`, and then only those entities' relationships — never the
  * whole account, so a page costs the same at 100,000 entities as at 10.
  */
@@ -119,7 +119,7 @@ export interface PrincipalPolicies {
   boundary: PrincipalPolicy[];
 }
 
-/** The key every kind is paged by: the name, case-folded, byte order (`lower(name) COLLATE "C"`). */
+/** The key every kind is paged by: the name, case-folded (`lower(name)`; names are ASCII). */
 export const authorizationSortKey = (e: { name: string }) => e.name.toLowerCase();
 
 export interface AuthorizationDetailsRepository {
@@ -189,7 +189,7 @@ const POLICY_DETAILS = `SELECT page.*,
          (SELECT json_agg(json_build_object('document', v.document, 'version', v.version_id, 'isDefault', v.is_default, 'created', v.created_at)
                           ORDER BY v.created_at DESC, v.version_id DESC)
             FROM policy_versions v WHERE v.policy_id = page.policy_id) AS versions
-    FROM page ORDER BY lower(page.policy_name) COLLATE "C"`;
+    FROM page ORDER BY lower(page.policy_name)`;
 const POLICY_COLUMNS = 'p.policy_id, p.policy_name, p.arn, p.path, p.default_version_id, p.is_attachable, p.description, p.created_at, p.updated_at';
 
 /** Managed policies attached to the principal (default versions), one constant per principal kind. */
@@ -229,11 +229,11 @@ export class PgAuthorizationDetailsRepository implements AuthorizationDetailsRep
     const r = await this.q.query(
       `WITH page AS (
          SELECT u.user_id, u.user_name, u.path, u.created_at, u.permissions_boundary, u.tags FROM users u
-          WHERE u.account_id = $1 AND NOT u.is_root AND lower(u.user_name) COLLATE "C" > $2
-          ORDER BY lower(u.user_name) COLLATE "C" LIMIT $3)
+          WHERE u.account_id = $1 AND NOT u.is_root AND lower(u.user_name) > $2
+          ORDER BY lower(u.user_name) LIMIT $3)
        SELECT page.*, ${INLINE.users} AS inline, ${ATTACHED.users} AS attached,
-              (SELECT json_agg(g.group_name ORDER BY lower(g.group_name) COLLATE "C") FROM group_members m JOIN groups g ON g.group_id = m.group_id WHERE m.user_id = page.user_id) AS groups
-         FROM page ORDER BY lower(page.user_name) COLLATE "C"`,
+              (SELECT json_agg(g.group_name ORDER BY lower(g.group_name)) FROM group_members m JOIN groups g ON g.group_id = m.group_id WHERE m.user_id = page.user_id) AS groups
+         FROM page ORDER BY lower(page.user_name)`,
       [accountId, q.after ?? '', q.limit],
     );
     return r.rows.map((u) => {
@@ -256,10 +256,10 @@ export class PgAuthorizationDetailsRepository implements AuthorizationDetailsRep
     const r = await this.q.query(
       `WITH page AS (
          SELECT g.group_id, g.group_name, g.path, g.created_at FROM groups g
-          WHERE g.account_id = $1 AND lower(g.group_name) COLLATE "C" > $2
-          ORDER BY lower(g.group_name) COLLATE "C" LIMIT $3)
+          WHERE g.account_id = $1 AND lower(g.group_name) > $2
+          ORDER BY lower(g.group_name) LIMIT $3)
        SELECT page.*, ${INLINE.groups} AS inline, ${ATTACHED.groups} AS attached
-         FROM page ORDER BY lower(page.group_name) COLLATE "C"`,
+         FROM page ORDER BY lower(page.group_name)`,
       [accountId, q.after ?? '', q.limit],
     );
     return r.rows.map((g) => ({
@@ -276,10 +276,10 @@ export class PgAuthorizationDetailsRepository implements AuthorizationDetailsRep
     const r = await this.q.query(
       `WITH page AS (
          SELECT r.role_id, r.role_name, r.path, r.arn, r.created_at, r.assume_role_policy, r.permissions_boundary, r.tags, r.last_used_at, r.last_used_region FROM roles r
-          WHERE r.account_id = $1 AND lower(r.role_name) COLLATE "C" > $2
-          ORDER BY lower(r.role_name) COLLATE "C" LIMIT $3)
+          WHERE r.account_id = $1 AND lower(r.role_name) > $2
+          ORDER BY lower(r.role_name) LIMIT $3)
        SELECT page.*, ${INLINE.roles} AS inline, ${ATTACHED.roles} AS attached
-         FROM page ORDER BY lower(page.role_name) COLLATE "C"`,
+         FROM page ORDER BY lower(page.role_name)`,
       [accountId, q.after ?? '', q.limit],
     );
     return r.rows.map((x) => {
@@ -306,8 +306,8 @@ export class PgAuthorizationDetailsRepository implements AuthorizationDetailsRep
         ? await this.q.query<PolicyRow>(
             `WITH page AS (
                SELECT ${POLICY_COLUMNS} FROM policies p
-                WHERE p.account_id = $1 AND lower(p.policy_name) COLLATE "C" > $2
-                ORDER BY lower(p.policy_name) COLLATE "C" LIMIT $3)
+                WHERE p.account_id = $1 AND lower(p.policy_name) > $2
+                ORDER BY lower(p.policy_name) LIMIT $3)
              ${POLICY_DETAILS}`,
             [accountId, q.after ?? '', q.limit],
           )
@@ -316,8 +316,8 @@ export class PgAuthorizationDetailsRepository implements AuthorizationDetailsRep
           await this.q.query<PolicyRow>(
             `WITH page AS (
                SELECT ${POLICY_COLUMNS} FROM policies p
-                WHERE p.account_id IS NULL AND lower(p.policy_name) COLLATE "C" > $2 AND ${USED_IN_ACCOUNT}
-                ORDER BY lower(p.policy_name) COLLATE "C" LIMIT $3)
+                WHERE p.account_id IS NULL AND lower(p.policy_name) > $2 AND ${USED_IN_ACCOUNT}
+                ORDER BY lower(p.policy_name) LIMIT $3)
              ${POLICY_DETAILS}`,
             [accountId, q.after ?? '', q.limit],
           );

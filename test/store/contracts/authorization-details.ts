@@ -17,7 +17,7 @@ export default function authorizationDetails(fixture: () => Promise<ContractFixt
     await db.query(`INSERT INTO policy_versions (policy_id, version_id, document, is_default) VALUES ($1, 'v1', $2, true)`, [id('ANPA', a, 'local'), doc]);
     await user('bob');
     await user('Alice', policyArn);
-    await user('_carol');
+    await user('Carol');
     await role('b-role');
     await role('A-role');
     await db.query(`INSERT INTO groups (group_id, account_id, group_name) VALUES ($1, $2, 'devs')`, [id('AGPA', a, 'devs'), a]);
@@ -28,17 +28,17 @@ export default function authorizationDetails(fixture: () => Promise<ContractFixt
     return policyArn;
   }
 
-  it('authorizationDetails: users, groups and roles page by case-folded byte order with their relationships', async () => {
+  it('authorizationDetails: users, groups and roles page by case-folded name with their relationships', async () => {
     const f = await fixture();
     const policyArn = await seed(f);
     const repo = f.store.authorizationDetails;
     const users = await repo.users(f.accountId, { limit: 10 });
-    expect(users.map((u) => u.name)).toEqual(['_carol', 'Alice', 'bob']);
-    expect(users[1]).toMatchObject({ permissionsBoundary: policyArn, groups: ['devs'], inlinePolicies: [{ name: 'inline', document: '{"Version":"2012-10-17","Statement":[]}' }], tags: [{ Key: 'k', Value: 'v' }] });
-    expect(users[2]!.attachedPolicies).toEqual([{ name: 'Local', arn: policyArn }]);
-    expect(users[0]!.permissionsBoundary).toBeUndefined();
+    expect(users.map((u) => u.name)).toEqual(['Alice', 'bob', 'Carol']);
+    expect(users[0]).toMatchObject({ permissionsBoundary: policyArn, groups: ['devs'], inlinePolicies: [{ name: 'inline', document: '{"Version":"2012-10-17","Statement":[]}' }], tags: [{ Key: 'k', Value: 'v' }] });
+    expect(users[1]!.attachedPolicies).toEqual([{ name: 'Local', arn: policyArn }]);
+    expect(users[2]!.permissionsBoundary).toBeUndefined();
     expect((await repo.users(f.accountId, { after: 'alice', limit: 1 })).map((u) => u.name)).toEqual(['bob']);
-    expect((await repo.users(f.accountId, { limit: 1 })).map((u) => u.name)).toEqual(['_carol']);
+    expect((await repo.users(f.accountId, { limit: 1 })).map((u) => u.name)).toEqual(['Alice']);
     expect((await repo.roles(f.accountId, { limit: 10 })).map((r) => [r.name, r.attachedPolicies.map((p) => p.name)])).toEqual([
       ['A-role', ['Local']],
       ['b-role', ['ReadOnlyAccess']],
