@@ -1,6 +1,7 @@
 import { Lru } from '../cache/lru.js';
 import { INVALIDATION_CHANNEL, type Services } from '../services.js';
-import { findOidcProviderByIssuer, normalizeIssuer } from '../iam/providers/oidc-repo.js';
+import { findOidcProviderByIssuer } from '../iam/providers/oidc-repo.js';
+import { normalizeIssuer } from './oidc/issuer-url.js';
 import { loadSamlProvider } from '../iam/providers/saml-repo.js';
 import { findRole, type RoleRecord } from '../sts/roles.js';
 import { JwksStore } from './oidc/jwks.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EXTRA_ENUM_VALUES } from './overrides.js';
+import { EXTRA_ENUM_VALUES, INPUT_LIMITS, REDACTED_INPUT } from './overrides.js';
 
 /**
  * AWS's Smithy service models (data/aws-models, Apache-2.0) compiled into a shape graph that the
@@ -157,7 +157,7 @@ function constraintsOf(id: string | undefined, traits: Record<string, unknown> |
     c.pattern = compilePattern(pattern);
     c.patternText = (id && PATTERN_TEXT_OVERRIDES[id]) ?? pattern.replace(/^\^/, '').replace(/\$$/, '');
   }
-  if ('smithy.api#sensitive' in traits) c.sensitive = true;
+  if ('smithy.api#sensitive' in traits || (id !== undefined && REDACTED_INPUT[id] !== undefined)) c.sensitive = true;
   return c;
 }
 
@@ -211,10 +211,12 @@ export function compileModel(raw: { shapes: Record<string, RawShape> }): Service
     shapes.set(target, sh);
     return sh;
   };
-  const member = (name: string, ref: { target: string; traits?: Record<string, unknown> }): Member => {
+  const member = (name: string, ref: { target: string; traits?: Record<string, unknown> }, owner?: string): Member => {
     const t = ref.traits ?? {};
     const target = resolve(ref.target);
     const own = constraintsOf(undefined, t);
+    const limit = owner === undefined ? undefined : INPUT_LIMITS[`${owner}$${name}`];
+    if (limit) own.max = limit.max;
     return {
       name,
       wireName: typeof t['smithy.api#xmlName'] === 'string' ? (t['smithy.api#xmlName'] as string) : name,
@@ -230,7 +232,7 @@ export function compileModel(raw: { shapes: Record<string, RawShape> }): Service
     if (!sh) continue;
     if (s.type === 'structure' || s.type === 'union') {
       for (const [name, ref] of Object.entries(s.members ?? {})) {
-        const m = member(name, ref);
+        const m = member(name, ref, id);
         sh.members.push(m);
         sh.memberByName.set(name, m);
       }

@@ -35,3 +35,32 @@ export const EXTRA_ENUM_VALUES: Readonly<Record<string, { values: readonly strin
 export const OUTPUT_OMITTED: Readonly<Record<string, { paths: readonly string[]; why: string }>> = {
   'iam:CreateRole': { paths: ['Role.MaxSessionDuration', 'Role.RoleLastUsed'], why: "CreateRole's response has neither MaxSessionDuration nor RoleLastUsed (AWS CLI reference, create-role output)" },
 };
+
+/**
+ * Input shapes whose values a validation message never echoes although the model does not mark
+ * them sensitive (the message says `Value` without the value), per shape id.
+ */
+export const REDACTED_INPUT: Readonly<Record<string, string>> = {
+  'com.amazonaws.iam#SAMLMetadataDocumentType': 'an IdP metadata document is up to 10 MB of XML: not echoed back in a ValidationError',
+};
+
+/**
+ * Tessera's caps on list inputs the model leaves unbounded, per `<structure id>$<member>`: checked
+ * with the model's own constraints (AWS's "Member must have length less than or equal to N"
+ * wording). They bound one request's work (README.md, "Limits"; SIMULATION_LIMITS in
+ * src/iam/providers/simulation.ts).
+ */
+export const INPUT_LIMITS: Readonly<Record<string, { max: number; why: string }>> = Object.fromEntries(
+  [
+    ...['SimulateCustomPolicyRequest', 'SimulatePrincipalPolicyRequest'].flatMap((req) => [
+      [`com.amazonaws.iam#${req}$ActionNames`, 1000],
+      [`com.amazonaws.iam#${req}$ResourceArns`, 1000],
+      [`com.amazonaws.iam#${req}$PolicyInputList`, 50],
+      [`com.amazonaws.iam#${req}$PermissionsBoundaryPolicyInputList`, 50],
+      [`com.amazonaws.iam#${req}$ContextEntries`, 100],
+    ]),
+    ['com.amazonaws.iam#ContextEntry$ContextKeyValues', 100],
+    ['com.amazonaws.iam#GetContextKeysForCustomPolicyRequest$PolicyInputList', 50],
+    ['com.amazonaws.iam#GetContextKeysForPrincipalPolicyRequest$PolicyInputList', 50],
+  ].map(([k, max]) => [k as string, { max: max as number, why: 'one simulation / context-key request does bounded work' }]),
+);

@@ -15,6 +15,7 @@ import { PgSigningKeyRepository, type SigningKeyRepository } from './signing-key
 import { writeInvalidations } from './outbox.js';
 import type { InvalidationMessage } from './invalidation.js';
 import { PgUserRefRepository, type UserRefRepository } from './user-refs.js';
+import { PgAuthorizationDetailsRepository, type AuthorizationDetailsRepository } from './authorization-details.js';
 
 /** The invalidation outbox (store/outbox.ts): written inside the change's transaction. */
 export interface OutboxRepository {
@@ -45,6 +46,7 @@ export interface Repositories {
   signingKeys: SigningKeyRepository;
   /** Read-only user lookups of the key, group and MFA actions (store/user-refs.ts). */
   userRefs: UserRefRepository;
+  authorizationDetails: AuthorizationDetailsRepository;
 }
 
 export interface Store extends Repositories {
@@ -69,6 +71,7 @@ export function repositories(q: Sql): Repositories {
     audit: new PgAuditRepository(q),
     signingKeys: new PgSigningKeyRepository(q),
     userRefs: new PgUserRefRepository(q),
+    authorizationDetails: new PgAuthorizationDetailsRepository(q),
   };
 }
 

@@ -6,12 +6,12 @@
 import { getContextKeys } from '../policy/index.js';
 import { parseSamlMetadata } from '../federation/saml/metadata.js';
 import { verifySamlResponse, type SamlVerification } from '../federation/saml/verify.js';
-import { computeRenderedSimulation, type SimulationJob } from '../iam/providers/simulation-core.js';
+import { simulatePage, type SimulationJob } from '../iam/providers/simulation-core.js';
 
 export const TASKS = {
   'saml.verify': (i: { b64: string; verification: SamlVerification }) => verifySamlResponse(i.b64, i.verification),
   'saml.metadata': (i: { xml: string }) => parseSamlMetadata(i.xml),
-  'policy.simulate': (i: SimulationJob) => computeRenderedSimulation(i),
+  'policy.simulate': (i: SimulationJob) => simulatePage(i),
   'policy.contextKeys': (i: { policies: string[] }) => getContextKeys(i.policies),
 };
 

@@ -41,6 +41,25 @@ export function fetchableUrl(url: string, allowInsecure: boolean): URL | null {
 }
 
 /**
+ * THE canonical form of an OIDC issuer / provider URL — one function for IAM (CreateOpenIDConnectProvider,
+ * `tessera apply`), STS (the token's `iss` → its provider) and the JWKS cache key, so the three can
+ * never disagree on what a URL names. Accepted: what `fetchableUrl` accepts (https, or http on a
+ * loopback host — 127.0.0.0/8, localhost, [::1] — with `allowInsecure`), with a host and without
+ * credentials, query or fragment (not even an empty `?` or `#`). `url` is
+ * `scheme://host[:port][/path]` (host lower-cased, default port dropped, trailing slashes dropped);
+ * `resource` is the same without the scheme (the ARN's resource part and the condition-key prefix).
+ * null when it is not an acceptable issuer.
+ */
+export function normalizeIssuer(raw: string, allowInsecure: boolean): { url: string; resource: string } | null {
+  const s = raw.trim();
+  if (s.includes('?') || s.includes('#')) return null;
+  const u = fetchableUrl(s, allowInsecure);
+  if (!u || !u.hostname || u.search || u.hash) return null;
+  const resource = `${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  return { url: `${u.protocol}//${resource}`, resource };
+}
+
+/**
  * The token's `iss` must name the registered provider exactly (the scheme aside, which must be
  * https, or http on loopback in insecure mode). Throws InvalidIdentityToken otherwise.
  */

@@ -1,6 +1,6 @@
 import { Lru } from '../../cache/lru.js';
 import { AwsError, Errors } from '../../errors/index.js';
-import { fetchableUrl } from './issuer-url.js';
+import { fetchableUrl, normalizeIssuer } from './issuer-url.js';
 import { candidates, importJwks, verifyJws, type ParsedJws, type VerificationKey } from './jws.js';
 
 /**
@@ -68,8 +68,7 @@ export function canonicalProviderUrl(url: string, allowInsecure: boolean): strin
   const memoKey = `${allowInsecure ? 1 : 0}${url}`;
   const known = canonicalMemo.get(memoKey);
   if (known !== undefined) return known;
-  const u = fetchableUrl(url, allowInsecure);
-  const out = !u || u.search || u.hash || url.includes('?') || url.includes('#') ? null : `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  const out = normalizeIssuer(url, allowInsecure)?.url ?? null;
   canonicalMemo.set(memoKey, out);
   return out;
 }

@@ -1,53 +1,36 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
-import { isUniqueViolation } from '../../store/pg-errors.js';
+import { normalizeIssuer } from '../../federation/oidc/issuer-url.js';
 import { authorize } from '../authorize.js';
-import { assertUniqueTagKeys, readTags, type Tag } from '../common.js';
-import { normalizeIssuer } from './oidc-repo.js';
-import { checkThumbprints, readThumbprints } from './oidc-common.js';
-import { accountOf, arnFor, CLIENT_IDS_PER_OIDC_PROVIDER, lockAccount, OIDC_PROVIDERS_PER_ACCOUNT, tagContext, xmlTags } from './shared.js';
+import { assertUniqueTagKeys } from '../common.js';
+import { checkThumbprints } from './oidc-common.js';
+import { accountOf, arnFor, CLIENT_IDS_PER_OIDC_PROVIDER, OIDC_PROVIDERS_PER_ACCOUNT, tagContext, tagShapes } from './shared.js';
 
 export const CreateOpenIDConnectProvider = defineOperation({
   service: 'iam',
   name: 'CreateOpenIDConnectProvider',
   auth: 'sigv4',
-  parse: (p) => ({
-    url: p.string('Url', { required: true, min: 1, max: 255 }),
-    clientIds: p.stringList('ClientIDList', { min: 1, max: 255 }) ?? [],
-    thumbprints: readThumbprints(p, false),
-    tags: readTags(p) ?? [],
-  }),
   async run(ctx, input) {
-    const n = normalizeIssuer(input.url, ctx.services.config.allowInsecureIssuers);
+    const tags = input.Tags ?? [];
+    const n = normalizeIssuer(input.Url, ctx.services.config.allowInsecureIssuers);
     if (!n) throw Errors.validation('Invalid Open ID Connect Provider URL');
     const arn = arnFor(ctx, `oidc-provider/${n.resource}`);
-    await authorize(ctx, 'iam:CreateOpenIDConnectProvider', arn, tagContext(input.tags));
-    const thumbprints = checkThumbprints(input.thumbprints);
-    const clientIds = [...new Set(input.clientIds)];
+    await authorize(ctx, 'iam:CreateOpenIDConnectProvider', arn, tagContext(tags));
+    const thumbprints = checkThumbprints(input.ThumbprintList ?? []);
+    const clientIds = [...new Set(input.ClientIDList ?? [])];
     if (clientIds.length > CLIENT_IDS_PER_OIDC_PROVIDER) {
       throw Errors.limitExceeded(`Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${CLIENT_IDS_PER_OIDC_PROVIDER}`);
     }
-    assertUniqueTagKeys(input.tags);
-    const accountId = accountOf(ctx);
+    assertUniqueTagKeys(tags);
     ctx.audit.providerArn = arn;
-    try {
-      await ctx.services.db.tx(async (c) => {
-        await lockAccount(c, 'oidc-providers', accountId);
-        const count = await c.query('SELECT count(*)::int AS n FROM oidc_providers WHERE account_id = $1', [accountId]);
-        if ((count.rows[0]?.n ?? 0) >= OIDC_PROVIDERS_PER_ACCOUNT) {
-          throw Errors.limitExceeded(`Cannot exceed quota for OpenIdConnectProvidersPerAccount: ${OIDC_PROVIDERS_PER_ACCOUNT}`);
-        }
-        await c.query(
-          `INSERT INTO oidc_providers (arn, account_id, issuer_url, resource, client_ids, thumbprints, tags, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [arn, accountId, n.url, n.resource, clientIds, thumbprints, JSON.stringify(input.tags), ctx.req.now],
-        );
-      });
-    } catch (e) {
-      if (isUniqueViolation(e)) throw Errors.entityAlreadyExists(`Provider with url ${n.url} already exists.`);
-      throw e;
-    }
-    return { arn, tags: input.tags as Tag[] };
+    await ctx.services.store.tx(async (t) => {
+      const made = await t.providers.insertOidc(
+        { arn, accountId: accountOf(ctx), url: n.url, resource: n.resource, clientIds, thumbprints, tags, createdAt: ctx.req.now },
+        OIDC_PROVIDERS_PER_ACCOUNT,
+      );
+      if (made === 'quota') throw Errors.limitExceeded(`Cannot exceed quota for OpenIdConnectProvidersPerAccount: ${OIDC_PROVIDERS_PER_ACCOUNT}`);
+      if (made === 'exists') throw Errors.entityAlreadyExists(`Provider with url ${n.url} already exists.`);
+    });
+    return tags.length > 0 ? { OpenIDConnectProviderArn: arn, Tags: tagShapes(tags) } : { OpenIDConnectProviderArn: arn };
   },
-  render: (out) => ({ OpenIDConnectProviderArn: out.arn, Tags: out.tags.length > 0 ? xmlTags(out.tags) : undefined }),
 });

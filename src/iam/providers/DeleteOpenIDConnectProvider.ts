@@ -1,17 +1,17 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { authorizedOidc, readOidcArn } from './oidc-common.js';
+import { authorizedOidc } from './oidc-common.js';
 
 export const DeleteOpenIDConnectProvider = defineOperation({
   service: 'iam',
   name: 'DeleteOpenIDConnectProvider',
   auth: 'sigv4',
-  parse: (p) => ({ arn: readOidcArn(p) }),
   async run(ctx, input) {
-    ctx.audit.providerArn = input.arn;
-    await ctx.services.db.tx(async (c) => {
-      await authorizedOidc(ctx, 'DeleteOpenIDConnectProvider', input.arn, { db: c, forUpdate: true });
-      await c.query('DELETE FROM oidc_providers WHERE arn = $1', [input.arn]);
+    const arn = input.OpenIDConnectProviderArn;
+    ctx.audit.providerArn = arn;
+    await ctx.services.store.tx(async (t) => {
+      await authorizedOidc(ctx, 'DeleteOpenIDConnectProvider', arn, { repos: t, lock: true });
+      await t.providers.deleteOidc(arn);
+      await ctx.services.invalidate({ kind: 'all' }, t);
     });
-    await ctx.services.invalidate({ kind: 'all' });
   },
 });

@@ -1,185 +1,92 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import type { XmlObject } from '../../awsquery/xml.js';
 import { Errors } from '../../errors/index.js';
+import type { GetAccountAuthorizationDetailsRequest, GetAccountAuthorizationDetailsResponse } from '../../protocols/generated/iam.js';
+import { authorizationSortKey, type AuthorizationDetailsRepository } from '../../store/authorization-details.js';
 import { authorize } from '../authorize.js';
-import { encodeDocument, iamArn, readPage, renderBoundary } from '../common.js';
-import { accountOf, partitionOf, tagsOf, xmlTags, type Sql } from './shared.js';
+import { decodeMarker, encodeMarker, partitionOf } from '../common.js';
+import { groupDetailShape, managedPolicyDetailShape, roleDetailShape, userDetailShape } from './authorization-details-shape.js';
+
+type Filter = NonNullable<GetAccountAuthorizationDetailsRequest['Filter']>[number];
+
+/**
+ * The kinds in the order AWS lists them (users, groups, roles, then policies: the account's own
+ * before the AWS managed ones it uses), each with the Filter value that selects it.
+ */
+const KINDS = [
+  { kind: 'users', filter: 'User' },
+  { kind: 'groups', filter: 'Group' },
+  { kind: 'roles', filter: 'Role' },
+  { kind: 'local', filter: 'LocalManagedPolicy' },
+  { kind: 'aws', filter: 'AWSManagedPolicy' },
+] as const satisfies readonly { kind: string; filter: Filter }[];
+type Kind = (typeof KINDS)[number]['kind'];
+
+/** The Marker: the kind of the last entity returned and its sort key within that kind. */
+const encodePosition = (kind: Kind, key: string) => encodeMarker(`${kind}/${key}`);
+function decodePosition(marker: string | undefined): { index: number; after: string } | undefined {
+  const s = decodeMarker(marker);
+  if (s === undefined) return undefined;
+  const slash = s.indexOf('/');
+  const index = KINDS.findIndex((k) => k.kind === s.slice(0, slash));
+  if (slash < 0 || index < 0) throw Errors.invalidInput('Invalid Marker.');
+  return { index, after: s.slice(slash + 1) };
+}
+
+type Entry =
+  | { kind: 'users'; e: Awaited<ReturnType<AuthorizationDetailsRepository['users']>>[number] }
+  | { kind: 'groups'; e: Awaited<ReturnType<AuthorizationDetailsRepository['groups']>>[number] }
+  | { kind: 'roles'; e: Awaited<ReturnType<AuthorizationDetailsRepository['roles']>>[number] }
+  | { kind: 'local' | 'aws'; e: Awaited<ReturnType<AuthorizationDetailsRepository['policies']>>[number] };
+
+async function read(repo: AuthorizationDetailsRepository, accountId: string, kind: Kind, after: string | undefined, limit: number): Promise<Entry[]> {
+  const q = after === undefined ? { limit } : { after, limit };
+  switch (kind) {
+    case 'users':
+      return (await repo.users(accountId, q)).map((e) => ({ kind, e }));
+    case 'groups':
+      return (await repo.groups(accountId, q)).map((e) => ({ kind, e }));
+    case 'roles':
+      return (await repo.roles(accountId, q)).map((e) => ({ kind, e }));
+    case 'local':
+    case 'aws':
+      return (await repo.policies(accountId, kind, q)).map((e) => ({ kind, e }));
+  }
+}
 
 /**
  * Every user, group, role and managed policy of the account with their relationships, in one
- * list paged by Marker/MaxItems across the four kinds (users, then groups, roles, policies).
- * AWS managed policies appear when attached to something in the account.
+ * list paged by Marker/MaxItems across the kinds. A page reads at most MaxItems+1 entities, kind
+ * after kind from the Marker's position, each kind by its indexed keyset ordering: never the
+ * whole account. AWS managed policies appear when something in the account uses them.
  */
-const FILTERS = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] as const;
-
-type Item = { kind: 'user' | 'group' | 'role' | 'policy'; xml: XmlObject };
-
-const inline = (rows: { name: string; document: string }[] | null, nameField: string) =>
-  (rows ?? []).map((r) => ({ [nameField]: r.name, PolicyDocument: encodeDocument(r.document) }));
-const attached = (rows: { name: string; arn: string }[] | null) => (rows ?? []).map((r) => ({ PolicyName: r.name, PolicyArn: r.arn }));
-
-const ATTACHED = (table: string, col: string, id: string) =>
-  `(SELECT json_agg(json_build_object('name', p.policy_name, 'arn', p.arn) ORDER BY p.policy_name)
-      FROM ${table} a JOIN policies p ON p.arn = a.policy_arn WHERE a.${col} = ${id})`;
-const INLINE = (table: string, col: string, id: string) =>
-  `(SELECT json_agg(json_build_object('name', x.policy_name, 'document', x.document) ORDER BY x.policy_name) FROM ${table} x WHERE x.${col} = ${id})`;
-
-async function users(db: Sql, acct: string, part: string): Promise<Item[]> {
-  const r = await db.query(
-    `SELECT u.user_id, u.user_name, u.path, u.created_at, u.permissions_boundary, u.tags,
-            ${INLINE('user_policies', 'user_id', 'u.user_id')} AS inline,
-            ${ATTACHED('user_policy_attachments', 'user_id', 'u.user_id')} AS attached,
-            (SELECT json_agg(g.group_name ORDER BY lower(g.group_name)) FROM group_members m JOIN groups g ON g.group_id = m.group_id WHERE m.user_id = u.user_id) AS groups
-       FROM users u WHERE u.account_id = $1 AND NOT u.is_root ORDER BY lower(u.user_name)`,
-    [acct],
-  );
-  return r.rows.map((u) => {
-    const tags = tagsOf(u.tags);
-    return {
-      kind: 'user' as const,
-      xml: {
-        Path: u.path,
-        UserName: u.user_name,
-        UserId: u.user_id,
-        Arn: iamArn(part, acct, `user${u.path}${u.user_name}`),
-        CreateDate: u.created_at,
-        UserPolicyList: inline(u.inline, 'PolicyName'),
-        GroupList: u.groups ?? [],
-        AttachedManagedPolicies: attached(u.attached),
-        PermissionsBoundary: renderBoundary(u.permissions_boundary),
-        Tags: tags.length ? xmlTags(tags) : undefined,
-      },
-    };
-  });
-}
-
-async function groups(db: Sql, acct: string, part: string): Promise<Item[]> {
-  const r = await db.query(
-    `SELECT g.group_id, g.group_name, g.path, g.created_at,
-            ${INLINE('group_policies', 'group_id', 'g.group_id')} AS inline,
-            ${ATTACHED('group_policy_attachments', 'group_id', 'g.group_id')} AS attached
-       FROM groups g WHERE g.account_id = $1 ORDER BY lower(g.group_name)`,
-    [acct],
-  );
-  return r.rows.map((g) => ({
-    kind: 'group' as const,
-    xml: {
-      Path: g.path,
-      GroupName: g.group_name,
-      GroupId: g.group_id,
-      Arn: iamArn(part, acct, `group${g.path}${g.group_name}`),
-      CreateDate: g.created_at,
-      GroupPolicyList: inline(g.inline, 'PolicyName'),
-      AttachedManagedPolicies: attached(g.attached),
-    },
-  }));
-}
-
-async function roles(db: Sql, acct: string): Promise<Item[]> {
-  const r = await db.query(
-    `SELECT r.role_id, r.role_name, r.path, r.arn, r.created_at, r.assume_role_policy, r.permissions_boundary, r.tags, r.last_used_at, r.last_used_region,
-            ${INLINE('role_policies', 'role_id', 'r.role_id')} AS inline,
-            ${ATTACHED('role_policy_attachments', 'role_id', 'r.role_id')} AS attached
-       FROM roles r WHERE r.account_id = $1 ORDER BY lower(r.role_name)`,
-    [acct],
-  );
-  return r.rows.map((x) => {
-    const tags = tagsOf(x.tags);
-    return {
-      kind: 'role' as const,
-      xml: {
-        Path: x.path,
-        RoleName: x.role_name,
-        RoleId: x.role_id,
-        Arn: x.arn,
-        CreateDate: x.created_at,
-        AssumeRolePolicyDocument: encodeDocument(x.assume_role_policy),
-        InstanceProfileList: [],
-        RolePolicyList: inline(x.inline, 'PolicyName'),
-        AttachedManagedPolicies: attached(x.attached),
-        PermissionsBoundary: renderBoundary(x.permissions_boundary),
-        Tags: tags.length ? xmlTags(tags) : undefined,
-        RoleLastUsed: { LastUsedDate: x.last_used_at ?? undefined, Region: x.last_used_region ?? undefined },
-      },
-    };
-  });
-}
-
-async function policies(db: Sql, acct: string, local: boolean, aws: boolean): Promise<Item[]> {
-  if (!local && !aws) return [];
-  const r = await db.query(
-    `SELECT * FROM (
-       SELECT p.*,
-         ((SELECT count(*) FROM user_policy_attachments a JOIN users u ON u.user_id = a.user_id WHERE a.policy_arn = p.arn AND u.account_id = $1)
-        + (SELECT count(*) FROM group_policy_attachments a JOIN groups g ON g.group_id = a.group_id WHERE a.policy_arn = p.arn AND g.account_id = $1)
-        + (SELECT count(*) FROM role_policy_attachments a JOIN roles r ON r.role_id = a.role_id WHERE a.policy_arn = p.arn AND r.account_id = $1))::int AS attachment_count,
-         ((SELECT count(*) FROM users u WHERE u.permissions_boundary = p.arn AND u.account_id = $1)
-        + (SELECT count(*) FROM roles r WHERE r.permissions_boundary = p.arn AND r.account_id = $1))::int AS boundary_count,
-         (SELECT json_agg(json_build_object('document', v.document, 'version', v.version_id, 'isDefault', v.is_default, 'created', v.created_at)
-                          ORDER BY v.created_at DESC, v.version_id DESC)
-            FROM policy_versions v WHERE v.policy_id = p.policy_id) AS versions
-       FROM policies p WHERE ($2 AND p.account_id = $1) OR ($3 AND p.account_id IS NULL)
-     ) x WHERE x.account_id IS NOT NULL OR x.attachment_count + x.boundary_count > 0
-     ORDER BY x.account_id IS NULL, lower(x.policy_name)`,
-    [acct, local, aws],
-  );
-  return r.rows.map((p) => ({
-    kind: 'policy' as const,
-    xml: {
-      PolicyName: p.policy_name,
-      PolicyId: p.policy_id,
-      Arn: p.arn,
-      Path: p.path,
-      DefaultVersionId: p.default_version_id,
-      AttachmentCount: p.attachment_count,
-      PermissionsBoundaryUsageCount: p.boundary_count,
-      IsAttachable: p.is_attachable,
-      Description: p.description ?? undefined,
-      CreateDate: p.created_at,
-      UpdateDate: p.updated_at,
-      PolicyVersionList: ((p.versions ?? []) as { document: string; version: string; isDefault: boolean; created: string }[]).map((v) => ({
-        Document: encodeDocument(v.document),
-        VersionId: v.version,
-        IsDefaultVersion: v.isDefault,
-        CreateDate: new Date(v.created),
-      })),
-    },
-  }));
-}
-
 export const GetAccountAuthorizationDetails = defineOperation({
   service: 'iam',
   name: 'GetAccountAuthorizationDetails',
   auth: 'sigv4',
-  parse: (p) => ({ filter: p.stringList('Filter', { enum: FILTERS }), page: readPage(p) }),
   async run(ctx, input) {
     await authorize(ctx, 'iam:GetAccountAuthorizationDetails', '*');
-    const want = new Set<string>(input.filter && input.filter.length > 0 ? input.filter : FILTERS);
-    const db = ctx.services.db;
-    const acct = accountOf(ctx);
-    const part = partitionOf(ctx);
-    const all: Item[] = [
-      ...(want.has('User') ? await users(db, acct, part) : []),
-      ...(want.has('Group') ? await groups(db, acct, part) : []),
-      ...(want.has('Role') ? await roles(db, acct) : []),
-      ...(await policies(db, acct, want.has('LocalManagedPolicy'), want.has('AWSManagedPolicy'))),
-    ];
-    let start = 0;
-    if (input.page.marker !== undefined) {
-      const n = Number(Buffer.from(input.page.marker, 'base64url').toString('utf8'));
-      if (!Number.isInteger(n) || n < 0 || n > all.length) throw Errors.invalidInput('Invalid Marker.');
-      start = n;
+    const maxItems = input.MaxItems ?? 100;
+    const want = new Set<Filter>(input.Filter && input.Filter.length > 0 ? input.Filter : KINDS.map((k) => k.filter));
+    const from = decodePosition(input.Marker);
+    const accountId = ctx.caller.accountId;
+    const repo = ctx.services.store.authorizationDetails;
+    const entries: Entry[] = [];
+    for (let i = from?.index ?? 0; i < KINDS.length && entries.length <= maxItems; i++) {
+      const k = KINDS[i]!;
+      if (!want.has(k.filter)) continue;
+      entries.push(...(await read(repo, accountId, k.kind, i === from?.index ? from.after : undefined, maxItems + 1 - entries.length)));
     }
-    const page = all.slice(start, start + input.page.maxItems);
-    const next = start + page.length;
-    return { page, truncated: next < all.length, marker: next < all.length ? Buffer.from(String(next)).toString('base64url') : undefined };
+    const page = entries.slice(0, maxItems);
+    const part = partitionOf(ctx);
+    const out: GetAccountAuthorizationDetailsResponse = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
+    for (const x of page) {
+      if (x.kind === 'users') out.UserDetailList!.push(userDetailShape(x.e, part, accountId));
+      else if (x.kind === 'groups') out.GroupDetailList!.push(groupDetailShape(x.e, part, accountId));
+      else if (x.kind === 'roles') out.RoleDetailList!.push(roleDetailShape(x.e));
+      else out.Policies!.push(managedPolicyDetailShape(x.e));
+    }
+    const last = page[page.length - 1];
+    if (entries.length > maxItems && last) return { ...out, IsTruncated: true, Marker: encodePosition(last.kind, authorizationSortKey(last.e)) };
+    return { ...out, IsTruncated: false };
   },
-  render: (out) => ({
-    UserDetailList: out.page.filter((i) => i.kind === 'user').map((i) => i.xml),
-    GroupDetailList: out.page.filter((i) => i.kind === 'group').map((i) => i.xml),
-    RoleDetailList: out.page.filter((i) => i.kind === 'role').map((i) => i.xml),
-    Policies: out.page.filter((i) => i.kind === 'policy').map((i) => i.xml),
-    IsTruncated: out.truncated,
-    Marker: out.marker,
-  }),
 });

@@ -1,18 +1,13 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { xmlTags } from './shared.js';
-import { authorizedOidc, readOidcArn } from './oidc-common.js';
+import { authorizedOidc } from './oidc-common.js';
+import { tagShapes } from './shared.js';
 
 export const GetOpenIDConnectProvider = defineOperation({
   service: 'iam',
   name: 'GetOpenIDConnectProvider',
   auth: 'sigv4',
-  parse: (p) => ({ arn: readOidcArn(p) }),
-  run: (ctx, input) => authorizedOidc(ctx, 'GetOpenIDConnectProvider', input.arn),
-  render: (p) => ({
-    Url: p.resource,
-    ClientIDList: p.clientIds,
-    ThumbprintList: p.thumbprints,
-    CreateDate: p.createdAt,
-    Tags: xmlTags(p.tags),
-  }),
+  async run(ctx, input) {
+    const p = await authorizedOidc(ctx, 'GetOpenIDConnectProvider', input.OpenIDConnectProviderArn);
+    return { Url: p.resource, ClientIDList: p.clientIds, ThumbprintList: p.thumbprints, CreateDate: p.createdAt, Tags: tagShapes(p.tags) };
+  },
 });

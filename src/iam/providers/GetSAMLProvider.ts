@@ -1,18 +1,13 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { authorizedSaml, readSamlArn } from './saml-common.js';
-import { xmlTags } from './shared.js';
+import { authorizedSaml } from './saml-common.js';
+import { tagShapes } from './shared.js';
 
 export const GetSAMLProvider = defineOperation({
   service: 'iam',
   name: 'GetSAMLProvider',
   auth: 'sigv4',
-  parse: (p) => ({ arn: readSamlArn(p) }),
-  run: (ctx, input) => authorizedSaml(ctx, 'GetSAMLProvider', input.arn),
-  render: (p) => ({
-    SAMLProviderUUID: p.uuid,
-    SAMLMetadataDocument: p.metadataDocument,
-    CreateDate: p.createdAt,
-    ValidUntil: p.validUntil,
-    Tags: xmlTags(p.tags),
-  }),
+  async run(ctx, input) {
+    const p = await authorizedSaml(ctx, 'GetSAMLProvider', input.SAMLProviderArn);
+    return { SAMLProviderUUID: p.uuid, SAMLMetadataDocument: p.metadataDocument, CreateDate: p.createdAt, ValidUntil: p.validUntil, Tags: tagShapes(p.tags) };
+  },
 });

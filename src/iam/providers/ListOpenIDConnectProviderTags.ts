@@ -1,16 +1,14 @@
 import { defineOperation } from '../../awsquery/operation.js';
-import { readPage } from '../common.js';
-import { authorizedOidc, readOidcArn } from './oidc-common.js';
-import { pageTags, xmlTags } from './shared.js';
+import { authorizedOidc } from './oidc-common.js';
+import { pageTags, tagShapes } from './shared.js';
 
 export const ListOpenIDConnectProviderTags = defineOperation({
   service: 'iam',
   name: 'ListOpenIDConnectProviderTags',
   auth: 'sigv4',
-  parse: (p) => ({ arn: readOidcArn(p), page: readPage(p) }),
   async run(ctx, input) {
-    const p = await authorizedOidc(ctx, 'ListOpenIDConnectProviderTags', input.arn);
-    return pageTags(p.tags, input.page);
+    const p = await authorizedOidc(ctx, 'ListOpenIDConnectProviderTags', input.OpenIDConnectProviderArn);
+    const page = pageTags(p.tags, { marker: input.Marker, maxItems: input.MaxItems ?? 100 });
+    return { ...page, Tags: tagShapes(page.Tags) };
   },
-  render: (out) => ({ Tags: xmlTags(out.Tags), IsTruncated: out.IsTruncated, Marker: out.Marker }),
 });

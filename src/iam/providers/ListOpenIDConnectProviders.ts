@@ -1,16 +1,14 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { authorize } from '../authorize.js';
-import { accountOf } from './shared.js';
 
+/** Not paged in AWS's API: an account has at most 100 OIDC providers (the quota). */
 export const ListOpenIDConnectProviders = defineOperation({
   service: 'iam',
   name: 'ListOpenIDConnectProviders',
   auth: 'sigv4',
-  parse: () => ({}),
   async run(ctx) {
     await authorize(ctx, 'iam:ListOpenIDConnectProviders', '*');
-    const r = await ctx.services.db.query('SELECT arn FROM oidc_providers WHERE account_id = $1 ORDER BY arn', [accountOf(ctx)]);
-    return r.rows.map((x) => x.arn as string);
+    const arns = await ctx.services.store.providers.listOidcArns(ctx.caller.accountId);
+    return { OpenIDConnectProviderList: arns.map((Arn) => ({ Arn })) };
   },
-  render: (arns) => ({ OpenIDConnectProviderList: arns.map((Arn) => ({ Arn })) }),
 });

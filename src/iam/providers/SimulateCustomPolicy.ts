@@ -1,15 +1,14 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { authorize } from '../authorize.js';
-import { readSimulation, renderSimulation, runSimulation } from './simulation.js';
+import { runSimulation, simulationRequest } from './simulation.js';
 
 export const SimulateCustomPolicy = defineOperation({
   service: 'iam',
   name: 'SimulateCustomPolicy',
   auth: 'sigv4',
-  parse: (p) => readSimulation(p, true),
   async run(ctx, input) {
+    const req = simulationRequest(input);
     await authorize(ctx, 'iam:SimulateCustomPolicy', '*');
-    return await runSimulation(input, input.policyInputList, input.boundaries ?? [], input.callerArn);
+    return await runSimulation(req, input.PolicyInputList, input.PermissionsBoundaryPolicyInputList ?? [], input.CallerArn);
   },
-  render: renderSimulation,
 });

@@ -1,17 +1,11 @@
 import { Errors } from '../../errors/index.js';
-import type { Input } from '../../awsquery/input.js';
 import type { AuthedContext } from '../../awsquery/operation.js';
+import type { Repositories } from '../../store/store.js';
+import type { OidcProvider } from '../../store/providers.js';
 import { authorize } from '../authorize.js';
-import { loadOidcProvider, type OidcProviderRow } from './oidc-repo.js';
-import { accountOf, parseIamArn, type Sql } from './shared.js';
+import { accountOf, parseIamArn } from './shared.js';
 
-export const readOidcArn = (p: Input) => p.string('OpenIDConnectProviderArn', { required: true, min: 20, max: 2048 });
-
-export const readClientId = (p: Input, field: string) => p.string(field, { required: true, min: 1, max: 255 });
-
-export const readThumbprints = (p: Input, required: boolean) =>
-  p.stringList('ThumbprintList', { required, min: 40, max: 40 }) ?? [];
-
+/** Thumbprints must be SHA-1 hex (the model only says 40 characters), at most 5; stored lower-case. */
 export function checkThumbprints(list: string[]): string[] {
   for (const t of list) if (!/^[0-9a-fA-F]{40}$/.test(t)) throw Errors.invalidInput(`Thumbprint ${t} is not a valid SHA-1 hex digest.`);
   if (list.length > 5) throw Errors.invalidInput('Thumbprint list must contain fewer than 5 entries.');
@@ -20,19 +14,20 @@ export function checkThumbprints(list: string[]): string[] {
 
 export const notFound = (arn: string) => Errors.noSuchEntity(`OpenIDConnect Provider not found for arn ${arn}`);
 
-/** Authorize `action` on the provider ARN, then load it (NoSuchEntity when absent or another account's). */
+/**
+ * Authorize `action` on the provider ARN (before any lookup), then load it from `repos` (the
+ * store, or a transaction's repositories with `lock`): NoSuchEntity when absent or another account's.
+ */
 export async function authorizedOidc(
   ctx: AuthedContext,
   action: string,
   arn: string,
-  opts: { db?: Sql; forUpdate?: boolean; extra?: Record<string, string | string[]> } = {},
-): Promise<OidcProviderRow> {
+  opts: { repos?: Repositories; lock?: boolean; extra?: Record<string, string | string[]> } = {},
+): Promise<OidcProvider> {
   await authorize(ctx, `iam:${action}`, arn, opts.extra);
-  const db = opts.db ?? ctx.services.db;
-  const forUpdate = opts.forUpdate ?? false;
   const parsed = parseIamArn(arn, 'oidc-provider');
   if (parsed.accountId !== accountOf(ctx)) throw notFound(arn);
-  const p = await loadOidcProvider(db, arn, forUpdate);
+  const p = await (opts.repos ?? ctx.services.store).providers.getOidc(arn, { lock: opts.lock ?? false });
   if (!p) throw notFound(arn);
   return p;
 }

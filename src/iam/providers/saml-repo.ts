@@ -1,7 +1,7 @@
 /**
- * SAML provider storage, and the lookup STS federation uses.
+ * The SAML provider lookup STS federation uses (a thin face over store.providers, kept so the
+ * STS side's call sites need no change).
  *
- * Contract for AssumeRoleWithSAML (STS):
  *   getSamlProviderByArn(db, arn) → SamlProvider | null
  *     By provider ARN (`arn:aws:iam::ACCT:saml-provider/NAME`; NAME compared case-insensitively,
  *     as names are unique that way). null when unknown or not a SAML provider ARN.
@@ -10,74 +10,29 @@
  * assertions once it has passed), createdAt }.
  */
 import { randomUUID } from 'node:crypto';
-import type { Tag } from '../common.js';
-import { tagsOf, type Sql } from './shared.js';
+import type { Sql } from '../../store/db.js';
+import { PgProviderRepository, type SamlProvider as StoredSamlProvider } from '../../store/providers.js';
 
-export interface SamlProvider {
-  arn: string;
-  accountId: string;
-  name: string;
-  entityId: string;
-  signingCertificates: string[];
-  validUntil: Date;
-  createdAt: Date;
-}
-
-export interface SamlProviderRow extends SamlProvider {
-  uuid: string;
-  metadataDocument: string;
-  tags: Tag[];
-}
-
-const COLS = 'arn, account_id, name, provider_uuid, metadata_document, entity_id, signing_certificates, valid_until, tags, created_at';
+export type SamlProvider = Pick<StoredSamlProvider, 'arn' | 'accountId' | 'name' | 'entityId' | 'signingCertificates' | 'validUntil' | 'createdAt'>;
 
 export const newProviderUuid = () => randomUUID();
 
-function rowToSaml(r: any): SamlProviderRow {
-  return {
-    arn: r.arn,
-    accountId: r.account_id,
-    name: r.name,
-    uuid: r.provider_uuid,
-    metadataDocument: r.metadata_document,
-    entityId: r.entity_id,
-    signingCertificates: r.signing_certificates ?? [],
-    validUntil: r.valid_until,
-    createdAt: r.created_at,
-    tags: tagsOf(r.tags),
-  };
-}
-
 const ARN = /^arn:[a-z][a-z0-9-]*:iam::(\d{12}):saml-provider\/([\w._-]{1,128})$/;
 
-/** Loads the full row (metadata document included). */
-export async function loadSamlProvider(db: Sql, arn: string, forUpdate = false): Promise<SamlProviderRow | null> {
+/** The account and name a SAML provider ARN names, or null when it is not one. */
+export function samlArnParts(arn: string): { accountId: string; name: string } | null {
   const m = ARN.exec(arn);
-  if (!m) return null;
-  const r = await db.query(
-    `SELECT ${COLS} FROM saml_providers WHERE account_id = $1 AND lower(name) = lower($2)${forUpdate ? ' FOR UPDATE' : ''}`,
-    [m[1], m[2]],
-  );
-  return r.rows[0] ? rowToSaml(r.rows[0]) : null;
+  return m ? { accountId: m[1]!, name: m[2]! } : null;
+}
+
+/** The full provider (metadata document included), or null. */
+export async function loadSamlProvider(db: Sql, arn: string): Promise<StoredSamlProvider | null> {
+  const parts = samlArnParts(arn);
+  return parts ? new PgProviderRepository(db).getSaml(parts.accountId, parts.name) : null;
 }
 
 export async function getSamlProviderByArn(db: Sql, arn: string): Promise<SamlProvider | null> {
-  const m = ARN.exec(arn);
-  if (!m) return null;
-  const r = await db.query(
-    `SELECT arn, account_id, name, entity_id, signing_certificates, valid_until, created_at
-       FROM saml_providers WHERE account_id = $1 AND lower(name) = lower($2)`,
-    [m[1], m[2]],
-  );
-  const x = r.rows[0];
-  if (!x) return null;
-  return {
-    arn: x.arn,
-    accountId: x.account_id,
-    name: x.name,
-    entityId: x.entity_id,
-    signingCertificates: x.signing_certificates ?? [],
-    validUntil: x.valid_until,
-    createdAt: x.created_at,
-  };
+  const p = await loadSamlProvider(db, arn);
+  if (!p) return null;
+  return { arn: p.arn, accountId: p.accountId, name: p.name, entityId: p.entityId, signingCertificates: p.signingCertificates, validUntil: p.validUntil, createdAt: p.createdAt };
 }

@@ -4,12 +4,8 @@ import { accountOf, arnFor, assertUniqueTagKeys, type Page, pageList, partitionO
 
 /**
  * Helpers shared by the provider, account and simulation actions: the caller's account and
- * partition, provider ARNs, tag merging and the SQL runner type both `Db` and a transaction
- * client satisfy.
+ * partition, provider ARNs, quotas and tag merging.
  */
-export interface Sql {
-  query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
-}
 
 export { accountOf, arnFor, partitionOf };
 
@@ -26,9 +22,6 @@ export function parseIamArn(arn: string, kind: 'oidc-provider' | 'saml-provider'
   if (!m || m[3] !== kind) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
   return { partition: m[1]!, accountId: m[2]!, rest: m[4]! };
 }
-
-/** Tags as stored (jsonb array, in insertion order). */
-export const tagsOf = (v: unknown): Tag[] => (Array.isArray(v) ? (v as Tag[]).map((t) => ({ Key: t.Key, Value: t.Value })) : []);
 
 /** TagX semantics: a given key (case-insensitive) replaces the stored value, others append; at most 50. */
 export function mergeTags(existing: Tag[], add: Tag[], quotaName: string): Tag[] {
@@ -57,15 +50,11 @@ export function tagContext(tags: Tag[] | undefined, keys?: string[]): Record<str
   return out;
 }
 
-/** Serialize quota checks and creates of one kind per account within a transaction. */
-export const lockAccount = (c: Sql, what: string, accountId: string) =>
-  c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${what}:${accountId}`]);
-
 /** A tag page: Marker is the index of the next tag. */
 export function pageTags(tags: Tag[], page: Page): { Tags: Tag[]; IsTruncated: boolean; Marker?: string } {
   const r = pageList(tags, page);
   return r.IsTruncated ? { Tags: r.items, IsTruncated: true, Marker: r.Marker! } : { Tags: r.items, IsTruncated: false };
 }
 
-/** Tags as XML `<member><Key/><Value/></member>` items. */
-export const xmlTags = (tags: readonly Tag[]): { Key: string; Value: string }[] => tags.map((t) => ({ Key: t.Key, Value: t.Value }));
+/** Tags as the model's Tag list. */
+export const tagShapes = (tags: readonly Tag[]): Tag[] => tags.map((t) => ({ Key: t.Key, Value: t.Value }));

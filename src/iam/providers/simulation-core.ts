@@ -8,9 +8,8 @@ import { isIP } from 'node:net';
 import { Errors } from '../../errors/index.js';
 import { prepareSimulation, type SimulationPolicy, type SimulationResult } from '../../policy/index.js';
 import type { ContextValue } from '../../policy/index.js';
+import type { EvaluationResult, SimulatePolicyResponse, Statement } from '../../protocols/generated/iam.js';
 import type { Page } from '../common.js';
-import { renderXmlValue } from '../../awsquery/xml.js';
-import { evaluationResults } from './simulation.js';
 
 export interface ContextEntryInput {
   name: string;
@@ -180,14 +179,42 @@ export function computeSimulation(job: SimulationJob): SimulationOutput {
     : { results, IsTruncated: false };
 }
 
-/** What the worker hands back: the page already rendered (one string is far cheaper to pass to the main thread than an object graph). */
-export interface RenderedSimulation {
-  evaluationResultsXml: string;
-  IsTruncated: boolean;
-  Marker?: string;
+const statements = (list: SimulationResult['MatchedStatements']): Statement[] =>
+  list.map((m) => ({
+    SourcePolicyId: m.SourcePolicyId,
+    SourcePolicyType: m.SourcePolicyType as NonNullable<Statement['SourcePolicyType']>,
+    StartPosition: { Line: m.StartPosition.Line, Column: m.StartPosition.Column },
+    EndPosition: { Line: m.EndPosition.Line, Column: m.EndPosition.Column },
+  }));
+
+const boundaryDetail = (allowed: boolean | undefined) => (allowed === undefined ? {} : { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: allowed } });
+
+/** One action's result as the model's EvaluationResult. */
+function evaluationResult(r: ActionResult): EvaluationResult {
+  return {
+    EvalActionName: r.EvalActionName,
+    EvalResourceName: r.EvalResourceName,
+    EvalDecision: r.EvalDecision,
+    MatchedStatements: statements(r.MatchedStatements),
+    MissingContextValues: [...r.MissingContextValues],
+    ...boundaryDetail(r.AllowedByPermissionsBoundary),
+    ResourceSpecificResults: r.resources.map((x) => ({
+      EvalResourceName: x.EvalResourceName,
+      EvalResourceDecision: x.EvalDecision,
+      MatchedStatements: statements(x.MatchedStatements),
+      MissingContextValues: [...x.MissingContextValues],
+      ...boundaryDetail(x.AllowedByPermissionsBoundary),
+    })),
+  };
 }
 
-export function computeRenderedSimulation(job: SimulationJob): RenderedSimulation {
+/**
+ * The worker task: the page evaluated and returned as the operation's typed output (the model's
+ * SimulatePolicyResponse); the Query adapter serializes it from the model on the main thread.
+ * A page is at most PAGE_PAIRS pairs, so what crosses the thread boundary stays small.
+ */
+export function simulatePage(job: SimulationJob): SimulatePolicyResponse {
   const out = computeSimulation(job);
-  return { evaluationResultsXml: renderXmlValue(evaluationResults(out)), IsTruncated: out.IsTruncated, ...(out.Marker ? { Marker: out.Marker } : {}) };
+  const EvaluationResults = out.results.map(evaluationResult);
+  return out.Marker ? { EvaluationResults, IsTruncated: true, Marker: out.Marker } : { EvaluationResults, IsTruncated: out.IsTruncated };
 }

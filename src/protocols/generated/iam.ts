@@ -344,6 +344,7 @@ export interface CreateRoleResponse {
 }
 
 export interface CreateSAMLProviderRequest {
+  /** sensitive */
   SAMLMetadataDocument: string;
   Name: string;
   Tags?: Tag[];
@@ -794,6 +795,7 @@ export interface GetSAMLProviderRequest {
 
 export interface GetSAMLProviderResponse {
   SAMLProviderUUID?: string;
+  /** sensitive */
   SAMLMetadataDocument?: string;
   CreateDate?: Date;
   ValidUntil?: Date;
@@ -1830,6 +1832,7 @@ export interface UpdateRoleResponse {
 }
 
 export interface UpdateSAMLProviderRequest {
+  /** sensitive */
   SAMLMetadataDocument?: string;
   SAMLProviderArn: string;
   AssertionEncryptionMode?: "Required" | "Allowed";

@@ -134,6 +134,21 @@ describe('GetAccountAuthorizationDetails', () => {
     const bad = await iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['Nope' as 'User'] })).catch((e) => e);
     expect(bad.name).toBe('ValidationError');
   });
+
+  it('pages across kinds under a Filter by a keyset Marker; a forged Marker is InvalidInput', async () => {
+    const seen: string[] = [];
+    let Marker: string | undefined;
+    do {
+      const out = await iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['User', 'AWSManagedPolicy'], MaxItems: 1, ...(Marker ? { Marker } : {}) }));
+      expect((out.UserDetailList ?? []).length + (out.Policies ?? []).length).toBe(1);
+      for (const u of out.UserDetailList ?? []) seen.push(`user:${u.UserName}`);
+      for (const p of out.Policies ?? []) seen.push(`policy:${p.PolicyName}`);
+      Marker = out.IsTruncated ? out.Marker : undefined;
+    } while (Marker);
+    expect(seen).toEqual(['user:alice', 'user:bob', 'policy:IAMReadOnlyAccess']);
+    const forged = await iam.send(new GetAccountAuthorizationDetailsCommand({ Marker: Buffer.from('everything/0').toString('base64url') })).catch((e) => e);
+    expect(forged.name).toBe('InvalidInputException');
+  });
 });
 
 describe('SimulatePrincipalPolicy / GetContextKeysForPrincipalPolicy', () => {
