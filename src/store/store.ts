@@ -13,6 +13,7 @@ import { PgAttemptRepository, type AttemptRepository } from './attempts.js';
 import { PgAuditRepository, type AuditRepository } from './audit.js';
 import { PgSigningKeyRepository, type SigningKeyRepository } from './signing-keys.js';
 import { writeInvalidations } from './outbox.js';
+import { PgManagedPolicyRepository, type ManagedPolicyRepository } from './managed-policies.js';
 import type { InvalidationMessage } from '../services.js';
 
 /** The invalidation outbox (store/outbox.ts): written inside the change's transaction. */
@@ -42,6 +43,7 @@ export interface Repositories {
   attempts: AttemptRepository;
   audit: AuditRepository;
   signingKeys: SigningKeyRepository;
+  managedPolicies: ManagedPolicyRepository;
 }
 
 export interface Store extends Repositories {
@@ -65,6 +67,7 @@ export function repositories(q: Sql): Repositories {
     attempts: new PgAttemptRepository(q),
     audit: new PgAuditRepository(q),
     signingKeys: new PgSigningKeyRepository(q),
+    managedPolicies: new PgManagedPolicyRepository(q),
   };
 }
 
