@@ -81,6 +81,8 @@ export interface ManagedPolicyRepository {
   page(accountId: string, f: PolicyFilter, q: KeysetQuery): Promise<ManagedPolicy[]>;
   /** The policy's versions, newest (highest number) first. At most five. */
   versions(policyId: string): Promise<PolicyVersion[]>;
+  /** How many versions the policy has. */
+  versionCount(policyId: string): Promise<number>;
   /** One version, or null. */
   version(policyId: string, versionId: string): Promise<PolicyVersion | null>;
   /** Adds version `v<nextVersion>` (default when `setAsDefault`), bumps nextVersion and updatedAt. Lock the policy first. */
@@ -207,6 +209,11 @@ export class PgManagedPolicyRepository implements ManagedPolicyRepository {
   async versions(policyId: string): Promise<PolicyVersion[]> {
     const r = await this.q.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM policy_versions WHERE policy_id = $1`, [policyId]);
     return r.rows.map(toVersion).sort((a, b) => versionNumber(b.versionId) - versionNumber(a.versionId));
+  }
+
+  async versionCount(policyId: string): Promise<number> {
+    const r = await this.q.query<{ n: number }>(`SELECT count(*)::int AS n FROM policy_versions WHERE policy_id = $1`, [policyId]);
+    return r.rows[0]?.n ?? 0;
   }
 
   async version(policyId: string, versionId: string): Promise<PolicyVersion | null> {

@@ -1,8 +1,14 @@
 import type { AuthedContext } from '../../awsquery/operation.js';
+import { Errors } from '../../errors/index.js';
+import type { ManagedPolicy, ManagedPolicyRepository } from '../../store/managed-policies.js';
 import { authorize, type ContextValue } from '../authorize.js';
-import { findOwnPolicy, findPolicy, type PolicyRow } from './shared.js';
+import { findOwnPolicy, findPolicy, POLICY_ARN, policyNotFound, type PolicyRow } from './shared.js';
 
-/** Authorize `action` on the policy ARN, then load it (own policies only when `own`). */
+/**
+ * LEGACY (operations not yet on the store contract: TagPolicy, UntagPolicy, ListPolicyTags,
+ * ListEntitiesForPolicy): authorize `action` on the policy ARN, then load its row. New code
+ * uses `authorizedManagedPolicy`.
+ */
 export async function authorizedPolicy(
   ctx: AuthedContext,
   arn: string,
@@ -13,3 +19,33 @@ export async function authorizedPolicy(
   ctx.audit.policyArn = arn;
   return opts.own ? findOwnPolicy(ctx.services.db, ctx.caller.accountId, arn) : findPolicy(ctx.services.db, ctx.caller.accountId, arn);
 }
+
+/**
+ * The managed policy `arn` as the caller's account sees it (its own or AWS managed), in IAM's
+ * words when it is not there: InvalidInput for what is not a policy ARN, NoSuchEntity otherwise.
+ * `own`: only the account's own (AWS managed policies are not modifiable: InvalidInput).
+ * `lock` (in a transaction): FOR UPDATE.
+ */
+export async function loadPolicy(repo: ManagedPolicyRepository, accountId: string, arn: string, opts: { own?: boolean; lock?: boolean } = {}): Promise<ManagedPolicy> {
+  const p = await repo.get(accountId, arn, { lock: opts.lock ?? false });
+  if (!p) {
+    if (!POLICY_ARN.test(arn)) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
+    throw policyNotFound(arn);
+  }
+  if (opts.own && p.accountId === undefined) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
+  return p;
+}
+
+/** Authorize `action` on the policy ARN, then load it (own policies only when `own`). */
+export async function authorizedManagedPolicy(
+  ctx: AuthedContext,
+  arn: string,
+  action: string,
+  opts: { own?: boolean; extra?: Record<string, ContextValue> } = {},
+): Promise<ManagedPolicy> {
+  await authorize(ctx, action, arn, opts.extra ?? {});
+  ctx.audit.policyArn = arn;
+  return loadPolicy(ctx.services.store.managedPolicies, ctx.caller.accountId, arn, { own: opts.own ?? false });
+}
+
+export const noSuchVersion = (arn: string, versionId: string) => Errors.noSuchEntity(`Policy ${arn} version ${versionId} does not exist or is not attachable.`);
