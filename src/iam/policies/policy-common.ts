@@ -2,12 +2,12 @@ import type { AuthedContext } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
 import type { ManagedPolicy, ManagedPolicyRepository } from '../../store/managed-policies.js';
 import { authorize, type ContextValue } from '../authorize.js';
-import { findOwnPolicy, findPolicy, POLICY_ARN, policyNotFound, type PolicyRow } from './shared.js';
+import { POLICY_ARN, policyNotFound, type PolicyRow } from './shared.js';
 
 /**
  * LEGACY (operations not yet on the store contract: TagPolicy, UntagPolicy, ListPolicyTags,
- * ListEntitiesForPolicy): authorize `action` on the policy ARN, then load its row. New code
- * uses `authorizedManagedPolicy`.
+ * ListEntitiesForPolicy): as `authorizedManagedPolicy`, answered as the old row shape.
+ * New code uses `authorizedManagedPolicy`.
  */
 export async function authorizedPolicy(
   ctx: AuthedContext,
@@ -15,9 +15,23 @@ export async function authorizedPolicy(
   action: string,
   opts: { own?: boolean; extra?: Record<string, ContextValue> } = {},
 ): Promise<PolicyRow> {
-  await authorize(ctx, action, arn, opts.extra ?? {});
-  ctx.audit.policyArn = arn;
-  return opts.own ? findOwnPolicy(ctx.services.db, ctx.caller.accountId, arn) : findPolicy(ctx.services.db, ctx.caller.accountId, arn);
+  const p = await authorizedManagedPolicy(ctx, arn, action, opts);
+  return {
+    policy_id: p.id,
+    account_id: p.accountId ?? null,
+    policy_name: p.name,
+    path: p.path,
+    arn: p.arn,
+    description: p.description ?? null,
+    default_version_id: p.defaultVersionId,
+    next_version: p.nextVersion,
+    is_attachable: p.isAttachable,
+    tags: p.tags,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+    attachment_count: p.attachmentCount,
+    boundary_usage_count: p.boundaryUsageCount,
+  };
 }
 
 /**
