@@ -60,9 +60,11 @@ export interface TrustPrincipal {
  * Lock order, for every transaction that takes more than one role (or user) row: the principals
  * a trust policy names or a deletion removes FIRST, the roles whose trust policies bind them
  * AFTER. DeleteRole/DeleteUser lock the principal (FOR UPDATE, to delete it), then the roles
- * bound to it (`boundTo`); UpdateAssumeRolePolicy key-shares the principals it names
- * (`keyShareTrustPrincipal`), then locks its own role (`lockForTrustChange`, FOR NO KEY UPDATE,
- * which does not conflict with other savers' key-share locks).
+ * bound to it (`boundTo`, FOR NO KEY UPDATE); UpdateAssumeRolePolicy key-shares the principals
+ * it names (`keyShareTrustPrincipal`), then locks its own role (`lockForTrustChange`, FOR NO KEY
+ * UPDATE). No-key locks do not conflict with key-share ones, so a role named by one transaction
+ * and rewritten by another makes no cycle. (Deleting two roles that trust each other, at once,
+ * can still deadlock: Postgres then aborts one, answered as ConcurrentModification.)
  */
 export interface RoleRepository {
   /** The role named `name` (case-insensitively), or null. `lock` holds it FOR UPDATE (in a transaction). */
@@ -83,7 +85,10 @@ export interface RoleRepository {
   dependents(roleId: string): Promise<{ attached: number; inline: number }>;
   /** Deletes the role; false if it was gone. */
   delete(roleId: string): Promise<boolean>;
-  /** The trust policies bound to principal `uniqueId`, in role-id order, locked FOR UPDATE (in a transaction). */
+  /**
+   * The trust policies bound to principal `uniqueId`, in role-id order, locked FOR NO KEY UPDATE
+   * (in a transaction): enough to rewrite them, and no wait on a saver's key-share of such a role.
+   */
   boundTo(uniqueId: string): Promise<BoundTrust[]>;
   /** Of `accountIds`, those that are accounts of this installation. */
   installationAccounts(accountIds: readonly string[]): Promise<Set<string>>;
@@ -209,7 +214,7 @@ export class PgRoleRepository implements RoleRepository {
   async boundTo(uniqueId: string): Promise<BoundTrust[]> {
     const r = await this.q.query<{ role_id: string; assume_role_policy: string; trust_principals: Record<string, string> }>(
       `SELECT role_id, assume_role_policy, trust_principals FROM roles
-        WHERE trust_principal_ids @> ARRAY[$1]::text[] ORDER BY role_id FOR UPDATE`,
+        WHERE trust_principal_ids @> ARRAY[$1]::text[] ORDER BY role_id FOR NO KEY UPDATE`,
       [uniqueId],
     );
     return r.rows.map((x) => ({ roleId: x.role_id, trustPolicy: x.assume_role_policy, trustPrincipals: x.trust_principals }));

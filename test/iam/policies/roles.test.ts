@@ -172,4 +172,43 @@ describe('roles', () => {
     const after = await c.send(new GetRoleCommand({ RoleName: 'dl-truster' }));
     expect(decodeURIComponent(after.Role!.AssumeRolePolicyDocument!)).toContain(target.Role!.RoleId!);
   });
+
+  it('DeleteRole of a role racing UpdateAssumeRolePolicy of it naming a role that trusts it: no deadlock', async () => {
+    const c = iam(t.url, t.root);
+    const db = t.database.db;
+    const gone = await c.send(new CreateRoleCommand({ RoleName: 'dl2-gone', AssumeRolePolicyDocument: trust(t.accountId) }));
+    const other = await c.send(
+      new CreateRoleCommand({ RoleName: 'dl2-other', AssumeRolePolicyDocument: doc([{ Effect: 'Allow', Principal: { AWS: gone.Role!.Arn! }, Action: 'sts:AssumeRole' }]) }),
+    );
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (r.rows[0]!.n >= n) return;
+        await new Promise((ok) => setTimeout(ok, 20));
+      }
+      throw new Error(`never saw ${n} lock waiters`);
+    };
+    // Held so that DeleteRole gets the role first and UpdateAssumeRolePolicy has key-shared
+    // dl2-other (which DeleteRole then rewrites) while it waits for the role.
+    let release!: () => void;
+    const released = new Promise<void>((ok) => (release = ok));
+    const blocker = db.tx(async (q) => {
+      await q.query(`SELECT 1 FROM roles WHERE account_id = $1 AND role_name = 'dl2-gone' FOR UPDATE`, [t.accountId]);
+      await released;
+    });
+    await new Promise((ok) => setTimeout(ok, 50));
+    const del = c.send(new DeleteRoleCommand({ RoleName: 'dl2-gone' }));
+    await waiting(1);
+    const update = c.send(
+      new UpdateAssumeRolePolicyCommand({ RoleName: 'dl2-gone', PolicyDocument: doc([{ Effect: 'Allow', Principal: { AWS: other.Role!.Arn! }, Action: 'sts:AssumeRole' }]) }),
+    );
+    await waiting(2);
+    release();
+    await blocker;
+    const [d, u] = await Promise.allSettled([del, update]);
+    expect(d.status).toBe('fulfilled');
+    expect(u.status === 'rejected' ? code(u.reason as { name: string }) : u.status).toBe('NoSuchEntity');
+    const after = await c.send(new GetRoleCommand({ RoleName: 'dl2-other' }));
+    expect(decodeURIComponent(after.Role!.AssumeRolePolicyDocument!)).toContain(gone.Role!.RoleId!);
+  });
 });
