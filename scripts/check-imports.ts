@@ -82,7 +82,6 @@ export const KNOWN_VIOLATIONS: readonly string[] = [
   'iam/common.ts → awsquery/input.ts',
   'iam/gitops/apply.ts → awsquery/input.ts',
   'iam/gitops/apply.ts → awsquery/xml.ts',
-  'iam/policies/role-common.ts → awsquery/input.ts',
   'iam/policies/shared.ts → awsquery/input.ts',
   'iam/policies/shared.ts → awsquery/xml.ts',
   'iam/users/shared.ts → awsquery/xml.ts',

@@ -16,6 +16,7 @@ import { writeInvalidations } from './outbox.js';
 import type { InvalidationMessage } from './invalidation.js';
 import { PgUserRefRepository, type UserRefRepository } from './user-refs.js';
 import { PgAuthorizationDetailsRepository, type AuthorizationDetailsRepository } from './authorization-details.js';
+import { PgManagedPolicyRepository, type ManagedPolicyRepository } from './managed-policies.js';
 
 /** The invalidation outbox (store/outbox.ts): written inside the change's transaction. */
 export interface OutboxRepository {
@@ -47,6 +48,7 @@ export interface Repositories {
   /** Read-only user lookups of the key, group and MFA actions (store/user-refs.ts). */
   userRefs: UserRefRepository;
   authorizationDetails: AuthorizationDetailsRepository;
+  managedPolicies: ManagedPolicyRepository;
 }
 
 export interface Store extends Repositories {
@@ -72,6 +74,7 @@ export function repositories(q: Sql): Repositories {
     signingKeys: new PgSigningKeyRepository(q),
     userRefs: new PgUserRefRepository(q),
     authorizationDetails: new PgAuthorizationDetailsRepository(q),
+    managedPolicies: new PgManagedPolicyRepository(q),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Services } from '../services.js';
+import { PgRoleRepository } from '../store/roles.js';
 
 /**
  * The role an STS request names (table roles, migration 0003). Matched by account and name (the
@@ -19,27 +20,28 @@ export interface RoleRecord {
 
 const ROLE_ARN = /^arn:[\w-]+:iam::(\d{12}):role\/(?:[\u0021-\u007E]*\/)?([\w+=,.@-]{1,64})$/;
 
-export async function findRole(services: Pick<Services, 'db'>, roleArn: string): Promise<RoleRecord | null> {
+/**
+ * The role `roleArn` names, or null. Hot path (AssumeRole*, cached by the federation directory):
+ * one indexed row, only the columns STS needs (store/roles.ts `assumable`).
+ */
+export async function findRole(services: Pick<Services, 'store'> | Pick<Services, 'db'>, roleArn: string): Promise<RoleRecord | null> {
   const m = ROLE_ARN.exec(roleArn);
   if (!m) return null;
-  const r = await services.db.query<{ role_id: string; account_id: string; role_name: string; path: string; arn: string; assume_role_policy: string; trust_principals: Record<string, string>; max_session_duration: number }>(
-    `SELECT role_id, account_id, role_name, path, arn, assume_role_policy, trust_principals, max_session_duration
-       FROM roles WHERE account_id = $1 AND lower(role_name) = lower($2)`,
-    [m[1], m[2]],
-  );
-  const row = r.rows[0];
-  if (!row) return null;
+  // `{ db }` alone (the signature before the store) still works: the same repository over the pool.
+  const roles = 'store' in services ? services.store.roles : new PgRoleRepository(services.db);
+  const role = await roles.assumable(m[1]!, m[2]!);
+  if (!role) return null;
   // A path in the requested ARN must be the role's path.
   const path = roleArn.slice(roleArn.indexOf(':role/') + 5, roleArn.length - m[2]!.length);
-  if (path !== '/' && path !== row.path) return null;
+  if (path !== '/' && path !== role.path) return null;
   return {
-    roleId: row.role_id,
-    accountId: row.account_id,
-    roleName: row.role_name,
-    path: row.path,
-    roleArn: row.arn,
-    trustPolicy: row.assume_role_policy,
-    trustPrincipals: row.trust_principals,
-    maxSessionDuration: row.max_session_duration,
+    roleId: role.id,
+    accountId: role.accountId,
+    roleName: role.name,
+    path: role.path,
+    roleArn: role.arn,
+    trustPolicy: role.trustPolicy,
+    trustPrincipals: role.trustPrincipals,
+    maxSessionDuration: role.maxSessionDuration,
   };
 }

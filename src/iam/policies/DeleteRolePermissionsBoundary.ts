@@ -1,4 +1,9 @@
-import { deleteBoundaryOperation } from './boundary.js';
-import { ROLE } from './entity.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { deleteBoundary } from './boundary.js';
 
-export const DeleteRolePermissionsBoundary = deleteBoundaryOperation(ROLE);
+export const DeleteRolePermissionsBoundary = defineOperation({
+  service: 'iam',
+  name: 'DeleteRolePermissionsBoundary',
+  auth: 'sigv4',
+  run: (ctx, input) => deleteBoundary(ctx, 'role', input.RoleName),
+});

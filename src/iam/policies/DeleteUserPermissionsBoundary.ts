@@ -1,4 +1,9 @@
-import { deleteBoundaryOperation } from './boundary.js';
-import { USER } from './entity.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { deleteBoundary } from './boundary.js';
 
-export const DeleteUserPermissionsBoundary = deleteBoundaryOperation(USER);
+export const DeleteUserPermissionsBoundary = defineOperation({
+  service: 'iam',
+  name: 'DeleteUserPermissionsBoundary',
+  auth: 'sigv4',
+  run: (ctx, input) => deleteBoundary(ctx, 'user', input.UserName),
+});

@@ -1,4 +1,9 @@
-import { putBoundaryOperation } from './boundary.js';
-import { ROLE } from './entity.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { putBoundary } from './boundary.js';
 
-export const PutRolePermissionsBoundary = putBoundaryOperation(ROLE);
+export const PutRolePermissionsBoundary = defineOperation({
+  service: 'iam',
+  name: 'PutRolePermissionsBoundary',
+  auth: 'sigv4',
+  run: (ctx, input) => putBoundary(ctx, 'role', input.RoleName, input.PermissionsBoundary),
+});

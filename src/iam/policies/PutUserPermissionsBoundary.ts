@@ -1,4 +1,9 @@
-import { putBoundaryOperation } from './boundary.js';
-import { USER } from './entity.js';
+import { defineOperation } from '../../awsquery/operation.js';
+import { putBoundary } from './boundary.js';
 
-export const PutUserPermissionsBoundary = putBoundaryOperation(USER);
+export const PutUserPermissionsBoundary = defineOperation({
+  service: 'iam',
+  name: 'PutUserPermissionsBoundary',
+  auth: 'sigv4',
+  run: (ctx, input) => putBoundary(ctx, 'user', input.UserName, input.PermissionsBoundary),
+});

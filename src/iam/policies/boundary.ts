@@ -1,41 +1,44 @@
-import { defineOperation } from '../../awsquery/operation.js';
-import { readArn, readName } from '../common.js';
-import { authorizedEntity, ROLE, USER, type EntityKind } from './entity.js';
+import type { AuthedContext } from '../../awsquery/operation.js';
+import { Errors } from '../../errors/index.js';
+import type { BoundaryHolder } from '../../store/managed-policies.js';
+import { authorize, type ContextValue } from '../authorize.js';
+import { arnFor } from './shared.js';
 import { requireBoundaryPolicy } from './role-common.js';
 
-/** Put/Delete{User,Role}PermissionsBoundary for one entity kind. */
-const table = (k: EntityKind) => (k === ROLE ? 'roles' : 'users');
+/** What Put/Delete{User,Role}PermissionsBoundary share (each action has its own file). */
 
-export function putBoundaryOperation(k: typeof USER | typeof ROLE) {
-  return defineOperation({
-    service: 'iam',
-    name: `Put${k.Kind}PermissionsBoundary`,
-    auth: 'sigv4',
-    parse: (p) => ({ name: readName(p, k.nameField, k.nameMax)!, arn: readArn(p, 'PermissionsBoundary')! }),
-    async run(ctx, input) {
-      const e = await authorizedEntity(ctx, k, input.name, `iam:Put${k.Kind}PermissionsBoundary`, { 'iam:PermissionsBoundary': input.arn });
-      ctx.audit.permissionsBoundary = input.arn;
-      await ctx.services.db.tx(async (c) => {
-        await requireBoundaryPolicy(c, ctx.caller.accountId, input.arn);
-        await c.query(`UPDATE ${table(k)} SET permissions_boundary = $2 WHERE ${k.idCol} = $1`, [e.id, input.arn]);
-        await k.invalidate(ctx, e, c);
-      });
-    },
+const notFound = (kind: 'user' | 'role', name: string) => Errors.noSuchEntity(`The ${kind} with name ${name} cannot be found.`);
+
+/** Authorize `action` on the user or role (on `kind/NAME` when it does not exist, before NoSuchEntity). */
+async function authorizedHolder(ctx: AuthedContext, kind: 'user' | 'role', name: string, action: string, extra: Record<string, ContextValue> = {}): Promise<BoundaryHolder> {
+  const h = await ctx.services.store.managedPolicies.boundaryHolder(ctx.caller.accountId, kind, name);
+  if (!h) {
+    await authorize(ctx, action, arnFor(ctx, `${kind}/${name}`), extra);
+    throw notFound(kind, name);
+  }
+  const arn = arnFor(ctx, `${kind}${h.path}${h.name}`);
+  await authorize(ctx, action, arn, extra);
+  ctx.audit[`${kind}Arn`] = arn;
+  return h;
+}
+
+export async function putBoundary(ctx: AuthedContext, kind: 'user' | 'role', name: string, policyArn: string): Promise<void> {
+  const Kind = kind === 'user' ? 'User' : 'Role';
+  const h = await authorizedHolder(ctx, kind, name, `iam:Put${Kind}PermissionsBoundary`, { 'iam:PermissionsBoundary': policyArn });
+  ctx.audit.permissionsBoundary = policyArn;
+  await ctx.services.store.tx(async (t) => {
+    // Key-shares the policy row until commit (the race with DeletePolicy: store/managed-policies.ts).
+    await requireBoundaryPolicy(t, ctx.caller.accountId, policyArn);
+    if (!(await t.managedPolicies.setBoundary(h, policyArn))) throw notFound(kind, name);
+    await ctx.services.invalidate({ kind: 'principal', principalId: h.id }, t);
   });
 }
 
-export function deleteBoundaryOperation(k: typeof USER | typeof ROLE) {
-  return defineOperation({
-    service: 'iam',
-    name: `Delete${k.Kind}PermissionsBoundary`,
-    auth: 'sigv4',
-    parse: (p) => ({ name: readName(p, k.nameField, k.nameMax)! }),
-    async run(ctx, input) {
-      const e = await authorizedEntity(ctx, k, input.name, `iam:Delete${k.Kind}PermissionsBoundary`);
-      await ctx.services.db.tx(async (c) => {
-        await c.query(`UPDATE ${table(k)} SET permissions_boundary = NULL WHERE ${k.idCol} = $1`, [e.id]);
-        await k.invalidate(ctx, e, c);
-      });
-    },
+export async function deleteBoundary(ctx: AuthedContext, kind: 'user' | 'role', name: string): Promise<void> {
+  const Kind = kind === 'user' ? 'User' : 'Role';
+  const h = await authorizedHolder(ctx, kind, name, `iam:Delete${Kind}PermissionsBoundary`);
+  await ctx.services.store.tx(async (t) => {
+    if (!(await t.managedPolicies.setBoundary(h, null))) throw notFound(kind, name);
+    await ctx.services.invalidate({ kind: 'principal', principalId: h.id }, t);
   });
 }

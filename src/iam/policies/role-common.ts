@@ -1,41 +1,43 @@
 import { Errors } from '../../errors/index.js';
-import type { Input } from '../../awsquery/input.js';
-import type { Queryable } from './shared.js';
 import type { AuthedContext } from '../../awsquery/operation.js';
+import type { Repositories } from '../../store/store.js';
+import type { Role } from '../../store/roles.js';
 import { authorize, type ContextValue } from '../authorize.js';
-import { arnFor, findRole, POLICY_ARN, type RoleRow } from './shared.js';
+import { arnFor, POLICY_ARN } from './shared.js';
 
-/** Inputs and checks shared by the role actions. */
-export const readDescription = (p: Input) =>
-  p.string('Description', { max: 1000, pattern: /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*' });
+/** Checks shared by the role (and boundary) actions. */
 
-export const readMaxSessionDuration = (p: Input) => p.int('MaxSessionDuration', { min: 3600, max: 43200 });
+export const noSuchRole = (name: string) => Errors.noSuchEntity(`The role with name ${name} cannot be found.`);
 
 /**
  * A permissions boundary must name an existing managed policy (own or AWS managed). Call it in
- * the transaction that sets the boundary: the policy row stays key-share locked until commit, so
- * a concurrent DeletePolicy (which locks the row FOR UPDATE, then counts boundary uses) either
- * waits and then sees this use, or deletes first and this finds no policy.
+ * the transaction that sets the boundary (`t`): the policy row stays key-share locked until
+ * commit, so a concurrent DeletePolicy (which locks the row FOR UPDATE, then counts boundary
+ * uses) either waits and then sees this use, or deletes first and this finds no policy.
  */
-export async function requireBoundaryPolicy(c: Queryable, accountId: string, arn: string): Promise<void> {
+export async function requireBoundaryPolicy(t: Pick<Repositories, 'managedPolicies'>, accountId: string, arn: string): Promise<void> {
   if (!POLICY_ARN.test(arn)) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
-  const r = await c.query(`SELECT 1 FROM policies WHERE arn = $1 AND (account_id = $2 OR account_id IS NULL) FOR KEY SHARE`, [arn, accountId]);
-  if (r.rowCount === 0) throw Errors.noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+  if (!(await t.managedPolicies.keyShareForBoundary(accountId, arn))) throw Errors.noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
 }
 
 /**
  * Authorize `action` on the named role, then return it. A role that does not exist is still
  * authorized (on `role/NAME`) before NoSuchEntity, so callers learn nothing they may not ask.
  */
-export async function authorizedRole(ctx: AuthedContext, name: string, action: string, extra: Record<string, ContextValue> = {}): Promise<RoleRow> {
-  let role: RoleRow;
-  try {
-    role = await findRole(ctx.services.db, ctx.caller.accountId, name);
-  } catch (e) {
+export async function authorizedRole(ctx: AuthedContext, name: string, action: string, extra: Record<string, ContextValue> = {}): Promise<Role> {
+  const role = await ctx.services.store.roles.get(ctx.caller.accountId, name);
+  if (!role) {
     await authorize(ctx, action, arnFor(ctx, `role/${name}`), extra);
-    throw e;
+    throw noSuchRole(name);
   }
   await authorize(ctx, action, role.arn, extra);
   ctx.audit.roleArn = role.arn;
+  return role;
+}
+
+/** The role again, locked FOR UPDATE, in transaction `t` (NoSuchEntity if it went meanwhile). */
+export async function lockedRole(t: Pick<Repositories, 'roles'>, accountId: string, name: string): Promise<Role> {
+  const role = await t.roles.get(accountId, name, { lock: true });
+  if (!role) throw noSuchRole(name);
   return role;
 }

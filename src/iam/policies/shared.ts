@@ -223,12 +223,11 @@ export interface GroupRef {
 }
 
 export async function findGroup(c: Queryable, accountId: string, name: string, lock = false): Promise<GroupRef> {
-  const r = await c
-    .query<GroupRef>(
-      `SELECT group_id, group_name, path FROM groups WHERE account_id = $1 AND lower(group_name) = lower($2)${lock ? ' FOR UPDATE' : ''}`,
-      [accountId, name],
-    )
-    .catch(() => ({ rows: [] as GroupRef[] }));
+  // An outage is an error, never "no such group" (issue 10: no catch-all that hides an outage).
+  const r = await c.query<GroupRef>(
+    `SELECT group_id, group_name, path FROM groups WHERE account_id = $1 AND lower(group_name) = lower($2)${lock ? ' FOR UPDATE' : ''}`,
+    [accountId, name],
+  );
   const row = r.rows[0];
   if (!row) throw Errors.noSuchEntity(`The group with name ${name} cannot be found.`);
   return row;

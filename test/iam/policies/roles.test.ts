@@ -41,7 +41,11 @@ describe('roles', () => {
         Tags: [{ Key: 'team', Value: 'blue' }],
       }),
     );
-    expect(created.Role).toMatchObject({ RoleName: 'app', Path: '/svc/', Arn: `arn:aws:iam::${t.accountId}:role/svc/app`, MaxSessionDuration: 7200, Description: 'the app' });
+    expect(created.Role).toMatchObject({ RoleName: 'app', Path: '/svc/', Arn: `arn:aws:iam::${t.accountId}:role/svc/app`, Description: 'the app' });
+    // AWS's CreateRole answer carries neither MaxSessionDuration nor RoleLastUsed (OUTPUT_OMITTED); GetRole does.
+    expect(created.Role!.MaxSessionDuration).toBeUndefined();
+    expect(created.Role!.RoleLastUsed).toBeUndefined();
+    expect((await c.send(new GetRoleCommand({ RoleName: 'app' }))).Role!.MaxSessionDuration).toBe(7200);
     expect(created.Role!.RoleId).toMatch(/^AROA[A-Z2-7]{17}$/);
     const got = (await c.send(new GetRoleCommand({ RoleName: 'APP' }))).Role!;
     expect(decodeURIComponent(got.AssumeRolePolicyDocument!)).toBe(trust(t.accountId));
@@ -131,5 +135,80 @@ describe('roles', () => {
     } while (marker);
     expect(pages).toBe(3);
     expect(names).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+  });
+
+  it('DeleteRole of a principal racing UpdateAssumeRolePolicy naming it: both lock in one order (no deadlock)', async () => {
+    const c = iam(t.url, t.root);
+    const db = t.database.db;
+    const target = await c.send(new CreateRoleCommand({ RoleName: 'dl-target', AssumeRolePolicyDocument: trust(t.accountId) }));
+    const namingTarget = doc([{ Effect: 'Allow', Principal: { AWS: target.Role!.Arn! }, Action: 'sts:AssumeRole' }]);
+    await c.send(new CreateRoleCommand({ RoleName: 'dl-truster', AssumeRolePolicyDocument: namingTarget }));
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (r.rows[0]!.n >= n) return;
+        await new Promise((ok) => setTimeout(ok, 20));
+      }
+      throw new Error(`never saw ${n} lock waiters`);
+    };
+    // A third transaction holds the trusting role, so both calls are mid-way when it lets go:
+    // UpdateAssumeRolePolicy has what it locks before the role, DeleteRole has the target role.
+    let release!: () => void;
+    const released = new Promise<void>((ok) => (release = ok));
+    const blocker = db.tx(async (q) => {
+      await q.query(`SELECT 1 FROM roles WHERE account_id = $1 AND role_name = 'dl-truster' FOR UPDATE`, [t.accountId]);
+      await released;
+    });
+    await new Promise((ok) => setTimeout(ok, 50));
+    const update = c.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'dl-truster', PolicyDocument: namingTarget }));
+    await waiting(1);
+    const del = c.send(new DeleteRoleCommand({ RoleName: 'dl-target' }));
+    await waiting(2);
+    release();
+    await blocker;
+    const [u, d] = await Promise.allSettled([update, del]);
+    expect([u.status, d.status]).toEqual(['fulfilled', 'fulfilled']);
+    // The update committed first; the delete then rewrote the binding to the target's id.
+    const after = await c.send(new GetRoleCommand({ RoleName: 'dl-truster' }));
+    expect(decodeURIComponent(after.Role!.AssumeRolePolicyDocument!)).toContain(target.Role!.RoleId!);
+  });
+
+  it('DeleteRole of a role racing UpdateAssumeRolePolicy of it naming a role that trusts it: no deadlock', async () => {
+    const c = iam(t.url, t.root);
+    const db = t.database.db;
+    const gone = await c.send(new CreateRoleCommand({ RoleName: 'dl2-gone', AssumeRolePolicyDocument: trust(t.accountId) }));
+    const other = await c.send(
+      new CreateRoleCommand({ RoleName: 'dl2-other', AssumeRolePolicyDocument: doc([{ Effect: 'Allow', Principal: { AWS: gone.Role!.Arn! }, Action: 'sts:AssumeRole' }]) }),
+    );
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        if (r.rows[0]!.n >= n) return;
+        await new Promise((ok) => setTimeout(ok, 20));
+      }
+      throw new Error(`never saw ${n} lock waiters`);
+    };
+    // Held so that DeleteRole gets the role first and UpdateAssumeRolePolicy has key-shared
+    // dl2-other (which DeleteRole then rewrites) while it waits for the role.
+    let release!: () => void;
+    const released = new Promise<void>((ok) => (release = ok));
+    const blocker = db.tx(async (q) => {
+      await q.query(`SELECT 1 FROM roles WHERE account_id = $1 AND role_name = 'dl2-gone' FOR UPDATE`, [t.accountId]);
+      await released;
+    });
+    await new Promise((ok) => setTimeout(ok, 50));
+    const del = c.send(new DeleteRoleCommand({ RoleName: 'dl2-gone' }));
+    await waiting(1);
+    const update = c.send(
+      new UpdateAssumeRolePolicyCommand({ RoleName: 'dl2-gone', PolicyDocument: doc([{ Effect: 'Allow', Principal: { AWS: other.Role!.Arn! }, Action: 'sts:AssumeRole' }]) }),
+    );
+    await waiting(2);
+    release();
+    await blocker;
+    const [d, u] = await Promise.allSettled([del, update]);
+    expect(d.status).toBe('fulfilled');
+    expect(u.status === 'rejected' ? code(u.reason as { name: string }) : u.status).toBe('NoSuchEntity');
+    const after = await c.send(new GetRoleCommand({ RoleName: 'dl2-other' }));
+    expect(decodeURIComponent(after.Role!.AssumeRolePolicyDocument!)).toContain(gone.Role!.RoleId!);
   });
 });

@@ -48,7 +48,6 @@ export default function policies(fixture: () => Promise<ContractFixture>): void 
         tags: [{ Key: 'r', Value: name }],
         createdAt: new Date('2026-01-02T03:04:05Z'),
         trustPrincipals: {},
-        trustPrincipalIds: [],
       });
       expect(made).not.toBe('exists');
       return id;

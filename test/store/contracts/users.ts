@@ -98,7 +98,6 @@ export default function users(fixture: () => Promise<ContractFixture>): void {
       tags: [],
       createdAt: new Date(),
       trustPrincipals: { [arn]: u.id },
-      trustPrincipalIds: [u.id],
     });
     const bound = await store.tx((t) => t.users.trustBindings(u.id));
     expect(bound).toHaveLength(1);
