@@ -8,10 +8,6 @@ import type { AuthedContext } from '../awsquery/operation.js';
  */
 export const NAME_PATTERN = /^[\w+=,.@-]+$/;
 export const NAME_PATTERN_TEXT = '[\\w+=,.@-]+';
-export const PATH_PATTERN = /^(\/|\/[\u0021-\u007E]+\/)$/;
-export const PATH_PATTERN_TEXT = '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)';
-export const PATH_PREFIX_PATTERN = /^\u002F[\u0021-\u007F]*$/;
-export const PATH_PREFIX_PATTERN_TEXT = '\\u002F[\\u0021-\\u007F]*';
 export const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
 export const TAG_KEY_PATTERN_TEXT = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+';
 export const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -23,25 +19,6 @@ export const POLICY_DOC_PATTERN_TEXT = '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+'
 export interface Tag {
   Key: string;
   Value: string;
-}
-
-/** A required IAM name (the adapter rejects the request before `run` when it is missing). */
-export function readName(p: Input, field: string, max: number): string;
-export function readName(p: Input, field: string, max: number, required: false): string | undefined;
-export function readName(p: Input, field: string, max: number, required = true): string | undefined {
-  return p.string(field, { required, min: 1, max, pattern: NAME_PATTERN, patternText: NAME_PATTERN_TEXT });
-}
-
-export const readPath = (p: Input, field = 'Path') =>
-  p.string(field, { min: 1, max: 512, pattern: PATH_PATTERN, patternText: PATH_PATTERN_TEXT });
-
-export const readPathPrefix = (p: Input, field = 'PathPrefix') =>
-  p.string(field, { min: 1, max: 512, pattern: PATH_PREFIX_PATTERN, patternText: PATH_PREFIX_PATTERN_TEXT });
-
-export function readArn(p: Input, field: string): string;
-export function readArn(p: Input, field: string, required: false): string | undefined;
-export function readArn(p: Input, field: string, required = true): string | undefined {
-  return p.string(field, { required, min: 20, max: 2048 });
 }
 
 /** `Tags.member.N.Key/Value`, at most 50, keys unique case-insensitively. */
@@ -66,19 +43,10 @@ export function assertUniqueTagKeys(tags: Tag[]): void {
   }
 }
 
-export const readTagKeys = (p: Input, field = 'TagKeys') =>
-  p.stringList(field, { required: true, min: 1, max: 128, pattern: TAG_KEY_PATTERN, patternText: TAG_KEY_PATTERN_TEXT, maxItems: 50 });
-
 /** Marker / MaxItems (1-1000, default 100). */
 export interface Page {
   marker: string | undefined;
   maxItems: number;
-}
-
-export function readPage(p: Input): Page {
-  const marker = p.string('Marker', { min: 1, max: 320, pattern: /^[\u0020-\u00FF]+$/, patternText: '[\\u0020-\\u00FF]+' });
-  const maxItems = p.int('MaxItems', { min: 1, max: 1000 }) ?? 100;
-  return { marker, maxItems };
 }
 
 /** Opaque markers: the sort key of the last item returned, base64url. */

@@ -1,37 +1,9 @@
 import { Errors } from '../../errors/index.js';
 import type { User, UserRepository } from '../../store/users.js';
-import { accountOf, arnFor, decodeMarker, type Page, paginate, partitionOf, renderBoundary, type Tag } from '../common.js';
+import { accountOf, arnFor, partitionOf, type Tag } from '../common.js';
 import type { AuthedContext } from '../../awsquery/operation.js';
-import type { Db } from '../../store/db.js';
-import type { XmlObject } from '../../awsquery/xml.js';
 import type { User as UserShape } from '../../protocols/generated/iam.js';
 import type { UserRef, UserRefRepository } from '../../store/user-refs.js';
-
-/**
- * Store access and rendering shared by the user/group/key/MFA actions. `Q` is the pool or a
- * transaction's client; errors from either are translated by store/db.ts.
- */
-export type Q = Pick<Db, 'query'>;
-
-export interface UserRow {
-  user_id: string;
-  account_id: string;
-  user_name: string;
-  path: string;
-  is_root: boolean;
-  permissions_boundary: string | null;
-  created_at: Date;
-  password_last_used: Date | null;
-  tags: Tag[];
-}
-
-export interface GroupRow {
-  group_id: string;
-  account_id: string;
-  group_name: string;
-  path: string;
-  created_at: Date;
-}
 
 export { accountOf, arnFor, partitionOf };
 export const userArn = (ctx: AuthedContext, path: string, name: string) => arnFor(ctx, `user${path}${name}`);
@@ -42,49 +14,6 @@ export const rootArn = (ctx: AuthedContext) => arnFor(ctx, 'root');
 export const noSuchUser = (name: string) => Errors.noSuchEntity(`The user with name ${name} cannot be found.`, `user/${name}`);
 export const noSuchGroup = (name: string) => Errors.noSuchEntity(`The group with name ${name} cannot be found.`, `group/${name}`);
 
-const USER_COLS = 'user_id, account_id, user_name, path, is_root, permissions_boundary, created_at, password_last_used, tags';
-
-/** An IAM user (never the root user) by name, case-insensitively; `lock` takes FOR UPDATE. */
-export async function findUser(q: Q, accountId: string, name: string, lock = false): Promise<UserRow> {
-  const r = await q.query<UserRow>(
-    `SELECT ${USER_COLS} FROM users WHERE account_id = $1 AND lower(user_name) = lower($2) AND NOT is_root${lock ? ' FOR UPDATE' : ''}`,
-    [accountId, name],
-  );
-  const row = r.rows[0];
-  if (!row) throw noSuchUser(name);
-  return row;
-}
-
-export async function findUserById(q: Q, userId: string, lock = false): Promise<UserRow | undefined> {
-  const r = await q.query<UserRow>(`SELECT ${USER_COLS} FROM users WHERE user_id = $1${lock ? ' FOR UPDATE' : ''}`, [userId]);
-  return r.rows[0];
-}
-
-export async function findGroup(q: Q, accountId: string, name: string, lock = false): Promise<GroupRow> {
-  const r = await q.query<GroupRow>(
-    `SELECT group_id, account_id, group_name, path, created_at FROM groups
-      WHERE account_id = $1 AND lower(group_name) = lower($2)${lock ? ' FOR UPDATE' : ''}`,
-    [accountId, name],
-  );
-  const row = r.rows[0];
-  if (!row) throw noSuchGroup(name);
-  return row;
-}
-
-/**
- * The user an action applies to: the named IAM user, or — when UserName is omitted — the
- * caller's own user (root's own for the root user). Other principals must name a user.
- */
-export async function targetUser(ctx: AuthedContext, q: Q, userName: string | undefined, lock = false): Promise<UserRow> {
-  if (userName !== undefined) return findUser(q, accountOf(ctx), userName, lock);
-  const c = ctx.caller;
-  if (c.credential === 'long-term' || c.session?.issuedBy === 'GetSessionToken') {
-    const id = c.isRoot ? c.accountId : c.session?.parentUserId ?? c.principalId;
-    const row = await findUserById(q, id, lock);
-    if (row) return row;
-  }
-  throw Errors.validation('Must specify userName when calling with non-User credentials');
-}
 
 /**
  * Model-driven form of `targetUser`: the named IAM user, or — when UserName is omitted — the
@@ -116,65 +45,7 @@ export async function namedUser(ctx: AuthedContext, users: UserRepository, userN
 /** The ARN an action's authorization uses for a user (root: the account root ARN). */
 export const arnOfUser = (ctx: AuthedContext, u: Pick<User, 'isRoot' | 'path' | 'name'>) => (u.isRoot ? rootArn(ctx) : userArn(ctx, u.path, u.name));
 
-/** The ARN an action's authorization uses for a user row (root: the account root ARN). */
-export const rowArn = (ctx: AuthedContext, u: UserRow) => (u.is_root ? rootArn(ctx) : userArn(ctx, u.path, u.user_name));
-
 export const renderTags = (tags: Tag[] | undefined) => (tags && tags.length > 0 ? tags.map((t) => ({ Key: t.Key, Value: t.Value })) : undefined);
-
-export function renderUser(ctx: AuthedContext, u: UserRow, opts: { detail?: boolean } = {}): XmlObject {
-  if (u.is_root) {
-    return { UserId: u.user_id, Arn: rootArn(ctx), CreateDate: u.created_at, PasswordLastUsed: u.password_last_used ?? undefined };
-  }
-  return {
-    Path: u.path,
-    UserName: u.user_name,
-    UserId: u.user_id,
-    Arn: userArn(ctx, u.path, u.user_name),
-    CreateDate: u.created_at,
-    PasswordLastUsed: u.password_last_used ?? undefined,
-    PermissionsBoundary: opts.detail ? renderBoundary(u.permissions_boundary) : undefined,
-    Tags: opts.detail ? renderTags(u.tags) : undefined,
-  };
-}
-
-export const renderGroup = (ctx: AuthedContext, g: GroupRow): XmlObject => ({
-  Path: g.path,
-  GroupName: g.group_name,
-  GroupId: g.group_id,
-  Arn: groupArn(ctx, g.path, g.group_name),
-  CreateDate: g.created_at,
-});
-
-/**
- * One page of rows whose sort key is `keySql` (a text expression): rows after the Marker, up
- * to MaxItems, plus IsTruncated/Marker. `where`/`params` filter; `$n` numbering continues.
- */
-export async function pageOf<R extends object>(
-  q: Q,
-  sql: { select: string; keySql: string; where: string; params: unknown[] },
-  page: Page,
-  key: (r: R) => string,
-): Promise<{ items: R[]; IsTruncated: boolean; Marker?: string }> {
-  const after = decodeMarker(page.marker);
-  const params = [...sql.params];
-  let where = sql.where;
-  if (after !== undefined) {
-    params.push(after);
-    where += ` AND ${sql.keySql} > $${params.length}`;
-  }
-  params.push(page.maxItems + 1);
-  const r = await q.query<R & Record<string, unknown>>(`${sql.select} WHERE ${where} ORDER BY ${sql.keySql} LIMIT $${params.length}`, params);
-  return paginate(r.rows as R[], page, key);
-}
-
-/** Tables owned by part B (0003); absent until that migration has run. */
-export async function existingTables(q: Q, names: string[]): Promise<Set<string>> {
-  const r = await q.query<{ name: string }>(
-    `SELECT n AS name FROM unnest($1::text[]) AS n WHERE to_regclass(n) IS NOT NULL`,
-    [names],
-  );
-  return new Set(r.rows.map((x) => x.name));
-}
 
 export const TAG_QUOTA = 50;
 
