@@ -45,7 +45,8 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
   const metrics = createMetrics({ defaultMetrics: o.defaultMetrics ?? false });
   const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition);
   const keys = new KeyRing(o.db, o.masterKey);
-  const revocations = new RevocationStore(o.cache, o.db, { now: o.now ?? (() => new Date()), logger: o.logger });
+  const store = createStore(o.db);
+  const revocations = new RevocationStore(o.cache, store.sessions, { now: o.now ?? (() => new Date()), logger: o.logger });
   // Before the first request: a cache that came back empty is rebuilt from Postgres.
   await revocations.start();
   const policyCache = new PolicyCache(o.db);
@@ -85,9 +86,9 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     keys,
     revocations,
     attempts: new AttemptLimiter(o.db, o.cache),
-    oneTimeUses: new OneTimeUses(o.db, o.cache, o.logger),
+    oneTimeUses: new OneTimeUses(store.sessions, o.cache, o.logger),
     policyCache,
-    store: createStore(o.db),
+    store,
     signingKeyCache: new Map(),
     now: o.now ?? (() => new Date()),
     async invalidate(m, within) {

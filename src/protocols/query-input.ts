@@ -16,11 +16,16 @@ import type { Constraints, Member, Shape } from './model.js';
 export function parseQueryInput(shape: Shape | undefined, params: Params): Record<string, unknown> {
   const problems: string[] = [];
   const out = shape ? readStructure(shape, params, '', problems) : {};
+  throwProblems(problems);
+  return out;
+}
+
+/** ValidationError "N validation error(s) detected: …" when there are problems. */
+export function throwProblems(problems: string[]): void {
   if (problems.length > 0) {
     const n = problems.length;
     throw Errors.validation(`${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
   }
-  return out;
 }
 
 /** Length in code points (as AWS counts), without materializing the string as an array. */
@@ -35,7 +40,7 @@ const messagePath = (key: string) =>
     .join('.');
 const join = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
 
-function fail(problems: string[], key: string, value: string | null, constraint: string, sensitive: boolean | undefined): void {
+export function fail(problems: string[], key: string, value: string | null, constraint: string, sensitive: boolean | undefined): void {
   const shown = value === null ? 'Value null' : sensitive ? 'Value' : `Value '${value}'`;
   problems.push(`${shown} at '${messagePath(key)}' failed to satisfy constraint: ${constraint}`);
 }
@@ -119,26 +124,36 @@ function readMember(m: Member, params: Params, key: string, problems: string[]):
   }
 }
 
-function checkCount(problems: string[], key: string, n: number, c: Constraints): void {
+export function checkCount(problems: string[], key: string, n: number, c: Constraints): void {
   if (c.min !== undefined && n < c.min) problems.push(`Value at '${messagePath(key)}' failed to satisfy constraint: Member must have length greater than or equal to ${c.min}`);
   if (c.max !== undefined && n > c.max) problems.push(`Value at '${messagePath(key)}' failed to satisfy constraint: Member must have length less than or equal to ${c.max}`);
+}
+
+/** A string member's length, pattern, enum and U+0000 checks (the wire's and typed callers'). */
+export function checkString(c: Constraints, raw: string, key: string, problems: string[]): void {
+  const len = codePoints(raw);
+  if (c.min !== undefined && len < c.min) fail(problems, key, raw, `Member must have length greater than or equal to ${c.min}`, c.sensitive);
+  if (c.max !== undefined && len > c.max) fail(problems, key, raw, `Member must have length less than or equal to ${c.max}`, c.sensitive);
+  const patternOk = !c.pattern || c.pattern.test(raw);
+  if (!patternOk) fail(problems, key, raw, `Member must satisfy regular expression pattern: ${c.patternText}`, c.sensitive);
+  if (c.enum && !c.enum.includes(raw)) fail(problems, key, raw, `Member must satisfy enum value set: [${c.enum.join(', ')}]`, c.sensitive);
+  // No member holds U+0000 (free-form ones included): Postgres text cannot store it, and no
+  // AWS member means it. (Lone surrogates cannot arrive: the form parser refuses them.)
+  else if (patternOk && raw.includes('\u0000')) fail(problems, key, raw, 'Member must not contain the null character (U+0000)', c.sensitive);
+}
+
+/** A number member's range checks; `shown` is the value as the caller sent it. */
+export function checkRange(c: Constraints, n: number, shown: string, key: string, problems: string[]): void {
+  if (c.rangeMin !== undefined && n < c.rangeMin) fail(problems, key, shown, `Member must have value greater than or equal to ${c.rangeMin}`, c.sensitive);
+  if (c.rangeMax !== undefined && n > c.rangeMax) fail(problems, key, shown, `Member must have value less than or equal to ${c.rangeMax}`, c.sensitive);
 }
 
 function readScalar(t: Shape, c: Constraints, raw: string, key: string, problems: string[]): unknown {
   switch (t.kind) {
     case 'string':
-    case 'enum': {
-      const len = codePoints(raw);
-      if (c.min !== undefined && len < c.min) fail(problems, key, raw, `Member must have length greater than or equal to ${c.min}`, c.sensitive);
-      if (c.max !== undefined && len > c.max) fail(problems, key, raw, `Member must have length less than or equal to ${c.max}`, c.sensitive);
-      const patternOk = !c.pattern || c.pattern.test(raw);
-      if (!patternOk) fail(problems, key, raw, `Member must satisfy regular expression pattern: ${c.patternText}`, c.sensitive);
-      if (c.enum && !c.enum.includes(raw)) fail(problems, key, raw, `Member must satisfy enum value set: [${c.enum.join(', ')}]`, c.sensitive);
-      // No member holds U+0000 (free-form ones included): Postgres text cannot store it, and no
-      // AWS member means it. (Lone surrogates cannot arrive: the form parser refuses them.)
-      else if (patternOk && raw.includes('\u0000')) fail(problems, key, raw, 'Member must not contain the null character (U+0000)', c.sensitive);
+    case 'enum':
+      checkString(c, raw, key, problems);
       return raw;
-    }
     case 'integer':
     case 'long':
     case 'short':
@@ -149,8 +164,7 @@ function readScalar(t: Shape, c: Constraints, raw: string, key: string, problems
         return undefined;
       }
       const n = Number(s);
-      if (c.rangeMin !== undefined && n < c.rangeMin) fail(problems, key, raw, `Member must have value greater than or equal to ${c.rangeMin}`, c.sensitive);
-      if (c.rangeMax !== undefined && n > c.rangeMax) fail(problems, key, raw, `Member must have value less than or equal to ${c.rangeMax}`, c.sensitive);
+      checkRange(c, n, raw, key, problems);
       return n;
     }
     case 'float':
@@ -160,8 +174,7 @@ function readScalar(t: Shape, c: Constraints, raw: string, key: string, problems
         fail(problems, key, raw, 'Member must be a number', c.sensitive);
         return undefined;
       }
-      if (c.rangeMin !== undefined && n < c.rangeMin) fail(problems, key, raw, `Member must have value greater than or equal to ${c.rangeMin}`, c.sensitive);
-      if (c.rangeMax !== undefined && n > c.rangeMax) fail(problems, key, raw, `Member must have value less than or equal to ${c.rangeMax}`, c.sensitive);
+      checkRange(c, n, raw, key, problems);
       return n;
     }
     case 'boolean': {
