@@ -16,6 +16,7 @@ import { KeyRing } from './keys/ring.js';
 import { RevocationStore } from './sts/revocation.js';
 import { OneTimeUses } from './security/one-time-use.js';
 import { TemporaryCredentials } from './sts/temporary-credentials.js';
+import { createFederationDirectory } from './sts/federation-directory.js';
 import { PolicyCache } from './iam/effective-policies.js';
 import { AttemptLimiter } from './throttle/attempts.js';
 import { bootstrap, type BootstrapResult } from './iam/bootstrap.js';
@@ -102,6 +103,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
       hint(m);
     },
     invalidationBusHealthy: () => outbox.healthy,
+    federationDirectory: createFederationDirectory(o.config, store, o.cache),
   };
   const hint = (m: InvalidationMessage) => {
     o.cache.publish(INVALIDATION_CHANNEL, JSON.stringify(m)).catch(() => {});

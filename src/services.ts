@@ -11,6 +11,8 @@ import type { RevocationStore } from './sts/revocation.js';
 import type { OneTimeUses } from './security/one-time-use.js';
 import type { PolicyCache } from './iam/effective-policies.js';
 import type { AttemptLimiter } from './throttle/attempts.js';
+import type { FederationDirectory } from './federation/directory.js';
+import type { RoleRecord } from './sts/roles.js';
 
 /**
  * Everything an operation may use, built once by the composition root (main.ts) or a test, and
@@ -59,6 +61,8 @@ export interface Services {
   invalidationBusHealthy(): boolean;
   /** The clock; the HTTP edge reads it once per request. */
   now(): Date;
+  /** Roles, identity providers and JWKS as federation reads them, cached per process (federation/directory.ts). */
+  federationDirectory: FederationDirectory<RoleRecord>;
 }
 
 export type InvalidationMessage =

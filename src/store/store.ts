@@ -12,6 +12,7 @@ import { PgSessionRepository, type SessionRepository } from './sessions.js';
 import { PgAttemptRepository, type AttemptRepository } from './attempts.js';
 import { PgAuditRepository, type AuditRepository } from './audit.js';
 import { PgSigningKeyRepository, type SigningKeyRepository } from './signing-keys.js';
+import { PgFederationRepository, type FederationRepository } from './federation.js';
 import { writeInvalidations } from './outbox.js';
 import type { InvalidationMessage } from '../services.js';
 
@@ -42,6 +43,8 @@ export interface Repositories {
   attempts: AttemptRepository;
   audit: AuditRepository;
   signingKeys: SigningKeyRepository;
+  /** Roles and identity providers as STS reads them to admit a principal (store/federation.ts). */
+  federation: FederationRepository;
 }
 
 export interface Store extends Repositories {
@@ -65,6 +68,7 @@ export function repositories(q: Sql): Repositories {
     attempts: new PgAttemptRepository(q),
     audit: new PgAuditRepository(q),
     signingKeys: new PgSigningKeyRepository(q),
+    federation: new PgFederationRepository(q),
   };
 }
 

@@ -1,7 +1,7 @@
 import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
 import { assumeFederated, auditIdentity, checkSourceIdentity } from './federated-assume.js';
-import { federationDirectory, parseRoleArn } from '../federation/directory.js';
+import { parseRoleArn } from '../federation/directory.js';
 import { SAML_CLOCK_SKEW_MS } from '../federation/saml/verify.js';
 import { workerPool } from '../workers/pool.js';
 import { assumedRoleUserShape, credentialsShape } from './render.js';
@@ -30,7 +30,7 @@ export const AssumeRoleWithSAML = defineOperation({
     };
     const { services } = ctx;
     Object.assign(ctx.audit, { roleArn: input.roleArn, provider: input.principalArn });
-    const dir = federationDirectory(services);
+    const dir = services.federationDirectory;
     if (!parseRoleArn(input.roleArn)) throw Errors.validation(`${input.roleArn} is invalid`);
     const provider = await dir.samlProvider(input.principalArn);
     if (!provider) throw Errors.invalidIdentityToken("Specified provider doesn't exist");

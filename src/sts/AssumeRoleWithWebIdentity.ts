@@ -1,7 +1,7 @@
 import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
 import { assumeFederated, auditIdentity, checkSourceIdentity } from './federated-assume.js';
-import { federationDirectory, parseRoleArn } from '../federation/directory.js';
+import { parseRoleArn } from '../federation/directory.js';
 import { verifyWebIdentityToken } from '../federation/oidc/verify.js';
 import { assumedRoleUserShape, credentialsShape } from './render.js';
 import { sessionPolicyOf } from './session-input.js';
@@ -33,7 +33,7 @@ export const AssumeRoleWithWebIdentity = defineOperation({
         'ProviderId is only used for OAuth 2.0 access tokens from www.amazon.com and graph.facebook.com, which Tessera does not accept; omit it for OpenID Connect tokens.',
       );
     }
-    const dir = federationDirectory(services);
+    const dir = services.federationDirectory;
     const parsed = parseRoleArn(input.roleArn);
     if (!parsed) throw Errors.validation(`${input.roleArn} is invalid`);
     const role = await dir.role(input.roleArn);
