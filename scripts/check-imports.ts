@@ -80,33 +80,14 @@ export const KNOWN_VIOLATIONS: readonly string[] = [
   'awsquery/operation.ts → awsquery/input.ts',
   'awsquery/operation.ts → awsquery/xml.ts',
   'iam/common.ts → awsquery/input.ts',
-  'iam/gitops/apply.ts → awsquery/input.ts',
-  'iam/gitops/apply.ts → awsquery/xml.ts',
-  'sts/mfa.ts → awsquery/input.ts',
-  'sts/oauth-token-exchange.ts → awsquery/input.ts',
-  'sts/session-input.ts → awsquery/input.ts',
-  'trust/federated.ts → awsquery/xml.ts',
   // federation/assume.ts orchestrates AssumeRoleWith* with STS modules: belongs in sts/ (the federation helper).
-  'federation/assume.ts → awsquery/operation.ts',
-  'federation/assume.ts → policy/index.ts',
-  'federation/assume.ts → sts/issue.ts',
-  'federation/assume.ts → sts/roles.ts',
-  'federation/assume.ts → sts/session-input.ts',
-  'federation/assume.ts → sts/trust-check.ts',
-  'federation/assume.ts → trust/federated.ts',
   // federation/directory.ts takes the Services bag and reads roles/providers through iam/ and sts/ helpers: to take { config, db } and store/ repositories (services.federationDirectory is built by compose.ts).
-  'federation/directory.ts → iam/providers/oidc-repo.ts',
-  'federation/directory.ts → iam/providers/saml-repo.ts',
-  'federation/directory.ts → services.ts',
-  'federation/directory.ts → sts/roles.ts',
   // mfa/ (domain) takes the Services bag and the operation context: to take its ports explicitly.
   'mfa/index.ts → services.ts',
   'mfa/throttle.ts → awsquery/operation.ts',
   // protocols/query-input.ts reads the form type from http/form.ts: the form parser moves into protocols/ (the lead).
   'protocols/query-input.ts → http/form.ts',
   // /oauth2/token is an HTTP adapter living in sts/: moves to http/ (it parses forms and client IPs itself).
-  'sts/oauth-token-exchange.ts → http/client-ip.ts',
-  'sts/oauth-token-exchange.ts → http/form.ts',
   // The Caller type lives in iam/caller.ts but session tokens (domain) carry it: the type moves to a neutral module.
   'tokens/session-token.ts → iam/caller.ts',
 ];

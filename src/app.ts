@@ -7,9 +7,9 @@ import { createReadyz, healthz } from './http/health.js';
 import { stsOperations } from './sts/index.js';
 import { iamOperations } from './iam/index.js';
 import { oidcDiscoveryRouter } from './http/oidc-discovery.js';
-import { createTokenExchangeHandler } from './sts/oauth-token-exchange.js';
 import { Errors, isAwsError } from './errors/index.js';
 import { renderJsonError, sendError } from './http/errors.js';
+import { createTokenExchangeHandler } from './http/oauth-token.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];

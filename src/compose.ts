@@ -15,7 +15,7 @@ import { TemporaryCredentials } from './sts/temporary-credentials.js';
 import { PolicyCache } from './iam/effective-policies.js';
 import { AttemptLimiter } from './throttle/attempts.js';
 import { verifyMasterKey } from './keys/master-check.js';
-import { FederationDirectory } from './federation/directory.js';
+import { createFederationDirectory } from './sts/federation-directory.js';
 import { regionSet } from './tokens/regions.js';
 import { systemRandom, type Random } from './tokens/random.js';
 import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from './services.js';
@@ -45,15 +45,14 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
   const metrics = createMetrics({ defaultMetrics: o.defaultMetrics ?? false });
   const random = o.random ?? systemRandom();
   const keys = new KeyRing(o.db, o.masterKey, { random });
-  const revocations = new RevocationStore(o.cache, o.db, { now: o.now ?? (() => new Date()), logger: o.logger });
+  const store = createStore(o.db);
+  const revocations = new RevocationStore(o.cache, store.sessions, { now: o.now ?? (() => new Date()), logger: o.logger });
   // Before the first request: a cache that came back empty is rebuilt from Postgres.
   await revocations.start();
   const policyCache = new PolicyCache(new PgPolicyRepository(o.db));
   const temporary = new TemporaryCredentials(keys, revocations, { exists: async (id) => (await policyCache.forPrincipal(id)).exists });
   const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition, temporary);
-  // FederationDirectory reads only `config` and `db` of what it is given (federation/directory.ts;
-  // its constructor is to take exactly those): built here, once, instead of on first use.
-  const federationDirectory = new FederationDirectory({ config: o.config, db: o.db } as Pick<Services, 'config' | 'db'> as Services);
+  const federationDirectory = createFederationDirectory(o.config, store);
   const apply = (m: InvalidationMessage) => {
     policyCache.invalidate(m);
     // Roles, providers and JWKS it caches may have changed: every invalidation empties it.
@@ -91,9 +90,9 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     keys,
     revocations,
     attempts: new AttemptLimiter(o.db, o.cache),
-    oneTimeUses: new OneTimeUses(o.db, o.cache, o.logger),
+    oneTimeUses: new OneTimeUses(store.sessions, o.cache, o.logger),
     policyCache,
-    store: createStore(o.db),
+    store,
     signingKeyCache: new Map(),
     now: o.now ?? (() => new Date()),
     random,

@@ -14,6 +14,7 @@ import type { AttemptLimiter } from './throttle/attempts.js';
 import type { InvalidationMessage, SqlRunner } from './store/invalidation.js';
 import type { Random } from './tokens/random.js';
 import type { FederationDirectory } from './federation/directory.js';
+import type { RoleRecord } from './sts/roles.js';
 
 /**
  * Everything an operation may use, built once by the composition root (main.ts) or a test, and
@@ -66,8 +67,8 @@ export interface Services {
   random: Random;
   /** The region names a SigV4 credential scope may name (AWS's and config.extraRegions), computed once. */
   regions: ReadonlySet<string>;
-  /** Roles, OIDC/SAML providers and JWKS as federation reads them on its hot path, cached per process. */
-  federationDirectory: FederationDirectory;
+  /** Roles, identity providers and JWKS as federation reads them, cached per process (federation/directory.ts). */
+  federationDirectory: FederationDirectory<RoleRecord>;
 }
 
 // Defined in a neutral module (the outbox and the caches use them without importing this one);

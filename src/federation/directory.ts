@@ -1,21 +1,16 @@
 import { Lru } from '../cache/lru.js';
-import { INVALIDATION_CHANNEL, type Services } from '../services.js';
-import { findOidcProviderByIssuer } from '../iam/providers/oidc-repo.js';
-import { normalizeIssuer } from './oidc/issuer-url.js';
-import { loadSamlProvider } from '../iam/providers/saml-repo.js';
-import { findRole, type RoleRecord } from '../sts/roles.js';
 import { JwksStore } from './oidc/jwks.js';
 import type { OidcProviderRecord } from './oidc/verify.js';
 import type { SamlProviderRecord, SamlServiceProvider } from './saml/verify.js';
 
 /**
- * What federation reads on its hot path — roles (part B's `roles` table), OIDC and SAML
- * providers (part C's repositories) and each issuer's JWKS — cached per process so a warm
- * AssumeRoleWith* reads no Postgres row. Entries live `TTL_MS` and every replica drops them all
- * on any invalidation message (services.invalidate: role, policy or provider changed).
- * One directory per Services object.
+ * What federation reads on its hot path — roles, OIDC and SAML providers, and each issuer's
+ * JWKS — cached per process so a warm AssumeRoleWith* reads no Postgres row. Entries live
+ * `TTL_MS`; `clear()` drops them all (the composition root calls it on every invalidation
+ * message: role, policy or provider changed). Built once, by the composition root, from its
+ * sources (src/sts/federation-directory.ts wires them to the store): this port knows nothing of
+ * STS, IAM or storage.
  */
-
 const TTL_MS = 5_000;
 const MAX = 10_000;
 const ROLE_ARN = /^arn:([a-z][a-z0-9-]*):iam::(\d{12}):role\/(?:[\u0021-\u007E]*\/)?([\w+=,.@-]{1,64})$/;
@@ -25,17 +20,41 @@ export function parseRoleArn(arn: string): { partition: string; accountId: strin
   return m ? { partition: m[1]!, accountId: m[2]!, roleName: m[3]! } : null;
 }
 
-export class FederationDirectory {
+/** Where the directory loads what it caches from. */
+export interface FederationSources<R> {
+  /** The role named by `arn` (its path, when given, must be the role's), or null. */
+  role(arn: string): Promise<R | null>;
+  /**
+   * A token's `iss` as the provider URL it names (`url`, the form providers are stored under),
+   * or null when it is not an issuer URL Tessera accepts. Pure; memoized by the directory.
+   */
+  normalizeIssuer(iss: string): { url: string } | null;
+  /** The account's OIDC provider registered for the normalized issuer `url`, or null. */
+  oidcProvider(accountId: string, url: string): Promise<OidcProviderRecord | null>;
+  samlProvider(arn: string): Promise<SamlProviderRecord | null>;
+}
+
+export interface FederationDirectoryOptions {
+  partition: string;
+  allowInsecureIssuers: boolean;
+  /** The SAML SP values Tessera accepts (audiences, recipients). */
+  samlServiceProvider: SamlServiceProvider;
+}
+
+export class FederationDirectory<R extends object = object> {
   readonly jwks: JwksStore;
-  private readonly roles = new Lru<string, RoleRecord | null>({ max: MAX, ttlMs: TTL_MS });
+  private readonly roles = new Lru<string, R | null>({ max: MAX, ttlMs: TTL_MS });
   private readonly oidc = new Lru<string, OidcProviderRecord | null>({ max: MAX, ttlMs: TTL_MS });
   /** Token `iss` → its normalized provider URL (a URL parse saved per request on the hot path). */
-  private readonly issuers = new Lru<string, { url: string; resource: string } | null>({ max: 1000 });
+  private readonly issuers = new Lru<string, { url: string } | null>({ max: 1000 });
   private readonly saml = new Lru<string, SamlProviderRecord | null>({ max: MAX, ttlMs: TTL_MS });
   private readonly inflight = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly services: Services) {
-    this.jwks = new JwksStore({ allowInsecure: services.config.allowInsecureIssuers });
+  constructor(
+    private readonly sources: FederationSources<R>,
+    private readonly opts: FederationDirectoryOptions,
+  ) {
+    this.jwks = new JwksStore({ allowInsecure: opts.allowInsecureIssuers });
   }
 
   clear(): void {
@@ -45,10 +64,10 @@ export class FederationDirectory {
   }
 
   /** The role named by `arn` (account + case-insensitive name; a path must be the role's), or null. */
-  role(arn: string): Promise<RoleRecord | null> {
+  role(arn: string): Promise<R | null> {
     const parsed = parseRoleArn(arn);
-    if (!parsed || parsed.partition !== this.services.config.partition) return Promise.resolve(null);
-    return this.cached(this.roles, `r:${arn}`, arn, () => findRole(this.services, arn));
+    if (!parsed || parsed.partition !== this.opts.partition) return Promise.resolve(null);
+    return this.cached(this.roles, `r:${arn}`, arn, () => this.sources.role(arn));
   }
 
   /**
@@ -59,31 +78,22 @@ export class FederationDirectory {
   oidcProvider(accountId: string, issuer: string): Promise<OidcProviderRecord | null> {
     let n = this.issuers.get(issuer);
     if (n === undefined) {
-      n = normalizeIssuer(issuer, true);
+      n = this.sources.normalizeIssuer(issuer);
       this.issuers.set(issuer, n);
     }
     if (!n) return Promise.resolve(null);
-    const key = `${accountId}|${n.url}`;
-    return this.cached(this.oidc, `o:${key}`, key, async () => {
-      const p = await findOidcProviderByIssuer(this.services.db, accountId, n.url);
-      return p ? { arn: p.arn, url: p.url, clientIds: p.clientIds, thumbprints: p.thumbprints } : null;
-    });
+    const url = n.url;
+    const key = `${accountId}|${url}`;
+    return this.cached(this.oidc, `o:${key}`, key, () => this.sources.oidcProvider(accountId, url));
   }
 
   samlProvider(arn: string): Promise<SamlProviderRecord | null> {
-    return this.cached(this.saml, `s:${arn}`, arn, async () => {
-      const p = await loadSamlProvider(this.services.db, arn);
-      return p ? { arn: p.arn, name: p.name, entityId: p.entityId, signingCertificates: p.signingCertificates, validUntil: p.validUntil } : null;
-    });
+    return this.cached(this.saml, `s:${arn}`, arn, () => this.sources.samlProvider(arn));
   }
 
   /** The SAML SP values Tessera accepts (config.saml). */
   samlServiceProvider(): SamlServiceProvider {
-    const { spEntityId, acsUrl, acceptAwsSp } = this.services.config.saml;
-    return {
-      audiences: acceptAwsSp ? [spEntityId, 'urn:amazon:webservices', 'https://signin.aws.amazon.com/saml'] : [spEntityId],
-      recipients: acceptAwsSp ? [acsUrl, 'https://signin.aws.amazon.com/saml'] : [acsUrl],
-    };
+    return this.opts.samlServiceProvider;
   }
 
   private async cached<V>(lru: Lru<string, V>, flightKey: string, key: string, load: () => Promise<V>): Promise<V> {
@@ -100,18 +110,4 @@ export class FederationDirectory {
     this.inflight.set(flightKey, p);
     return p;
   }
-}
-
-const directories = new WeakMap<Services, FederationDirectory>();
-
-/** The directory of these services, created (and subscribed to invalidations) on first use. */
-export function federationDirectory(services: Services): FederationDirectory {
-  let d = directories.get(services);
-  if (!d) {
-    const dir = new FederationDirectory(services);
-    d = dir;
-    directories.set(services, dir);
-    void services.cache.subscribe(INVALIDATION_CHANNEL, () => dir.clear()).catch(() => {});
-  }
-  return d;
 }

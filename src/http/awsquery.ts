@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, Errors, isAwsError } from '../errors/index.js';
 import { parseForm, type Params } from './form.js';
@@ -18,7 +17,7 @@ import type { Db } from '../store/db.js';
 import { createStore } from '../store/store.js';
 import { updateAuditDetail } from '../store/audit.js';
 import { insertAuditEvents, type AuditEvent } from '../audit/log.js';
-import { clientIp } from './client-ip.js';
+import { requestInfo } from './request-context.js';
 import { enforceCredentialScope } from '../sts/restrictions.js';
 import { authorizeMissing } from '../iam/authorize.js';
 import { withEncodedMessage } from '../sts/authorization-message.js';
@@ -154,14 +153,7 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
   const { config, metrics, logger, audit } = services;
   return async function awsQuery(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ex: Exchange = {
-      info: {
-        requestId: randomUUID(),
-        now: services.now(),
-        sourceIp: clientIp(req, config.trustProxyHops),
-        userAgent: String(req.headers['user-agent'] ?? '').slice(0, 1024),
-        region: 'us-east-1',
-        secureTransport: (req.socket as { encrypted?: boolean }).encrypted === true || (config.trustProxyHops > 0 && req.headers['x-forwarded-proto'] === 'https'),
-      },
+      info: requestInfo(req, services),
       service: undefined,
       action: undefined,
       caller: null,

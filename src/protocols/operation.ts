@@ -2,6 +2,8 @@ import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
 import type { IamOperations } from './generated/iam.js';
 import type { StsOperations } from './generated/sts.js';
+import { serviceModel } from './model.js';
+import { validateInput } from './validate.js';
 
 /**
  * The operation contract. One AWS action = one operation: `run(ctx, input) → output`, where the
@@ -79,3 +81,19 @@ export const SERVICES: Record<ServiceName, { version: string; namespace: string 
   sts: { version: '2011-06-15', namespace: 'https://sts.amazonaws.com/doc/2011-06-15/' },
   iam: { version: '2010-05-08', namespace: 'https://iam.amazonaws.com/doc/2010-05-08/' },
 };
+
+/**
+ * Calls an operation the way a typed caller (not a wire adapter) does: the input is validated
+ * against the operation's model first, exactly as the Query adapter validates the wire.
+ */
+export async function runTyped<S extends ServiceName, N extends OperationName<S>>(
+  op: ModelOperation<S, N>,
+  ctx: OpContext,
+  input: OperationInput<S, N>,
+): Promise<OperationOutput<S, N>> {
+  const model = serviceModel(op.service).operations.get(op.name);
+  if (!model) throw new Error(`operation ${op.service}:${op.name} is not in the model`);
+  validateInput(model.input, input);
+  if (op.auth === 'sigv4' && !ctx.caller) throw new Error(`operation ${op.service}:${op.name} needs a caller`);
+  return (op.run as (c: OpContext, i: OperationInput<S, N>) => Promise<OperationOutput<S, N>>)(ctx, input);
+}

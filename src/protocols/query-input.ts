@@ -15,12 +15,35 @@ import type { Constraints, Member, Shape } from './model.js';
  */
 export function parseQueryInput(shape: Shape | undefined, params: Params): Record<string, unknown> {
   const problems: string[] = [];
-  const out = shape ? readStructure(shape, params, '', problems) : {};
+  const out = shape ? readStructure(shape, params, '', problems, prefixesOf(params)) : {};
+  throwProblems(problems);
+  return out;
+}
+
+/**
+ * Every proper prefix of a dotted parameter name (`Tags`, `Tags.member`, `Tags.member.1` for
+ * `Tags.member.1.Key`), computed once per request: an absent list, map or structure member is
+ * then one set lookup instead of a scan of every parameter (the hot path's AssumeRole has four
+ * such members, usually absent).
+ */
+function prefixesOf(params: Params): Set<string> {
+  const out = new Set<string>();
+  for (const k of params.keys()) {
+    let dot = k.indexOf('.');
+    while (dot !== -1) {
+      out.add(k.slice(0, dot));
+      dot = k.indexOf('.', dot + 1);
+    }
+  }
+  return out;
+}
+
+/** ValidationError "N validation error(s) detected: …" when there are problems. */
+export function throwProblems(problems: string[]): void {
   if (problems.length > 0) {
     const n = problems.length;
     throw Errors.validation(`${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
   }
-  return out;
 }
 
 /** Length in code points (as AWS counts), without materializing the string as an array. */
@@ -35,16 +58,16 @@ const messagePath = (key: string) =>
     .join('.');
 const join = (prefix: string, name: string) => (prefix ? `${prefix}.${name}` : name);
 
-function fail(problems: string[], key: string, value: string | null, constraint: string, sensitive: boolean | undefined): void {
+export function fail(problems: string[], key: string, value: string | null, constraint: string, sensitive: boolean | undefined): void {
   const shown = value === null ? 'Value null' : sensitive ? 'Value' : `Value '${value}'`;
   problems.push(`${shown} at '${messagePath(key)}' failed to satisfy constraint: ${constraint}`);
 }
 
-function readStructure(shape: Shape, params: Params, prefix: string, problems: string[]): Record<string, unknown> {
+function readStructure(shape: Shape, params: Params, prefix: string, problems: string[], prefixes: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const m of shape.members) {
     const key = join(prefix, m.wireName);
-    const v = readMember(m, params, key, problems);
+    const v = readMember(m, params, key, problems, prefixes);
     if (v === undefined) {
       if (m.required) fail(problems, key, null, 'Member must not be null', false);
     } else {
@@ -55,12 +78,7 @@ function readStructure(shape: Shape, params: Params, prefix: string, problems: s
 }
 
 /** Whether any parameter lies at or under `key`. */
-function present(params: Params, key: string): boolean {
-  if (params.has(key)) return true;
-  const p = `${key}.`;
-  for (const k of params.keys()) if (k.startsWith(p)) return true;
-  return false;
-}
+const present = (params: Params, key: string, prefixes: Set<string>): boolean => params.has(key) || prefixes.has(key);
 
 /** The indices N present under `base.N` (ascending); a malformed index is MalformedQueryString. */
 function indices(params: Params, base: string): number[] {
@@ -77,13 +95,14 @@ function indices(params: Params, base: string): number[] {
   return [...seen].sort((a, b) => a - b);
 }
 
-function readMember(m: Member, params: Params, key: string, problems: string[]): unknown {
+function readMember(m: Member, params: Params, key: string, problems: string[], prefixes: Set<string>): unknown {
   const t = m.target;
   switch (t.kind) {
     case 'structure':
     case 'union':
-      return present(params, key) ? readStructure(t, params, key, problems) : undefined;
+      return present(params, key, prefixes) ? readStructure(t, params, key, problems, prefixes) : undefined;
     case 'list': {
+      if (!prefixes.has(key)) return params.has(key) ? [] : undefined; // an empty list is sent as `Name=`
       const item = t.item!;
       const base = m.flattened ? key : `${key}.${item.wireName}`;
       const idx = indices(params, base);
@@ -91,20 +110,21 @@ function readMember(m: Member, params: Params, key: string, problems: string[]):
       checkCount(problems, key, idx.length, m.constraints);
       return idx.map((i) => {
         const k = `${base}.${i}`;
-        const v = readMember(item, params, k, problems);
+        const v = readMember(item, params, k, problems, prefixes);
         if (v === undefined) fail(problems, k, null, 'Member must not be null', false);
         return v;
       });
     }
     case 'map': {
+      if (!prefixes.has(key)) return params.has(key) ? Object.create(null) : undefined;
       const base = m.flattened ? key : `${key}.entry`;
       const idx = indices(params, base);
       if (idx.length === 0) return params.has(key) ? Object.create(null) : undefined;
       checkCount(problems, key, idx.length, m.constraints);
       const out = Object.create(null) as Record<string, unknown>;
       for (const i of idx) {
-        const k = readMember(t.key!, params, `${base}.${i}.${t.key!.wireName}`, problems);
-        const v = readMember(t.value!, params, `${base}.${i}.${t.value!.wireName}`, problems);
+        const k = readMember(t.key!, params, `${base}.${i}.${t.key!.wireName}`, problems, prefixes);
+        const v = readMember(t.value!, params, `${base}.${i}.${t.value!.wireName}`, problems, prefixes);
         if (k === undefined) fail(problems, `${base}.${i}.${t.key!.wireName}`, null, 'Member must not be null', false);
         else if (v === undefined) fail(problems, `${base}.${i}.${t.value!.wireName}`, null, 'Member must not be null', false);
         else out[String(k)] = v;
@@ -119,26 +139,36 @@ function readMember(m: Member, params: Params, key: string, problems: string[]):
   }
 }
 
-function checkCount(problems: string[], key: string, n: number, c: Constraints): void {
+export function checkCount(problems: string[], key: string, n: number, c: Constraints): void {
   if (c.min !== undefined && n < c.min) problems.push(`Value at '${messagePath(key)}' failed to satisfy constraint: Member must have length greater than or equal to ${c.min}`);
   if (c.max !== undefined && n > c.max) problems.push(`Value at '${messagePath(key)}' failed to satisfy constraint: Member must have length less than or equal to ${c.max}`);
+}
+
+/** A string member's length, pattern, enum and U+0000 checks (the wire's and typed callers'). */
+export function checkString(c: Constraints, raw: string, key: string, problems: string[]): void {
+  const len = codePoints(raw);
+  if (c.min !== undefined && len < c.min) fail(problems, key, raw, `Member must have length greater than or equal to ${c.min}`, c.sensitive);
+  if (c.max !== undefined && len > c.max) fail(problems, key, raw, `Member must have length less than or equal to ${c.max}`, c.sensitive);
+  const patternOk = !c.pattern || c.pattern.test(raw);
+  if (!patternOk) fail(problems, key, raw, `Member must satisfy regular expression pattern: ${c.patternText}`, c.sensitive);
+  if (c.enum && !c.enum.includes(raw)) fail(problems, key, raw, `Member must satisfy enum value set: [${c.enum.join(', ')}]`, c.sensitive);
+  // No member holds U+0000 (free-form ones included): Postgres text cannot store it, and no
+  // AWS member means it. (Lone surrogates cannot arrive: the form parser refuses them.)
+  else if (patternOk && raw.includes('\u0000')) fail(problems, key, raw, 'Member must not contain the null character (U+0000)', c.sensitive);
+}
+
+/** A number member's range checks; `shown` is the value as the caller sent it. */
+export function checkRange(c: Constraints, n: number, shown: string, key: string, problems: string[]): void {
+  if (c.rangeMin !== undefined && n < c.rangeMin) fail(problems, key, shown, `Member must have value greater than or equal to ${c.rangeMin}`, c.sensitive);
+  if (c.rangeMax !== undefined && n > c.rangeMax) fail(problems, key, shown, `Member must have value less than or equal to ${c.rangeMax}`, c.sensitive);
 }
 
 function readScalar(t: Shape, c: Constraints, raw: string, key: string, problems: string[]): unknown {
   switch (t.kind) {
     case 'string':
-    case 'enum': {
-      const len = codePoints(raw);
-      if (c.min !== undefined && len < c.min) fail(problems, key, raw, `Member must have length greater than or equal to ${c.min}`, c.sensitive);
-      if (c.max !== undefined && len > c.max) fail(problems, key, raw, `Member must have length less than or equal to ${c.max}`, c.sensitive);
-      const patternOk = !c.pattern || c.pattern.test(raw);
-      if (!patternOk) fail(problems, key, raw, `Member must satisfy regular expression pattern: ${c.patternText}`, c.sensitive);
-      if (c.enum && !c.enum.includes(raw)) fail(problems, key, raw, `Member must satisfy enum value set: [${c.enum.join(', ')}]`, c.sensitive);
-      // No member holds U+0000 (free-form ones included): Postgres text cannot store it, and no
-      // AWS member means it. (Lone surrogates cannot arrive: the form parser refuses them.)
-      else if (patternOk && raw.includes('\u0000')) fail(problems, key, raw, 'Member must not contain the null character (U+0000)', c.sensitive);
+    case 'enum':
+      checkString(c, raw, key, problems);
       return raw;
-    }
     case 'integer':
     case 'long':
     case 'short':
@@ -149,8 +179,7 @@ function readScalar(t: Shape, c: Constraints, raw: string, key: string, problems
         return undefined;
       }
       const n = Number(s);
-      if (c.rangeMin !== undefined && n < c.rangeMin) fail(problems, key, raw, `Member must have value greater than or equal to ${c.rangeMin}`, c.sensitive);
-      if (c.rangeMax !== undefined && n > c.rangeMax) fail(problems, key, raw, `Member must have value less than or equal to ${c.rangeMax}`, c.sensitive);
+      checkRange(c, n, raw, key, problems);
       return n;
     }
     case 'float':
@@ -160,8 +189,7 @@ function readScalar(t: Shape, c: Constraints, raw: string, key: string, problems
         fail(problems, key, raw, 'Member must be a number', c.sensitive);
         return undefined;
       }
-      if (c.rangeMin !== undefined && n < c.rangeMin) fail(problems, key, raw, `Member must have value greater than or equal to ${c.rangeMin}`, c.sensitive);
-      if (c.rangeMax !== undefined && n > c.rangeMax) fail(problems, key, raw, `Member must have value less than or equal to ${c.rangeMax}`, c.sensitive);
+      checkRange(c, n, raw, key, problems);
       return n;
     }
     case 'boolean': {

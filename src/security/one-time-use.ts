@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cache } from '../cache/cache.js';
-import type { Db } from '../store/db.js';
+import type { SessionRepository } from '../store/sessions.js';
 
 /**
  * Durable "used once" records (SAML assertion ids; any token, code or nonce that must be
@@ -21,7 +21,7 @@ export class OneTimeUses {
   private lastPurge = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly sessions: Pick<SessionRepository, 'consumeOnce' | 'purgeOneTimeUses'>,
     private readonly cache: Cache,
     private readonly logger?: { warn(obj: object, msg: string): void },
   ) {}
@@ -33,13 +33,7 @@ export class OneTimeUses {
     const ttl = Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
     const seen = await this.cache.get(key).catch(() => null);
     if (seen !== null) return false;
-    const r = await this.db.query(
-      `INSERT INTO one_time_uses (scope, id, used_at, expires_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (scope, id) DO UPDATE SET used_at = EXCLUDED.used_at, expires_at = EXCLUDED.expires_at
-         WHERE one_time_uses.expires_at <= EXCLUDED.used_at`,
-      [scope, digest, now, new Date(now.getTime() + ttl * 1000)],
-    );
-    const first = r.rowCount === 1;
+    const first = await this.sessions.consumeOnce(scope, digest, now, new Date(now.getTime() + ttl * 1000));
     await this.cache.set(key, '1', ttl).catch((err: unknown) => this.logger?.warn({ err }, 'one-time-use cache write failed'));
     this.purge(now);
     return first;
@@ -48,8 +42,8 @@ export class OneTimeUses {
   private purge(now: Date): void {
     if (now.getTime() - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = now.getTime();
-    this.db
-      .query(`DELETE FROM one_time_uses WHERE ctid IN (SELECT ctid FROM one_time_uses WHERE expires_at <= $1 LIMIT 10000)`, [now])
+    this.sessions
+      .purgeOneTimeUses(now, 10_000)
       .catch((err: unknown) => this.logger?.warn({ err }, 'purging expired one-time-use records failed'));
   }
 }

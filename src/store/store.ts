@@ -12,6 +12,7 @@ import { PgSessionRepository, type SessionRepository } from './sessions.js';
 import { PgAttemptRepository, type AttemptRepository } from './attempts.js';
 import { PgAuditRepository, type AuditRepository } from './audit.js';
 import { PgSigningKeyRepository, type SigningKeyRepository } from './signing-keys.js';
+import { PgFederationRepository, type FederationRepository } from './federation.js';
 import { writeInvalidations } from './outbox.js';
 import type { InvalidationMessage } from './invalidation.js';
 import { PgUserRefRepository, type UserRefRepository } from './user-refs.js';
@@ -49,6 +50,8 @@ export interface Repositories {
   userRefs: UserRefRepository;
   authorizationDetails: AuthorizationDetailsRepository;
   managedPolicies: ManagedPolicyRepository;
+  /** Roles and identity providers as STS reads them to admit a principal (store/federation.ts). */
+  federation: FederationRepository;
 }
 
 export interface Store extends Repositories {
@@ -75,6 +78,7 @@ export function repositories(q: Sql): Repositories {
     userRefs: new PgUserRefRepository(q),
     authorizationDetails: new PgAuthorizationDetailsRepository(q),
     managedPolicies: new PgManagedPolicyRepository(q),
+    federation: new PgFederationRepository(q),
   };
 }
 

@@ -1,24 +1,16 @@
 import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
 import type { ContextValue } from '../iam/authorize.js';
-import { checkMfa, readMfa } from './mfa.js';
+import { checkMfa, mfaOf } from './mfa.js';
 import { assumedRoleIdentity, issueCredentials, issuedAudit, lineageOf } from './issue.js';
-import { renderCredentials } from './render.js';
+import { assumedRoleUserShape, credentialsShape } from './render.js';
 import { findRole } from './roles.js';
 import { compileTrust, trustAllows } from './trust-check.js';
-import {
-  SESSION_NAME,
-  SESSION_NAME_TEXT,
-  checkSessionPolicy,
-  readSessionPolicy,
-  readSessionTags,
-  resolveTags,
-  tagRequestContext,
-} from './session-input.js';
+import { checkSessionPolicy, resolveTags, sessionPolicyOf, sessionTagsOf, tagRequestContext } from './session-input.js';
 
 /**
  * AssumeRole, as a list of steps:
- *   parse → refuse root → lineage (a chain of at most 17 sessions) → validate session policy and tags → find role → duration limits
+ *   (input validated against the model by the adapter) → refuse root → lineage (a chain of at most 17 sessions) → validate session policy and tags → find role → duration limits
  *   (role MaxSessionDuration; 1 h when chaining) → MFA code → source identity (sticky along a
  *   chain) → trust policy for sts:AssumeRole (+ sts:TagSession with tags, + sts:SetSourceIdentity)
  *   → issue → audit.
@@ -31,17 +23,17 @@ export const AssumeRole = defineOperation({
   service: 'sts',
   name: 'AssumeRole',
   auth: 'sigv4',
-  parse: (p) => ({
-    roleArn: p.string('RoleArn', { required: true, min: 20, max: 2048 }),
-    roleSessionName: p.string('RoleSessionName', { required: true, min: 2, max: 64, pattern: SESSION_NAME, patternText: SESSION_NAME_TEXT }),
-    durationSeconds: p.int('DurationSeconds', { min: 900, max: 43200 }),
-    externalId: p.string('ExternalId', { min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/, patternText: '[\\w+=,.@:\\/-]*' }),
-    sourceIdentity: p.string('SourceIdentity', { min: 2, max: 64, pattern: SESSION_NAME, patternText: SESSION_NAME_TEXT }),
-    mfa: readMfa(p),
-    ...readSessionPolicy(p),
-    ...readSessionTags(p),
-  }),
-  run: async (ctx, input) => {
+  async run(ctx, wire) {
+    const input = {
+      roleArn: wire.RoleArn,
+      roleSessionName: wire.RoleSessionName,
+      durationSeconds: wire.DurationSeconds,
+      externalId: wire.ExternalId,
+      sourceIdentity: wire.SourceIdentity,
+      mfa: mfaOf(wire),
+      ...sessionPolicyOf(wire),
+      ...sessionTagsOf(wire),
+    };
     const { caller, services, req } = ctx;
     Object.assign(ctx.audit, { roleArn: input.roleArn, roleSessionName: input.roleSessionName, sourceIdentity: input.sourceIdentity });
     if (caller.isRoot) throw Errors.accessDenied('Roles may not be assumed by root accounts.');
@@ -109,12 +101,11 @@ export const AssumeRole = defineOperation({
       now: req.now,
     });
     Object.assign(ctx.audit, { issuedBy: 'AssumeRole', durationSeconds: duration, chained, parentSessionId: lineage?.at(-1)?.sessionId, sessionTagKeys: Object.keys(tags.tags ?? {}), sourceIdentity }, issuedAudit(issued));
-    return { issued, role, sessionName: input.roleSessionName, sourceIdentity };
+    return {
+      Credentials: credentialsShape(issued),
+      AssumedRoleUser: assumedRoleUserShape(issued),
+      PackedPolicySize: issued.packedPolicySize,
+      SourceIdentity: sourceIdentity,
+    };
   },
-  render: (o) => ({
-    Credentials: renderCredentials(o.issued),
-    AssumedRoleUser: { AssumedRoleId: o.issued.caller.userId, Arn: o.issued.caller.arn },
-    PackedPolicySize: o.issued.packedPolicySize,
-    SourceIdentity: o.sourceIdentity,
-  }),
 });

@@ -1,16 +1,16 @@
 import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
-import { assumeFederated, auditIdentity, checkSourceIdentity } from '../federation/assume.js';
-import { federationDirectory, parseRoleArn } from '../federation/directory.js';
+import { assumeFederated, auditIdentity, checkSourceIdentity } from './federated-assume.js';
+import { parseRoleArn } from '../federation/directory.js';
 import { SAML_CLOCK_SKEW_MS } from '../federation/saml/verify.js';
 import { workerPool } from '../workers/pool.js';
-import { renderCredentials } from './render.js';
-import { readSessionPolicy } from './session-input.js';
+import { assumedRoleUserShape, credentialsShape } from './render.js';
+import { sessionPolicyOf } from './session-input.js';
 
 /**
  * AssumeRoleWithSAML (unsigned): a base64 SAML 2.0 Response from the IdP named by PrincipalArn →
  * temporary credentials for RoleArn.
- *   parseInput → findProvider → verifyAssertion (src/federation/saml, in a worker thread) → rolePairGranted →
+ *   (input validated against the model by the adapter) → findProvider → verifyAssertion (src/federation/saml, in a worker thread) → rolePairGranted →
  *   sessionName/sourceIdentity from attributes → acceptOnce (one_time_uses) → assumeFederated → respond.
  * RoleSessionName, SourceIdentity and session tags come from the assertion's attributes.
  */
@@ -20,17 +20,17 @@ export const AssumeRoleWithSAML = defineOperation({
   service: 'sts',
   name: 'AssumeRoleWithSAML',
   auth: 'none',
-  parse: (p) => ({
-    roleArn: p.string('RoleArn', { required: true, min: 20, max: 2048 }),
-    principalArn: p.string('PrincipalArn', { required: true, min: 20, max: 2048 }),
-    samlAssertion: p.string('SAMLAssertion', { required: true, min: 4, max: 100000, sensitive: true }),
-    sessionPolicy: readSessionPolicy(p),
-    durationSeconds: p.int('DurationSeconds', { min: 900, max: 43200 }),
-  }),
-  run: async (ctx, input) => {
+  async run(ctx, wire) {
+    const input = {
+      roleArn: wire.RoleArn,
+      principalArn: wire.PrincipalArn,
+      samlAssertion: wire.SAMLAssertion,
+      sessionPolicy: sessionPolicyOf(wire),
+      durationSeconds: wire.DurationSeconds,
+    };
     const { services } = ctx;
     Object.assign(ctx.audit, { roleArn: input.roleArn, provider: input.principalArn });
-    const dir = federationDirectory(services);
+    const dir = services.federationDirectory;
     if (!parseRoleArn(input.roleArn)) throw Errors.validation(`${input.roleArn} is invalid`);
     const provider = await dir.samlProvider(input.principalArn);
     if (!provider) throw Errors.invalidIdentityToken("Specified provider doesn't exist");
@@ -66,17 +66,16 @@ export const AssumeRoleWithSAML = defineOperation({
       sessionPolicy: input.sessionPolicy,
       durationSeconds: input.durationSeconds ?? 3600,
     });
-    return { issued, identity, sourceIdentity };
+    return {
+      Credentials: credentialsShape(issued),
+      AssumedRoleUser: assumedRoleUserShape(issued),
+      PackedPolicySize: issued.packedPolicySize,
+      Subject: identity.subject,
+      SubjectType: identity.subjectType,
+      Issuer: identity.issuer,
+      Audience: identity.audience,
+      NameQualifier: identity.saml?.nameQualifier,
+      SourceIdentity: sourceIdentity,
+    };
   },
-  render: ({ issued, identity, sourceIdentity }) => ({
-    Credentials: renderCredentials(issued),
-    AssumedRoleUser: { AssumedRoleId: issued.caller.userId, Arn: issued.caller.arn },
-    PackedPolicySize: issued.packedPolicySize,
-    Subject: identity.subject,
-    SubjectType: identity.subjectType,
-    Issuer: identity.issuer,
-    Audience: identity.audience,
-    NameQualifier: identity.saml?.nameQualifier,
-    SourceIdentity: sourceIdentity,
-  }),
 });

@@ -1,15 +1,15 @@
 import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
-import { assumeFederated, auditIdentity, checkSourceIdentity } from '../federation/assume.js';
-import { federationDirectory, parseRoleArn } from '../federation/directory.js';
+import { assumeFederated, auditIdentity, checkSourceIdentity } from './federated-assume.js';
+import { parseRoleArn } from '../federation/directory.js';
 import { verifyWebIdentityToken } from '../federation/oidc/verify.js';
-import { renderCredentials } from './render.js';
-import { readSessionPolicy, SESSION_NAME, SESSION_NAME_TEXT } from './session-input.js';
+import { assumedRoleUserShape, credentialsShape } from './render.js';
+import { sessionPolicyOf } from './session-input.js';
 
 /**
  * AssumeRoleWithWebIdentity (unsigned): an OIDC id_token or JWT access token from a provider
  * registered in the role's account → temporary credentials for the role.
- *   parseInput → findRole → verifyToken (src/federation/oidc) → checkSourceIdentity
+ *   (input validated against the model by the adapter) → findRole → verifyToken (src/federation/oidc) → checkSourceIdentity
  *   → assumeFederated (trust policy, duration, mint, audit) → respond.
  * An unknown role is AccessDenied like a refusing trust policy (AWS reveals neither).
  */
@@ -17,15 +17,15 @@ export const AssumeRoleWithWebIdentity = defineOperation({
   service: 'sts',
   name: 'AssumeRoleWithWebIdentity',
   auth: 'none',
-  parse: (p) => ({
-    roleArn: p.string('RoleArn', { required: true, min: 20, max: 2048 }),
-    roleSessionName: p.string('RoleSessionName', { required: true, min: 2, max: 64, pattern: SESSION_NAME, patternText: SESSION_NAME_TEXT }),
-    webIdentityToken: p.string('WebIdentityToken', { required: true, min: 4, max: 20000, sensitive: true }),
-    providerId: p.string('ProviderId', { min: 4, max: 2048 }),
-    sessionPolicy: readSessionPolicy(p),
-    durationSeconds: p.int('DurationSeconds', { min: 900, max: 43200 }),
-  }),
-  run: async (ctx, input) => {
+  async run(ctx, wire) {
+    const input = {
+      roleArn: wire.RoleArn,
+      roleSessionName: wire.RoleSessionName,
+      webIdentityToken: wire.WebIdentityToken,
+      providerId: wire.ProviderId,
+      sessionPolicy: sessionPolicyOf(wire),
+      durationSeconds: wire.DurationSeconds,
+    };
     const { services } = ctx;
     Object.assign(ctx.audit, { roleArn: input.roleArn, roleSessionName: input.roleSessionName });
     if (input.providerId !== undefined) {
@@ -33,7 +33,7 @@ export const AssumeRoleWithWebIdentity = defineOperation({
         'ProviderId is only used for OAuth 2.0 access tokens from www.amazon.com and graph.facebook.com, which Tessera does not accept; omit it for OpenID Connect tokens.',
       );
     }
-    const dir = federationDirectory(services);
+    const dir = services.federationDirectory;
     const parsed = parseRoleArn(input.roleArn);
     if (!parsed) throw Errors.validation(`${input.roleArn} is invalid`);
     const role = await dir.role(input.roleArn);
@@ -55,15 +55,14 @@ export const AssumeRoleWithWebIdentity = defineOperation({
       sessionPolicy: input.sessionPolicy,
       durationSeconds: input.durationSeconds ?? 3600,
     });
-    return { issued, identity, sourceIdentity };
+    return {
+      Credentials: credentialsShape(issued),
+      SubjectFromWebIdentityToken: identity.subject,
+      AssumedRoleUser: assumedRoleUserShape(issued),
+      PackedPolicySize: issued.packedPolicySize,
+      Provider: identity.issuer,
+      Audience: identity.audience,
+      SourceIdentity: sourceIdentity,
+    };
   },
-  render: ({ issued, identity, sourceIdentity }) => ({
-    Credentials: renderCredentials(issued),
-    SubjectFromWebIdentityToken: identity.subject,
-    AssumedRoleUser: { AssumedRoleId: issued.caller.userId, Arn: issued.caller.arn },
-    PackedPolicySize: issued.packedPolicySize,
-    Provider: identity.issuer,
-    Audience: identity.audience,
-    SourceIdentity: sourceIdentity,
-  }),
 });

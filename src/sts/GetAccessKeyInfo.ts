@@ -11,13 +11,10 @@ export const GetAccessKeyInfo = defineOperation({
   service: 'sts',
   name: 'GetAccessKeyInfo',
   auth: 'sigv4',
-  parse: (p) => ({ accessKeyId: p.string('AccessKeyId', { required: true, min: 16, max: 128, pattern: /^[\w]*$/, patternText: '[\\w]*' }) }),
-  run: async (ctx, input) => {
-    const r = await ctx.services.db.query<{ account_id: string }>('SELECT account_id FROM access_keys WHERE access_key_id = $1', [input.accessKeyId]);
-    const account = r.rows[0]?.account_id ?? accountOfAccessKeyId(input.accessKeyId);
+  async run(ctx, input) {
+    const account = (await ctx.services.store.sessions.accessKeyAccount(input.AccessKeyId)) ?? accountOfAccessKeyId(input.AccessKeyId);
     if (!account) throw Errors.invalidParameterValue('The specified access key ID is not valid.');
-    ctx.audit.queriedAccessKeyId = input.accessKeyId;
+    ctx.audit.queriedAccessKeyId = input.AccessKeyId;
     return { Account: account };
   },
-  render: (o) => o,
 });

@@ -5,7 +5,5 @@ export const GetCallerIdentity = defineOperation({
   service: 'sts',
   name: 'GetCallerIdentity',
   auth: 'sigv4',
-  parse: () => ({}),
   run: async (ctx) => ({ UserId: ctx.caller.userId, Account: ctx.caller.accountId, Arn: ctx.caller.arn }),
-  render: (o) => o,
 });

@@ -2,8 +2,8 @@ import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
 import { authorize } from '../iam/authorize.js';
 import { federatedUserIdentity, issueCredentials, issuedAudit } from './issue.js';
-import { renderCredentials } from './render.js';
-import { checkSessionPolicy, readSessionPolicy, readSessionTags, resolveTags, tagRequestContext } from './session-input.js';
+import { credentialsShape } from './render.js';
+import { checkSessionPolicy, resolveTags, sessionPolicyOf, sessionTagsOf, tagRequestContext } from './session-input.js';
 
 /**
  * Credentials for a federated user: arn:aws:sts::ACCT:federated-user/NAME with the calling IAM
@@ -15,13 +15,9 @@ export const GetFederationToken = defineOperation({
   service: 'sts',
   name: 'GetFederationToken',
   auth: 'sigv4',
-  parse: (p) => ({
-    name: p.string('Name', { required: true, min: 2, max: 32, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' }),
-    durationSeconds: p.int('DurationSeconds', { min: 900, max: 129600 }),
-    ...readSessionPolicy(p),
-    ...readSessionTags(p),
-  }),
-  run: async (ctx, input) => {
+  async run(ctx, wire) {
+    // (The model gives GetFederationToken no TransitiveTagKeys.)
+    const input = { name: wire.Name, durationSeconds: wire.DurationSeconds, ...sessionPolicyOf(wire), ...sessionTagsOf(wire) };
     const { caller, services, req } = ctx;
     ctx.audit.federatedUserName = input.name;
     if (caller.credential === 'temporary') throw Errors.accessDenied('Cannot call GetFederationToken with session credentials');
@@ -49,11 +45,10 @@ export const GetFederationToken = defineOperation({
       now: req.now,
     });
     Object.assign(ctx.audit, { issuedBy: 'GetFederationToken', durationSeconds: duration, sessionTagKeys: Object.keys(tags.tags ?? {}) }, issuedAudit(issued));
-    return { issued, packed: noPolicy && !tags.tags ? undefined : issued.packedPolicySize };
+    return {
+      Credentials: credentialsShape(issued),
+      FederatedUser: { FederatedUserId: issued.caller.userId, Arn: issued.caller.arn },
+      PackedPolicySize: noPolicy && !tags.tags ? undefined : issued.packedPolicySize,
+    };
   },
-  render: (o) => ({
-    Credentials: renderCredentials(o.issued),
-    FederatedUser: { FederatedUserId: o.issued.caller.userId, Arn: o.issued.caller.arn },
-    PackedPolicySize: o.packed,
-  }),
 });

@@ -1,8 +1,8 @@
 import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
-import { checkMfa, readMfa } from './mfa.js';
+import { checkMfa, mfaOf } from './mfa.js';
 import { issueCredentials, issuedAudit, sameIdentity } from './issue.js';
-import { renderCredentials } from './render.js';
+import { credentialsShape } from './render.js';
 
 /**
  * Temporary credentials with the long-term caller's own identity. Needs no permission.
@@ -13,15 +13,11 @@ export const GetSessionToken = defineOperation({
   service: 'sts',
   name: 'GetSessionToken',
   auth: 'sigv4',
-  parse: (p) => ({
-    durationSeconds: p.int('DurationSeconds', { min: 900, max: 129600 }),
-    mfa: readMfa(p),
-  }),
-  run: async (ctx, input) => {
+  async run(ctx, input) {
     const c = ctx.caller;
     if (c.credential === 'temporary') throw Errors.accessDenied('Cannot call GetSessionToken with session credentials');
-    const duration = c.isRoot ? Math.min(input.durationSeconds ?? 3600, 3600) : (input.durationSeconds ?? 43200);
-    const mfa = await checkMfa(ctx, input.mfa, 'GetSessionToken');
+    const duration = c.isRoot ? Math.min(input.DurationSeconds ?? 3600, 3600) : (input.DurationSeconds ?? 43200);
+    const mfa = await checkMfa(ctx, mfaOf(input), 'GetSessionToken');
     const issued = await issueCredentials(ctx.services, {
       identity: sameIdentity(c),
       session: {
@@ -34,7 +30,6 @@ export const GetSessionToken = defineOperation({
       now: ctx.req.now,
     });
     Object.assign(ctx.audit, { issuedBy: 'GetSessionToken', durationSeconds: duration, mfaAuthenticated: mfa }, issuedAudit(issued));
-    return issued;
+    return { Credentials: credentialsShape(issued) };
   },
-  render: (o) => ({ Credentials: renderCredentials(o) }),
 });

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { defineOperation } from '../awsquery/operation.js';
 import { Errors } from '../errors/index.js';
 import { authorize, type ContextValue } from '../iam/authorize.js';
-import { assertUniqueTagKeys, readTags } from '../iam/common.js';
-import { signJwt, type JwtAlgorithm } from '../keys/jwt.js';
+import { assertUniqueTagKeys } from '../iam/common.js';
+import { signJwt } from '../keys/jwt.js';
 
 /**
  * Outbound web identity federation: an audience-bound JWT about the caller, signed with a
@@ -20,13 +20,8 @@ export const GetWebIdentityToken = defineOperation({
   service: 'sts',
   name: 'GetWebIdentityToken',
   auth: 'sigv4',
-  parse: (p) => ({
-    audience: p.stringList('Audience', { required: true, min: 1, max: 1000, minItems: 1, maxItems: 10 }) ?? [],
-    signingAlgorithm: p.string('SigningAlgorithm', { required: true, min: 5, max: 5, enum: ['RS256', 'ES384'] }) as JwtAlgorithm,
-    durationSeconds: p.int('DurationSeconds', { min: 60, max: 3600 }),
-    tags: readTags(p, 'Tags'),
-  }),
-  run: async (ctx, input) => {
+  async run(ctx, wire) {
+    const input = { audience: wire.Audience, signingAlgorithm: wire.SigningAlgorithm, durationSeconds: wire.DurationSeconds, tags: wire.Tags };
     const { caller, req } = ctx;
     const duration = input.durationSeconds ?? 300;
     const tags = input.tags ?? [];
@@ -65,5 +60,4 @@ export const GetWebIdentityToken = defineOperation({
     ctx.audit.jti = claims.jti;
     return { WebIdentityToken: token, Expiration: new Date(exp * 1000) };
   },
-  render: (o) => o,
 });

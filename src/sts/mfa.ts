@@ -1,7 +1,6 @@
 import { Errors } from '../errors/index.js';
 import { auditMfaLockouts, verifyMfaCode, type MfaLockKind } from '../mfa/index.js';
 import type { AuthedContext } from '../awsquery/operation.js';
-import type { Input } from '../awsquery/input.js';
 
 /**
  * SerialNumber + TokenCode on AssumeRole / GetSessionToken: both or neither; the code is
@@ -13,10 +12,7 @@ export interface MfaInput {
   tokenCode: string | undefined;
 }
 
-export const readMfa = (p: Input): MfaInput => ({
-  serialNumber: p.string('SerialNumber', { min: 9, max: 256, pattern: /^[\w+=/:,.@-]*$/, patternText: '[\\w+=/:,.@-]*' }),
-  tokenCode: p.string('TokenCode', { min: 6, max: 6, pattern: /^[\d]*$/, patternText: '[\\d]*', sensitive: true }),
-});
+export const mfaOf = (i: { SerialNumber?: string | undefined; TokenCode?: string | undefined }): MfaInput => ({ serialNumber: i.SerialNumber, tokenCode: i.TokenCode });
 
 export const INVALID_CODE = 'MultiFactorAuthentication failed with invalid MFA one time pass code.';
 export const LOCKED_MESSAGE: Record<MfaLockKind, string> = {

@@ -1,7 +1,8 @@
 import { Lru } from '../cache/lru.js';
 import type { Cache } from '../cache/cache.js';
 import type { SessionAncestor } from '../iam/caller.js';
-import type { Db } from '../store/db.js';
+import type { Store } from '../store/store.js';
+import type { Revocation, RevocationKind, SessionRepository } from '../store/sessions.js';
 
 /**
  * Revocation of temporary credentials. Three kinds, all checked on every request made with
@@ -43,7 +44,7 @@ const roleKey = (roleId: string) => `sts:revoked:role:${roleId}`;
 export const CANARY_KEY = 'sts:revoked:canary';
 export const MARKER_KEY = 'sts:revoked:marker';
 
-type Kind = 'session' | 'access-key' | 'role';
+type Kind = RevocationKind;
 const cacheKey = (kind: Kind, subject: string) => (kind === 'session' ? sessionKey(subject) : kind === 'access-key' ? accessKeyKey(subject) : roleKey(subject));
 
 export interface RevocationSubject {
@@ -55,21 +56,14 @@ export interface RevocationSubject {
   lineage?: readonly SessionAncestor[] | undefined;
 }
 
-/** What a revocation is written through: `tx` of the operation's (audited) database. */
-export type RevocationWriter = Pick<Db, 'tx'>;
+/** What a revocation is written through: `tx` of the operation's (audited) store. */
+export type RevocationWriter = Pick<Store, 'tx'>;
 
 export interface RevocationStoreOptions {
   now?: () => Date;
   logger?: { warn(obj: object, msg: string): void };
   /** Marker check interval; 0 disables the timer (tests drive `check()` themselves). */
   checkIntervalMs?: number;
-}
-
-interface Row {
-  kind: Kind;
-  subject: string;
-  issued_before: Date | null;
-  expires_at: Date;
 }
 
 export class RevocationStore {
@@ -84,7 +78,7 @@ export class RevocationStore {
 
   constructor(
     private readonly cache: Cache,
-    private readonly db: Db,
+    private readonly sessions: SessionRepository,
     private readonly opts: RevocationStoreOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date());
@@ -134,18 +128,14 @@ export class RevocationStore {
       const stamp = seen + 1 + Math.floor(Math.random() * 1000);
       await this.cache.setIfGreater(CANARY_KEY, stamp, MARKER_TTL_SECONDS);
       const now = this.now();
-      let after = { kind: '', subject: '' };
+      let after: Revocation | undefined;
       let copied = 0;
       for (;;) {
-        const r = await this.db.query<Row>(
-          `SELECT kind, subject, issued_before, expires_at FROM sts_revocations
-            WHERE expires_at > $1 AND (kind, subject) > ($2, $3) ORDER BY kind, subject LIMIT ${REBUILD_BATCH}`,
-          [now, after.kind, after.subject],
-        );
-        await Promise.all(r.rows.map((row) => this.writeCache(row.kind, row.subject, row.issued_before, row.expires_at, now)));
-        copied += r.rows.length;
-        if (r.rows.length < REBUILD_BATCH) break;
-        after = r.rows[r.rows.length - 1]!;
+        const rows = await this.sessions.revocationsPage(now, after, REBUILD_BATCH);
+        await Promise.all(rows.map((row) => this.writeCache(row.kind, row.subject, row.issuedBefore, row.expiresAt, now)));
+        copied += rows.length;
+        if (rows.length < REBUILD_BATCH) break;
+        after = rows[rows.length - 1]!;
       }
       await this.cache.setIfGreater(MARKER_KEY, stamp, MARKER_TTL_SECONDS);
       const [c, m] = await this.cache.getMany([CANARY_KEY, MARKER_KEY]);
@@ -157,19 +147,19 @@ export class RevocationStore {
     return false;
   }
 
-  private async writeCache(kind: Kind, subject: string, issuedBefore: Date | null, expiresAt: Date, now: Date): Promise<void> {
+  private async writeCache(kind: Kind, subject: string, issuedBefore: Date | undefined, expiresAt: Date, now: Date): Promise<void> {
     const ttl = Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
     if (kind === 'role') await this.cache.setIfGreater(roleKey(subject), issuedBefore!.getTime(), ttl);
     else await this.cache.set(cacheKey(kind, subject), '1', ttl);
   }
 
   async revokeSession(db: RevocationWriter, sessionId: string): Promise<void> {
-    await this.record(db, 'session', sessionId, null);
+    await this.record(db, 'session', sessionId, undefined);
     this.memo.set(`s:${sessionId}`, 1);
   }
 
   async revokeAccessKey(db: RevocationWriter, accessKeyId: string): Promise<void> {
-    await this.record(db, 'access-key', accessKeyId, null);
+    await this.record(db, 'access-key', accessKeyId, undefined);
     this.memo.set(`k:${accessKeyId}`, 1);
   }
 
@@ -179,25 +169,17 @@ export class RevocationStore {
     this.memo.delete(`r:${roleId}`);
   }
 
-  private async record(db: RevocationWriter, kind: Kind, subject: string, issuedBefore: Date | null): Promise<void> {
+  private async record(db: RevocationWriter, kind: Kind, subject: string, issuedBefore: Date | undefined): Promise<void> {
     const now = this.now();
     const expiresAt = new Date(now.getTime() + REVOCATION_TTL_SECONDS * 1000);
-    const stored = await db.tx(async (c) => {
-      const r = await c.query<{ issued_before: Date | null; expires_at: Date }>(
-        `INSERT INTO sts_revocations (kind, subject, issued_before, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (kind, subject) DO UPDATE SET
-           issued_before = GREATEST(sts_revocations.issued_before, EXCLUDED.issued_before),
-           expires_at = GREATEST(sts_revocations.expires_at, EXCLUDED.expires_at)
-         RETURNING issued_before, expires_at`,
-        [kind, subject, issuedBefore, now, expiresAt],
-      );
-      const row = r.rows[0]!;
+    const stored = await db.tx(async (t) => {
+      const row = await t.sessions.recordRevocation({ kind, subject, issuedBefore, now, expiresAt });
       // In the transaction: a cache that cannot take it fails the revocation (nothing recorded).
-      await this.writeCache(kind, subject, row.issued_before, row.expires_at, now);
+      await this.writeCache(kind, subject, row.issuedBefore, row.expiresAt, now);
       return row;
     });
     // Again after the commit: a rebuild that read Postgres just before it must not miss it.
-    await this.writeCache(kind, subject, stored.issued_before, stored.expires_at, now).catch((err: unknown) => {
+    await this.writeCache(kind, subject, stored.issuedBefore, stored.expiresAt, now).catch((err: unknown) => {
       this.opts.logger?.warn({ err }, 'revocation cache write after commit failed');
     });
     this.purge(now);
@@ -207,8 +189,8 @@ export class RevocationStore {
   private purge(now: Date): void {
     if (now.getTime() - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = now.getTime();
-    this.db
-      .query(`DELETE FROM sts_revocations WHERE ctid IN (SELECT ctid FROM sts_revocations WHERE expires_at <= $1 LIMIT 10000)`, [now])
+    this.sessions
+      .purgeRevocations(now, 10_000)
       .catch((err: unknown) => this.opts.logger?.warn({ err }, 'purging expired revocations failed'));
   }
 
@@ -275,16 +257,11 @@ export class RevocationStore {
     }
     // The cache cannot vouch: ask the source of truth (a database error fails the request: 503).
     const by = (p: string) => keys.filter((k) => k[0] === p).map((k) => k.slice(2));
-    const r = await this.db.query<Row>(
-      `SELECT kind, subject, issued_before, expires_at FROM sts_revocations
-        WHERE expires_at > $1 AND ((kind = 'session' AND subject = ANY($2)) OR (kind = 'access-key' AND subject = ANY($3))
-           OR (kind = 'role' AND subject = ANY($4)))`,
-      [this.now(), by('s'), by('k'), by('r')],
-    );
-    for (const row of r.rows) {
+    const rows = await this.sessions.findRevocations(this.now(), { sessions: by('s'), accessKeys: by('k'), roles: by('r') });
+    for (const row of rows) {
       if (row.kind === 'session') out.set(`s:${row.subject}`, 1);
       else if (row.kind === 'access-key') out.set(`k:${row.subject}`, 1);
-      else out.set(`r:${row.subject}`, row.issued_before!.getTime());
+      else out.set(`r:${row.subject}`, row.issuedBefore!.getTime());
     }
     return out;
   }

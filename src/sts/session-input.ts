@@ -1,26 +1,24 @@
 import { Errors } from '../errors/index.js';
 import { validatePolicy } from '../policy/index.js';
-import { POLICY_DOC_PATTERN, POLICY_DOC_PATTERN_TEXT, TAG_KEY_PATTERN, TAG_KEY_PATTERN_TEXT, readTags, type Tag } from '../iam/common.js';
-import type { Input } from '../awsquery/input.js';
+import type { PolicyDescriptorType, Tag } from '../protocols/generated/sts.js';
 import type { Caller } from '../iam/caller.js';
 import type { ContextValue } from '../iam/authorize.js';
 
 /**
  * Inputs shared by the STS actions that create sessions (AssumeRole, GetFederationToken, and
  * part 2's federation actions): the session policy, managed session policy ARNs, session tags
- * and transitive tag keys, with the STS model's limits; and the tag rules across a role chain.
+ * and transitive tag keys (their limits are the STS model's, checked by the protocol layer); and
+ * the tag rules across a role chain.
  */
-export const SESSION_NAME = /^[\w+=,.@-]*$/;
-export const SESSION_NAME_TEXT = '[\\w+=,.@-]*';
-
 export interface SessionPolicyInput {
   policy: string | undefined;
   policyArns: string[] | undefined;
 }
 
-export const readSessionPolicy = (p: Input): SessionPolicyInput => ({
-  policy: p.string('Policy', { min: 1, max: 2048, pattern: POLICY_DOC_PATTERN, patternText: POLICY_DOC_PATTERN_TEXT }),
-  policyArns: p.list('PolicyArns', (r) => r.string('arn', { min: 20, max: 2048 }), { max: 10 })?.filter((a): a is string => a !== undefined),
+/** The session policy members of a typed STS input (AssumeRole*, GetFederationToken). */
+export const sessionPolicyOf = (i: { Policy?: string | undefined; PolicyArns?: PolicyDescriptorType[] | undefined }): SessionPolicyInput => ({
+  policy: i.Policy,
+  policyArns: i.PolicyArns?.map((p) => p.arn).filter((a): a is string => a !== undefined),
 });
 
 export interface SessionTagsInput {
@@ -28,9 +26,10 @@ export interface SessionTagsInput {
   transitiveTagKeys: string[] | undefined;
 }
 
-export const readSessionTags = (p: Input): SessionTagsInput => ({
-  tags: readTags(p, 'Tags'),
-  transitiveTagKeys: p.stringList('TransitiveTagKeys', { min: 1, max: 128, pattern: TAG_KEY_PATTERN, patternText: TAG_KEY_PATTERN_TEXT, maxItems: 50 }),
+/** The session tag members of a typed STS input (AssumeRole, GetFederationToken). */
+export const sessionTagsOf = (i: { Tags?: Tag[] | undefined; TransitiveTagKeys?: string[] | undefined }): SessionTagsInput => ({
+  tags: i.Tags,
+  transitiveTagKeys: i.TransitiveTagKeys,
 });
 
 /** MalformedPolicyDocument unless the inline session policy is a valid policy. */

@@ -11,7 +11,7 @@
 import { evaluateTrustPolicy, type CompiledPolicy } from '../policy/index.js';
 import type { ContextValue, ContextValues, EvaluationResult, RequestPrincipal } from '../policy/index.js';
 import type { FederatedIdentity } from '../federation/connector.js';
-import { awsDate } from '../awsquery/xml.js';
+import { currentTimeValue } from './time.js';
 
 export type FederatedAction = 'sts:AssumeRoleWithWebIdentity' | 'sts:AssumeRoleWithSAML';
 
@@ -69,7 +69,7 @@ export function federatedTrustContext(identity: FederatedIdentity, f: FederatedR
   const ctx: Record<string, ContextValue> = {
     'aws:FederatedProvider': identity.providerArn,
     'sts:RoleSessionName': f.sessionName,
-    'aws:CurrentTime': awsDate(f.now),
+    'aws:CurrentTime': currentTimeValue(f.now),
     'aws:EpochTime': String(Math.floor(f.now.getTime() / 1000)),
     'aws:SourceIp': f.sourceIp,
     'aws:UserAgent': f.userAgent,

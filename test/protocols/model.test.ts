@@ -11,7 +11,8 @@ describe("AWS's service models", () => {
     expect(iam.protocol).toBe('awsQuery');
     expect(iam.version).toBe('2010-05-08');
     expect(iam.xmlNamespace).toBe('https://iam.amazonaws.com/doc/2010-05-08/');
-    expect(iam.operations.size).toBe(164);
+    // AWS's 164, plus Tessera's RevokeSession and RevokeRoleSessions (data/tessera-models).
+    expect(iam.operations.size).toBe(166);
     const create = iam.operations.get('CreateRole')!;
     const roleName = create.input!.memberByName.get('RoleName')!;
     expect(roleName.required).toBe(true);
@@ -25,6 +26,20 @@ describe("AWS's service models", () => {
     expect([...sts.operations.keys()].sort()).toContain('AssumeRoleWithWebIdentity');
     expect(serviceModel('organizations').protocol).toBe('awsJson1_1');
     expect(serviceModel('accessanalyzer').protocol).toBe('restJson1');
+  });
+
+  it("merge Tessera's extension shapes (data/tessera-models) into the services they extend", () => {
+    const sts = serviceModel('sts');
+    const gwit = sts.operations.get('GetWebIdentityToken')!;
+    const audience = gwit.input!.memberByName.get('Audience')!;
+    expect(audience.required).toBe(true);
+    expect(audience.constraints).toMatchObject({ min: 1, max: 10 });
+    expect(audience.target.item!.constraints).toMatchObject({ min: 1, max: 1000 });
+    expect(gwit.input!.memberByName.get('SigningAlgorithm')!.constraints.enum).toEqual(['RS256', 'ES384']);
+    expect(gwit.errors.map((e) => e.error!.code)).toContain('JWTPayloadSizeExceededException');
+    const iam = serviceModel('iam');
+    expect(iam.operations.get('RevokeRoleSessions')!.input!.memberByName.get('RoleName')!.constraints).toMatchObject({ min: 1, max: 64 });
+    expect(iam.operations.get('RevokeSession')!.output).toBeUndefined();
   });
 
   it('describe every routed action, except the named ones outside the snapshot', () => {

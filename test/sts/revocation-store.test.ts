@@ -3,6 +3,7 @@ import { MemoryCache } from '../../src/cache/memory.js';
 import { Errors } from '../../src/errors/index.js';
 import { CANARY_KEY, MARKER_KEY, RevocationStore } from '../../src/sts/revocation.js';
 import type { Db } from '../../src/store/db.js';
+import { createStore } from '../../src/store/store.js';
 import { freshDatabase, type TestDatabase } from '../support/db.js';
 
 /**
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 function open(db: Db = database.db): { cache: MemoryCache; store: RevocationStore } {
   const cache = new MemoryCache();
-  const store = new RevocationStore(cache, db, { checkIntervalMs: 0 });
+  const store = new RevocationStore(cache, createStore(db).sessions, { checkIntervalMs: 0 });
   caches.push(cache);
   stores.push(store);
   return { cache, store };
@@ -42,7 +43,7 @@ describe('RevocationStore', () => {
     await store.start();
     const s = subject();
     expect(await store.isRevoked(s)).toBe(false);
-    await store.revokeSession(database.db, s.sessionId);
+    await store.revokeSession(createStore(database.db), s.sessionId);
     expect(await store.isRevoked(s)).toBe(true);
   });
 
@@ -54,19 +55,19 @@ describe('RevocationStore', () => {
     const leaf = (a: typeof root) => subject({ roleId: 'AROALEAFLEAFLEAFLEAF1', lineage: [a, mid] });
     const child = leaf(root);
     expect(await store.isRevoked(child)).toBe(false);
-    await store.revokeSession(database.db, root.sessionId);
+    await store.revokeSession(createStore(database.db), root.sessionId);
     expect(await store.isRevoked(child)).toBe(true);
 
     const root2 = subject({ issuedAt: new Date(Date.now() - 60_000) });
     const child2 = leaf(root2);
     expect(await store.isRevoked(child2)).toBe(false);
-    await store.revokeAccessKey(database.db, root2.accessKeyId);
+    await store.revokeAccessKey(createStore(database.db), root2.accessKeyId);
     expect(await store.isRevoked(child2)).toBe(true);
 
     const root3 = subject({ roleId: 'AROAROLECUTROLECUT01', issuedAt: new Date(Date.now() - 60_000) });
     const child3 = leaf(root3);
     expect(await store.isRevoked(child3)).toBe(false);
-    await store.revokeRoleSessions(database.db, 'AROAROLECUTROLECUT01', new Date(Date.now() - 30_000));
+    await store.revokeRoleSessions(createStore(database.db), 'AROAROLECUTROLECUT01', new Date(Date.now() - 30_000));
     await pause(300); // the memo of the role's (absent) cutoff
     expect(await store.isRevoked(child3)).toBe(true);
     // The leaf's own role was not cut, and a session of the cut role issued later is fine.
@@ -78,8 +79,8 @@ describe('RevocationStore', () => {
     await a.store.start();
     const s = subject({ roleId: 'AROAREBUILDREBUILD01', issuedAt: new Date(Date.now() - 60_000) });
     const later = subject({ roleId: 'AROAREBUILDREBUILD01', issuedAt: new Date(Date.now() - 60_000) });
-    await a.store.revokeSession(database.db, s.sessionId);
-    await a.store.revokeRoleSessions(database.db, 'AROAREBUILDREBUILD01', new Date(Date.now() - 1000));
+    await a.store.revokeSession(createStore(database.db), s.sessionId);
+    await a.store.revokeRoleSessions(createStore(database.db), 'AROAREBUILDREBUILD01', new Date(Date.now() - 1000));
     // "Redis restarted empty": a new cache, a new replica that has not checked it yet.
     const b = open();
     expect(await b.store.isRevoked(s)).toBe(true);
@@ -95,7 +96,7 @@ describe('RevocationStore', () => {
     const { cache, store } = open();
     await store.start();
     const s = subject();
-    await store.revokeSession(database.db, s.sessionId);
+    await store.revokeSession(createStore(database.db), s.sessionId);
     await cache.del(`sts:revoked:session:${s.sessionId}`);
     await cache.del(CANARY_KEY);
     await pause(300);

@@ -19,9 +19,9 @@
  * Users, groups, roles, policies and providers not listed are left alone (never deleted).
  */
 import { randomUUID } from 'node:crypto';
-import { Input } from '../../awsquery/input.js';
-import type { AuthedContext, LegacyOperation } from '../../awsquery/operation.js';
-import type { XmlObject, XmlValue } from '../../awsquery/xml.js';
+import { runTyped } from '../../protocols/operation.js';
+import type { AuthedContext, OperationInput, OperationName, OperationOutput } from '../../protocols/operation.js';
+import type { AnyModelOperation } from '../../protocols/operation.js';
 import { AwsError } from '../../errors/index.js';
 import type { Services } from '../../services.js';
 import type { Caller } from '../caller.js';
@@ -79,19 +79,8 @@ const sameDoc = (a: string, b: string) => {
   }
 };
 
-type Params = Record<string, string | number | boolean | undefined>;
-
-/** Flatten lists/maps the way the SDKs send them. */
-const list = (name: string, values: string[] | undefined): Params => {
-  if (values === undefined) return {};
-  if (values.length === 0) return { [name]: '' };
-  return Object.fromEntries(values.map((v, i) => [`${name}.member.${i + 1}`, v]));
-};
-const tagParams = (tags: Record<string, string> | undefined): Params =>
-  Object.fromEntries(Object.entries(tags ?? {}).flatMap(([k, v], i) => [[`Tags.member.${i + 1}.Key`, k], [`Tags.member.${i + 1}.Value`, v]]));
-
-const members = (v: XmlValue): XmlObject[] => (Array.isArray(v) ? (v as XmlObject[]) : []);
-const str = (v: XmlValue): string => (typeof v === 'string' ? v : '');
+/** Tags as the model's Tag list. */
+const tagList = (tags: Record<string, string> | undefined) => Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
 
 export async function applySpec(services: Services, spec: ApplySpec, opts: { accountId?: string; now?: Date } = {}): Promise<ApplyChange[]> {
   const accountId = opts.accountId ?? services.accountId;
@@ -109,30 +98,28 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
     principalArn: rootArn,
     isRoot: true,
   };
-  const ops = new Map<string, LegacyOperation<any, any>>((iamOperations as LegacyOperation<any, any>[]).map((o) => [o.name, o]));
+  const ops = new Map<string, AnyModelOperation>((iamOperations as unknown as AnyModelOperation[]).map((o) => [o.name, o]));
 
-  /** One IAM action through its operation, as the API runs it; returns the rendered result. */
-  async function call(action: string, params: Params): Promise<XmlObject> {
+  /**
+   * One IAM action through its operation with typed input, as every adapter calls it (validated
+   * against the model, authorized, audited by the operation's own rules); returns its typed output.
+   */
+  async function call<N extends OperationName<'iam'>>(action: N, input: OperationInput<'iam', N>): Promise<OperationOutput<'iam', N>> {
     const op = ops.get(action);
     if (!op) throw new ApplyError(`IAM action ${action} is not available`);
-    const map = new Map<string, string>();
-    for (const [k, v] of Object.entries(params)) if (v !== undefined) map.set(k, String(v));
-    const input = new Input(map);
-    const parsed = op.parse(input);
-    input.done();
+    const clean = Object.fromEntries(Object.entries(input as Record<string, unknown>).filter(([, v]) => v !== undefined));
     const ctx: AuthedContext = {
       req: { requestId: randomUUID(), now: opts.now ?? services.now(), sourceIp: '127.0.0.1', userAgent: 'tessera-apply', region: 'us-east-1', secureTransport: true },
       caller,
       services,
       audit: { via: 'tessera apply' },
     };
-    const out = await op.run(ctx, parsed);
-    return op.render ? op.render(out) : {};
+    return (await runTyped(op as never, ctx, clean as never)) as OperationOutput<'iam', N>;
   }
   /** The call's result, or undefined on NoSuchEntity. */
-  async function find(action: string, params: Params): Promise<XmlObject | undefined> {
+  async function find<N extends OperationName<'iam'>>(action: N, input: OperationInput<'iam', N>): Promise<OperationOutput<'iam', N> | undefined> {
     try {
-      return await call(action, params);
+      return await call(action, input);
     } catch (e) {
       if (e instanceof AwsError && e.code === 'NoSuchEntity') return undefined;
       throw e;
@@ -155,24 +142,55 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
   const record = (kind: ApplyChange['kind'], name: string, created: boolean, details: string[]) =>
     changes.push({ kind, name, action: created ? 'created' : details.length ? 'updated' : 'unchanged', ...(details.length ? { details } : {}) });
 
+  /** The attachment and inline-policy actions of users, groups and roles. */
+  const entityOps = {
+    User: {
+      listAttached: async (n: string) => (await call('ListAttachedUserPolicies', { UserName: n, MaxItems: 1000 })).AttachedPolicies ?? [],
+      attach: (n: string, PolicyArn: string) => call('AttachUserPolicy', { UserName: n, PolicyArn }),
+      detach: (n: string, PolicyArn: string) => call('DetachUserPolicy', { UserName: n, PolicyArn }),
+      listInline: async (n: string) => (await call('ListUserPolicies', { UserName: n, MaxItems: 1000 })).PolicyNames,
+      getInline: async (n: string, PolicyName: string) => (await call('GetUserPolicy', { UserName: n, PolicyName })).PolicyDocument,
+      putInline: (n: string, PolicyName: string, PolicyDocument: string) => call('PutUserPolicy', { UserName: n, PolicyName, PolicyDocument }),
+      deleteInline: (n: string, PolicyName: string) => call('DeleteUserPolicy', { UserName: n, PolicyName }),
+    },
+    Group: {
+      listAttached: async (n: string) => (await call('ListAttachedGroupPolicies', { GroupName: n, MaxItems: 1000 })).AttachedPolicies ?? [],
+      attach: (n: string, PolicyArn: string) => call('AttachGroupPolicy', { GroupName: n, PolicyArn }),
+      detach: (n: string, PolicyArn: string) => call('DetachGroupPolicy', { GroupName: n, PolicyArn }),
+      listInline: async (n: string) => (await call('ListGroupPolicies', { GroupName: n, MaxItems: 1000 })).PolicyNames,
+      getInline: async (n: string, PolicyName: string) => (await call('GetGroupPolicy', { GroupName: n, PolicyName })).PolicyDocument,
+      putInline: (n: string, PolicyName: string, PolicyDocument: string) => call('PutGroupPolicy', { GroupName: n, PolicyName, PolicyDocument }),
+      deleteInline: (n: string, PolicyName: string) => call('DeleteGroupPolicy', { GroupName: n, PolicyName }),
+    },
+    Role: {
+      listAttached: async (n: string) => (await call('ListAttachedRolePolicies', { RoleName: n, MaxItems: 1000 })).AttachedPolicies ?? [],
+      attach: (n: string, PolicyArn: string) => call('AttachRolePolicy', { RoleName: n, PolicyArn }),
+      detach: (n: string, PolicyArn: string) => call('DetachRolePolicy', { RoleName: n, PolicyArn }),
+      listInline: async (n: string) => (await call('ListRolePolicies', { RoleName: n, MaxItems: 1000 })).PolicyNames,
+      getInline: async (n: string, PolicyName: string) => (await call('GetRolePolicy', { RoleName: n, PolicyName })).PolicyDocument,
+      putInline: (n: string, PolicyName: string, PolicyDocument: string) => call('PutRolePolicy', { RoleName: n, PolicyName, PolicyDocument }),
+      deleteInline: (n: string, PolicyName: string) => call('DeleteRolePolicy', { RoleName: n, PolicyName }),
+    },
+  };
+
   /** Converge attached managed policies and inline policies of a user, group or role. */
   async function convergePolicies(entity: 'User' | 'Group' | 'Role', name: string, attachedRefs: string[] | undefined, inlineDocs: Record<string, Doc> | undefined, details: string[]) {
-    const key = `${entity}Name`;
+    const e = entityOps[entity];
     if (attachedRefs !== undefined) {
       const want = new Set(attachedRefs.map(resolve));
-      const have = new Set(members((await call(`ListAttached${entity}Policies`, { [key]: name, MaxItems: 1000 })).AttachedPolicies).map((p) => str(p.PolicyArn)));
-      for (const arn of want) if (!have.has(arn)) (await call(`Attach${entity}Policy`, { [key]: name, PolicyArn: arn }), details.push(`attached ${arn}`));
-      for (const arn of have) if (!want.has(arn)) (await call(`Detach${entity}Policy`, { [key]: name, PolicyArn: arn }), details.push(`detached ${arn}`));
+      const have = new Set((await e.listAttached(name)).map((p) => p.PolicyArn ?? ''));
+      for (const arn of want) if (!have.has(arn)) (await e.attach(name, arn), details.push(`attached ${arn}`));
+      for (const arn of have) if (!want.has(arn)) (await e.detach(name, arn), details.push(`detached ${arn}`));
     }
     if (inlineDocs !== undefined) {
-      const have = members((await call(`List${entity}Policies`, { [key]: name, MaxItems: 1000 })).PolicyNames).map(String);
+      const have = await e.listInline(name);
       for (const [pname, d] of Object.entries(inlineDocs)) {
-        const cur = have.includes(pname) ? await call(`Get${entity}Policy`, { [key]: name, PolicyName: pname }) : undefined;
-        if (cur && sameDoc(decodeURIComponent(str(cur.PolicyDocument)), docText(d))) continue;
-        await call(`Put${entity}Policy`, { [key]: name, PolicyName: pname, PolicyDocument: docText(d) });
-        details.push(`${cur ? 'updated' : 'put'} inline policy ${pname}`);
+        const cur = have.includes(pname) ? await e.getInline(name, pname) : undefined;
+        if (cur !== undefined && sameDoc(decodeURIComponent(cur), docText(d))) continue;
+        await e.putInline(name, pname, docText(d));
+        details.push(`${cur !== undefined ? 'updated' : 'put'} inline policy ${pname}`);
       }
-      for (const pname of have) if (!(pname in inlineDocs)) (await call(`Delete${entity}Policy`, { [key]: name, PolicyName: pname }), details.push(`deleted inline policy ${pname}`));
+      for (const pname of have) if (!(pname in inlineDocs)) (await e.deleteInline(name, pname), details.push(`deleted inline policy ${pname}`));
     }
   }
 
@@ -185,16 +203,15 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
         await call('CreatePolicy', { PolicyName: p.name, Path: p.path, Description: p.description, PolicyDocument: docText(p.document) });
         return record('policy', p.name, true, details);
       }
-      const policy = got.Policy as XmlObject;
-      const current = await call('GetPolicyVersion', { PolicyArn: arn, VersionId: str(policy.DefaultVersionId) });
-      if (!sameDoc(decodeURIComponent(str((current.PolicyVersion as XmlObject).Document)), docText(p.document))) {
-        const versions = members((await call('ListPolicyVersions', { PolicyArn: arn })).Versions);
+      const current = await call('GetPolicyVersion', { PolicyArn: arn, VersionId: got.Policy?.DefaultVersionId ?? 'v1' });
+      if (!sameDoc(decodeURIComponent(current.PolicyVersion?.Document ?? ''), docText(p.document))) {
+        const versions = (await call('ListPolicyVersions', { PolicyArn: arn })).Versions ?? [];
         if (versions.length >= 5) {
-          const oldest = versions.filter((v) => v.IsDefaultVersion !== true).sort((a, b) => String(a.CreateDate instanceof Date ? a.CreateDate.toISOString() : a.CreateDate).localeCompare(String(b.CreateDate instanceof Date ? b.CreateDate.toISOString() : b.CreateDate)))[0];
-          if (oldest) await call('DeletePolicyVersion', { PolicyArn: arn, VersionId: str(oldest.VersionId) });
+          const oldest = versions.filter((v) => v.IsDefaultVersion !== true).sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0))[0];
+          if (oldest?.VersionId) await call('DeletePolicyVersion', { PolicyArn: arn, VersionId: oldest.VersionId });
         }
         const v = await call('CreatePolicyVersion', { PolicyArn: arn, PolicyDocument: docText(p.document), SetAsDefault: true });
-        details.push(`new default version ${str((v.PolicyVersion as XmlObject).VersionId)}`);
+        details.push(`new default version ${v.PolicyVersion?.VersionId ?? ''}`);
       }
       record('policy', p.name, false, details);
     });
@@ -215,16 +232,16 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
       const details: string[] = [];
       const got = await find('GetUser', { UserName: u.name });
       if (!got) {
-        await call('CreateUser', { UserName: u.name, Path: u.path, PermissionsBoundary: u.permissionsBoundary ? resolve(u.permissionsBoundary) : undefined, ...tagParams(u.tags) });
+        await call('CreateUser', { UserName: u.name, Path: u.path, PermissionsBoundary: u.permissionsBoundary ? resolve(u.permissionsBoundary) : undefined, Tags: u.tags ? tagList(u.tags) : undefined });
       } else {
-        const boundary = ((got.User as XmlObject).PermissionsBoundary as XmlObject | undefined)?.PermissionsBoundaryArn;
+        const boundary = got.User.PermissionsBoundary?.PermissionsBoundaryArn;
         if (u.permissionsBoundary !== undefined && resolve(u.permissionsBoundary) !== boundary) {
           await call('PutUserPermissionsBoundary', { UserName: u.name, PermissionsBoundary: resolve(u.permissionsBoundary) });
           details.push('set permissions boundary');
         }
       }
       if (u.groups !== undefined) {
-        const have = new Set(members((await call('ListGroupsForUser', { UserName: u.name, MaxItems: 1000 })).Groups).map((g) => str(g.GroupName)));
+        const have = new Set((await call('ListGroupsForUser', { UserName: u.name, MaxItems: 1000 })).Groups.map((g) => g.GroupName));
         for (const g of u.groups) if (!have.has(g)) (await call('AddUserToGroup', { GroupName: g, UserName: u.name }), details.push(`added to group ${g}`));
         for (const g of have) if (!u.groups.includes(g)) (await call('RemoveUserFromGroup', { GroupName: g, UserName: u.name }), details.push(`removed from group ${g}`));
       }
@@ -248,21 +265,21 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
           MaxSessionDuration: r.maxSessionDuration,
           AssumeRolePolicyDocument: trust,
           PermissionsBoundary: r.permissionsBoundary ? resolve(r.permissionsBoundary) : undefined,
-          ...tagParams(r.tags),
+          Tags: r.tags ? tagList(r.tags) : undefined,
         });
       } else {
-        const role = got.Role as XmlObject;
-        if (!sameDoc(decodeURIComponent(str(role.AssumeRolePolicyDocument)), trust)) {
+        const role = got.Role;
+        if (!sameDoc(decodeURIComponent(role.AssumeRolePolicyDocument ?? ''), trust)) {
           await call('UpdateAssumeRolePolicy', { RoleName: r.name, PolicyDocument: trust });
           details.push('updated trust policy');
         }
-        const descChanged = r.description !== undefined && r.description !== str(role.Description);
+        const descChanged = r.description !== undefined && r.description !== (role.Description ?? '');
         const durChanged = r.maxSessionDuration !== undefined && r.maxSessionDuration !== Number(role.MaxSessionDuration);
         if (descChanged || durChanged) {
           await call('UpdateRole', { RoleName: r.name, Description: r.description, MaxSessionDuration: r.maxSessionDuration });
           details.push('updated role settings');
         }
-        const boundary = (role.PermissionsBoundary as XmlObject | undefined)?.PermissionsBoundaryArn;
+        const boundary = role.PermissionsBoundary?.PermissionsBoundaryArn;
         if (r.permissionsBoundary !== undefined && resolve(r.permissionsBoundary) !== boundary) {
           await call('PutRolePermissionsBoundary', { RoleName: r.name, PermissionsBoundary: resolve(r.permissionsBoundary) });
           details.push('set permissions boundary');
@@ -281,19 +298,19 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
       const details: string[] = [];
       const got = await find('GetOpenIDConnectProvider', { OpenIDConnectProviderArn: arn });
       if (!got) {
-        await call('CreateOpenIDConnectProvider', { Url: o.url, ...list('ClientIDList', o.clientIds), ...list('ThumbprintList', o.thumbprints) });
+        await call('CreateOpenIDConnectProvider', { Url: o.url, ClientIDList: o.clientIds, ThumbprintList: o.thumbprints });
         return record('oidc-provider', o.url, true, details);
       }
       if (o.clientIds !== undefined) {
-        const have = members(got.ClientIDList).map(String);
+        const have = got.ClientIDList ?? [];
         for (const c of o.clientIds) if (!have.includes(c)) (await call('AddClientIDToOpenIDConnectProvider', { OpenIDConnectProviderArn: arn, ClientID: c }), details.push(`added client id ${c}`));
         for (const c of have) if (!o.clientIds.includes(c)) (await call('RemoveClientIDFromOpenIDConnectProvider', { OpenIDConnectProviderArn: arn, ClientID: c }), details.push(`removed client id ${c}`));
       }
       if (o.thumbprints !== undefined) {
-        const have = members(got.ThumbprintList).map(String);
+        const have = got.ThumbprintList ?? [];
         const want = o.thumbprints.map((x) => x.toLowerCase());
         if (have.join() !== want.join()) {
-          await call('UpdateOpenIDConnectProviderThumbprint', { OpenIDConnectProviderArn: arn, ...list('ThumbprintList', o.thumbprints) });
+          await call('UpdateOpenIDConnectProviderThumbprint', { OpenIDConnectProviderArn: arn, ThumbprintList: o.thumbprints });
           details.push('updated thumbprints');
         }
       }
@@ -309,7 +326,7 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
         await call('CreateSAMLProvider', { Name: s.name, SAMLMetadataDocument: s.metadata });
         return record('saml-provider', s.name, true, []);
       }
-      if (str(got.SAMLMetadataDocument) === s.metadata) return record('saml-provider', s.name, false, []);
+      if (got.SAMLMetadataDocument === s.metadata) return record('saml-provider', s.name, false, []);
       await call('UpdateSAMLProvider', { SAMLProviderArn: arn, SAMLMetadataDocument: s.metadata });
       record('saml-provider', s.name, false, ['updated metadata']);
     });

@@ -130,6 +130,8 @@ export interface IamOperations {
   RemoveUserFromGroup: { input: RemoveUserFromGroupRequest; output: void };
   ResetServiceSpecificCredential: { input: ResetServiceSpecificCredentialRequest; output: ResetServiceSpecificCredentialResponse };
   ResyncMFADevice: { input: ResyncMFADeviceRequest; output: void };
+  RevokeRoleSessions: { input: RevokeRoleSessionsRequest; output: RevokeRoleSessionsResponse };
+  RevokeSession: { input: RevokeSessionRequest; output: void };
   SetDefaultPolicyVersion: { input: SetDefaultPolicyVersionRequest; output: void };
   SetSecurityTokenServicePreferences: { input: SetSecurityTokenServicePreferencesRequest; output: void };
   SimulateCustomPolicy: { input: SimulateCustomPolicyRequest; output: SimulatePolicyResponse };
@@ -1506,6 +1508,20 @@ export interface ResyncMFADeviceRequest {
   SerialNumber: string;
   AuthenticationCode1: string;
   AuthenticationCode2: string;
+}
+
+export interface RevokeRoleSessionsRequest {
+  RoleName: string;
+  IssuedBefore?: string;
+}
+
+export interface RevokeRoleSessionsResponse {
+  IssuedBefore: Date;
+}
+
+export interface RevokeSessionRequest {
+  AccessKeyId?: string;
+  SessionId?: string;
 }
 
 export interface Role {

@@ -12,6 +12,7 @@ export interface StsOperations {
   GetCallerIdentity: { input: GetCallerIdentityRequest; output: GetCallerIdentityResponse };
   GetFederationToken: { input: GetFederationTokenRequest; output: GetFederationTokenResponse };
   GetSessionToken: { input: GetSessionTokenRequest; output: GetSessionTokenResponse };
+  GetWebIdentityToken: { input: GetWebIdentityTokenRequest; output: GetWebIdentityTokenResponse };
 }
 
 export interface AssumedRoleUser {
@@ -156,6 +157,19 @@ export interface GetSessionTokenRequest {
 
 export interface GetSessionTokenResponse {
   Credentials?: Credentials;
+}
+
+export interface GetWebIdentityTokenRequest {
+  Audience: string[];
+  DurationSeconds?: number;
+  SigningAlgorithm: "RS256" | "ES384";
+  Tags?: Tag[];
+}
+
+export interface GetWebIdentityTokenResponse {
+  /** sensitive */
+  WebIdentityToken?: string;
+  Expiration?: Date;
 }
 
 export interface PolicyDescriptorType {

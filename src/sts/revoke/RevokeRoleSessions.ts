@@ -1,7 +1,7 @@
 import { defineOperation } from '../../awsquery/operation.js';
 import { Errors } from '../../errors/index.js';
 import { authorize } from '../../iam/authorize.js';
-import { NAME_PATTERN, NAME_PATTERN_TEXT, iamArn } from '../../iam/common.js';
+import { iamArn } from '../../iam/common.js';
 
 /**
  * Tessera extension (IAM namespace): revoke every session of a role issued before IssuedBefore
@@ -19,18 +19,11 @@ export const RevokeRoleSessions = defineOperation({
   service: 'iam',
   name: 'RevokeRoleSessions',
   auth: 'sigv4',
-  parse: (p) => ({
-    roleName: p.string('RoleName', { required: true, min: 1, max: 64, pattern: NAME_PATTERN, patternText: NAME_PATTERN_TEXT }),
-    issuedBefore: p.string('IssuedBefore', { min: 1, max: 64 }),
-  }),
-  run: async (ctx, input) => {
+  async run(ctx, wire) {
     const { caller, services, req } = ctx;
-    const r = await services.db.query<{ role_id: string; path: string; role_name: string }>(
-      `SELECT role_id, path, role_name FROM roles WHERE account_id = $1 AND lower(role_name) = lower($2)`,
-      [caller.accountId, input.roleName],
-    );
-    const row = r.rows[0];
-    const arn = iamArn(services.config.partition, caller.accountId, `role${row?.path ?? '/'}${row?.role_name ?? input.roleName}`);
+    const input = { roleName: wire.RoleName, issuedBefore: wire.IssuedBefore };
+    const row = await services.store.roles.get(caller.accountId, input.roleName);
+    const arn = iamArn(services.config.partition, caller.accountId, `role${row?.path ?? '/'}${row?.name ?? input.roleName}`);
     await authorize(ctx, 'iam:RevokeRoleSessions', arn);
     if (!row) throw Errors.noSuchEntity(`The role with name ${input.roleName} cannot be found.`);
     let before = req.now;
@@ -50,9 +43,8 @@ export const RevokeRoleSessions = defineOperation({
     }
     // Revoking "up to now" must also catch a session issued in this same millisecond.
     const cutoff = upToNow ? new Date(before.getTime() + 1) : before;
-    Object.assign(ctx.audit, { roleArn: arn, roleId: row.role_id, revokedIssuedBefore: before.toISOString() });
-    await services.revocations.revokeRoleSessions(services.db, row.role_id, cutoff);
+    Object.assign(ctx.audit, { roleArn: arn, roleId: row.id, revokedIssuedBefore: before.toISOString() });
+    await services.revocations.revokeRoleSessions(services.store, row.id, cutoff);
     return { IssuedBefore: before };
   },
-  render: (o) => o,
 });

@@ -16,12 +16,9 @@ export const RevokeSession = defineOperation({
   service: 'iam',
   name: 'RevokeSession',
   auth: 'sigv4',
-  parse: (p) => ({
-    accessKeyId: p.string('AccessKeyId', { min: 16, max: 128, pattern: /^[\w]+$/, patternText: '[\\w]+' }),
-    sessionId: p.string('SessionId', { min: 8, max: 64, pattern: /^[\w-]+$/, patternText: '[\\w-]+' }),
-  }),
-  run: async (ctx, input) => {
+  async run(ctx, wire) {
     const { caller, services } = ctx;
+    const input = { accessKeyId: wire.AccessKeyId, sessionId: wire.SessionId };
     if ((input.accessKeyId === undefined) === (input.sessionId === undefined)) {
       throw Errors.invalidInput('Specify exactly one of AccessKeyId and SessionId.');
     }
@@ -33,8 +30,7 @@ export const RevokeSession = defineOperation({
     const target = input.accessKeyId ?? input.sessionId!;
     await authorize(ctx, 'iam:RevokeSession', `arn:${services.config.partition}:sts::${caller.accountId}:session/${target}`);
     Object.assign(ctx.audit, { revokedAccessKeyId: input.accessKeyId, revokedSessionId: input.sessionId });
-    if (input.accessKeyId !== undefined) await services.revocations.revokeAccessKey(services.db, input.accessKeyId);
-    else await services.revocations.revokeSession(services.db, input.sessionId!);
-    return undefined;
+    if (input.accessKeyId !== undefined) await services.revocations.revokeAccessKey(services.store, input.accessKeyId);
+    else await services.revocations.revokeSession(services.store, input.sessionId!);
   },
 });

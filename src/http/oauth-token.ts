@@ -1,23 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, isAwsError } from '../errors/index.js';
-import { Input } from '../awsquery/input.js';
-import type { LegacyOperation, OpContext, RequestInfo } from '../awsquery/operation.js';
-import { parseForm, type Params } from '../http/form.js';
-import { clientIp } from '../http/client-ip.js';
+import type { OpContext, RequestInfo } from '../protocols/operation.js';
+import { parseForm, type Params } from './form.js';
+import { requestInfo } from './request-context.js';
 import type { Caller } from '../iam/caller.js';
 import type { Services } from '../services.js';
 import { verifySigV4 } from '../tokens/sigv4.js';
 import { configuredRegions } from '../tokens/regions.js';
-import { AssumeRole } from './AssumeRole.js';
-import { AssumeRoleWithWebIdentity } from './AssumeRoleWithWebIdentity.js';
-import { enforceCredentialScope } from './restrictions.js';
-import type { IssuedCredentials } from './issue.js';
+import { exchangeToken } from '../sts/token-exchange.js';
 
 /**
  * OAuth 2.0 Token Exchange (RFC 8693) at `POST /oauth2/token`, for clients that speak OAuth
- * rather than AWS. It is a thin adapter over the STS actions — every rule (trust policy, session
- * duration, audit) is theirs:
+ * rather than AWS: the OAuth wire (form, RFC 6749 errors, JSON, SigV4 of an aws-session
+ * exchange). The exchange itself is src/sts/token-exchange.ts, which calls the STS actions with
+ * typed input — every rule (trust policy, session duration, validation, audit) is theirs:
  *
  *   grant_type=urn:ietf:params:oauth:grant-type:token-exchange
  *   subject_token_type=
@@ -111,42 +107,16 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function sessionNameFrom(params: Params, token: string): string {
-  const given = params.get('session_name');
-  if (given !== undefined) return given;
-  let sub = '';
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
-    if (typeof payload.sub === 'string') sub = payload.sub;
-  } catch {
-    /* the verifier reports malformed tokens */
-  }
-  const clean = sub.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-  return clean.length >= 2 ? clean : 'token-exchange';
-}
-
-async function runOperation<I, O>(op: LegacyOperation<I, O>, ctx: OpContext, params: Params): Promise<O> {
-  const input = new Input(params);
-  const parsed = op.parse(input);
-  input.done();
-  return (op.run as (c: OpContext, i: I) => Promise<O>)(ctx, parsed);
-}
-
-interface Issued {
-  Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: Date };
-  AssumedRoleUser: { Arn: string; AssumedRoleId: string };
+/** duration_seconds: a whole number of seconds (its range is the action's, checked there). */
+function durationOf(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(v.trim())) throw new OAuthError('invalid_request', 'duration_seconds must be a whole number of seconds');
+  return Number(v.trim());
 }
 
 export function createTokenExchangeHandler(services: Services) {
   return async function tokenExchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const info: RequestInfo = {
-      requestId: randomUUID(),
-      now: services.now(),
-      sourceIp: clientIp(req, services.config.trustProxyHops),
-      userAgent: String(req.headers['user-agent'] ?? '').slice(0, 1024),
-      region: 'us-east-1',
-      secureTransport: (req.socket as { encrypted?: boolean }).encrypted === true,
-    };
+    const info = requestInfo(req, services);
     const audit: Record<string, unknown> = {};
     let caller: Caller | null = null;
     let status = 200;
@@ -177,26 +147,21 @@ export function createTokenExchangeHandler(services: Services) {
       const roleArn = resource ?? audience;
       if (!roleArn) throw new OAuthError('invalid_request', 'Missing resource (the role ARN to assume)');
       if (!/^arn:[a-z][a-z0-9-]*:iam::\d{12}:role\/.+$/.test(roleArn)) throw new OAuthError('invalid_target', 'resource must be an IAM role ARN');
-      const duration = params.get('duration_seconds');
+      const durationSeconds = durationOf(params.get('duration_seconds'));
+      const sessionName = params.get('session_name');
       Object.assign(audit, { subjectTokenType: subjectType, roleArn });
 
       const ctx: OpContext = { req: info, caller: null, services, audit };
-      const opParams: Params = new Map([['RoleArn', roleArn]]);
-      if (duration !== undefined) opParams.set('DurationSeconds', duration);
-      let out: Issued;
-      if (JWT_TYPES.has(subjectType)) {
-        opParams.set('RoleSessionName', sessionNameFrom(params, subjectToken));
-        opParams.set('WebIdentityToken', subjectToken);
-        out = shape((await runOperation(AssumeRoleWithWebIdentity, ctx, opParams)).issued);
-      } else if (subjectType === AWS_SESSION_TOKEN_TYPE) {
+      let subject: 'web-identity' | 'aws-session';
+      if (JWT_TYPES.has(subjectType)) subject = 'web-identity';
+      else if (subjectType === AWS_SESSION_TOKEN_TYPE) {
+        subject = 'aws-session';
         caller = await authenticateSession(services, req, raw, info, subjectToken);
-        enforceCredentialScope(caller, 'sts', 'AssumeRole');
         ctx.caller = caller;
-        opParams.set('RoleSessionName', params.get('session_name') ?? caller.session?.sessionName ?? 'token-exchange');
-        out = shape(((await runOperation(AssumeRole as LegacyOperation<unknown, unknown>, ctx, opParams)) as { issued: IssuedCredentials }).issued);
       } else {
         throw new OAuthError('invalid_request', `Unsupported subject_token_type ${subjectType.slice(0, 200)}`);
       }
+      const out = await exchangeToken(ctx, { subject, subjectToken, roleArn, sessionName, durationSeconds });
       const c = out.Credentials;
       body = {
         access_token: c.SessionToken,
@@ -250,11 +215,6 @@ export function createTokenExchangeHandler(services: Services) {
     res.end(json);
   };
 }
-
-const shape = (i: IssuedCredentials): Issued => ({
-  Credentials: i.credentials,
-  AssumedRoleUser: { Arn: i.caller.arn, AssumedRoleId: i.caller.userId },
-});
 
 async function authenticateSession(services: Services, req: IncomingMessage, body: Buffer, info: RequestInfo, subjectToken: string): Promise<Caller> {
   let caller: Caller | null = null;

@@ -1,12 +1,12 @@
 import { Errors } from '../errors/index.js';
 import type { CompiledPolicy } from '../policy/index.js';
 import type { OpContext } from '../awsquery/operation.js';
-import { assumedRoleIdentity, issueCredentials, issuedAudit, type IssuedCredentials } from '../sts/issue.js';
-import type { RoleRecord } from '../sts/roles.js';
-import { compileTrust } from '../sts/trust-check.js';
-import { checkSessionPolicy, type SessionPolicyInput } from '../sts/session-input.js';
+import { assumedRoleIdentity, issueCredentials, issuedAudit, type IssuedCredentials } from './issue.js';
+import type { RoleRecord } from './roles.js';
+import { compileTrust } from './trust-check.js';
+import { checkSessionPolicy, type SessionPolicyInput } from './session-input.js';
 import { evaluateFederatedTrust, federatedTrustRequest } from '../trust/federated.js';
-import type { FederatedIdentity } from './connector.js';
+import type { FederatedIdentity } from '../federation/connector.js';
 
 /**
  * The second half of AssumeRoleWithWebIdentity / AssumeRoleWithSAML, after the token or assertion
