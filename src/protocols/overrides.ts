@@ -40,6 +40,8 @@ export const OUTPUT_OMITTED: Readonly<Record<string, { paths: readonly string[];
  */
 export const REDACTED_INPUT: Readonly<Record<string, string>> = {
   'com.amazonaws.iam#SAMLMetadataDocumentType': 'an IdP metadata document is up to 10 MB of XML: not echoed back in a ValidationError',
+  'com.amazonaws.sts#tokenCodeType': 'an MFA code (TokenCode): a credential, never echoed in a message or an audit record',
+  'com.amazonaws.iam#authenticationCodeType': 'an MFA code (AuthenticationCode1/2): a credential, never echoed in a message or an audit record',
 };
 
 /**

@@ -80,3 +80,17 @@ describe('Query input from the model', () => {
     ).toBe('MalformedQueryString');
   });
 });
+
+describe('MFA codes are never echoed', () => {
+  it('a malformed TokenCode or AuthenticationCode is reported without its value', async () => {
+    const { serviceModel } = await import('../../src/protocols/model.js');
+    const { parseQueryInput } = await import('../../src/protocols/query-input.js');
+    const sts = serviceModel('sts').operations.get('GetSessionToken')!.input!;
+    const e1 = (() => { try { parseQueryInput(sts, new Map([['TokenCode', 'x9secret']])); } catch (e) { return e as Error; } })();
+    expect(e1?.message).toMatch(/^2 validation errors detected: Value at 'tokenCode'/);
+    expect(e1?.message).not.toContain('x9secret');
+    const iam = serviceModel('iam').operations.get('EnableMFADevice')!.input!;
+    const e2 = (() => { try { parseQueryInput(iam, new Map([['UserName', 'u'], ['SerialNumber', 'arn:aws:iam::123456789012:mfa/u'], ['AuthenticationCode1', 'ab12cd'], ['AuthenticationCode2', '123456']])); } catch (e) { return e as Error; } })();
+    expect(e2?.message).not.toContain('ab12cd');
+  });
+});
