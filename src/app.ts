@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Services } from './services.js';
-import { OperationRegistry } from './awsquery/registry.js';
+import { OperationRegistry } from './http/registry.js';
 import { createAwsQueryHandler, type AwsQueryOptions } from './http/awsquery.js';
 import { createReadyz, healthz } from './http/health.js';
 import { stsOperations } from './sts/index.js';

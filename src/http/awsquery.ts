@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, Errors, isAwsError } from '../errors/index.js';
 import { parseForm, type Params } from './form.js';
-import { Input } from '../awsquery/input.js';
-import { modelSuccessXml, successXml, type XmlObject } from '../protocols/query-xml.js';
+import { modelSuccessXml } from '../protocols/query-xml.js';
 import { renderQueryError } from './errors.js';
-import { SERVICES, type AuthedContext, type OpContext, type Operation, type RequestInfo, type ServiceName } from '../awsquery/operation.js';
-import type { OperationRegistry, RoutedOperation } from '../awsquery/registry.js';
-import { isLegacy } from '../awsquery/operation.js';
+import { SERVICES, type AuthedContext, type OpContext, type Operation, type RequestInfo, type ServiceName } from '../protocols/operation.js';
+import type { OperationRegistry, RoutedOperation } from '../http/registry.js';
 import { parseQueryInput } from '../protocols/query-input.js';
 import { serializeQueryOutput } from '../protocols/query-output.js';
 import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
@@ -146,7 +144,7 @@ function send(res: ServerResponse, status: number, requestId: string, xml: strin
 
 export interface AwsQueryOptions {
   /** Sees every result before it is serialized (the tests' output-shape check, src/protocols/conformance.ts). */
-  onResult?: (service: ServiceName, action: string, result: XmlObject | undefined) => void;
+  onResult?: (service: ServiceName, action: string, result: unknown) => void;
 }
 
 export function createAwsQueryHandler(services: Services, registry: OperationRegistry, opts: AwsQueryOptions = {}) {
@@ -177,25 +175,12 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
         ex.caller = await authenticate(services, req, body, service, ex);
         enforceCredentialScope(ex.caller, service, op.name);
       }
-      let parsed: unknown;
-      if (isLegacy(op)) {
-        const input = new Input(params);
-        parsed = op.parse(input);
-        input.done();
-      } else {
-        parsed = parseQueryInput(routed.model!.input, params);
-      }
+      const input = parseQueryInput(routed.model.input, params);
       ctx = { req: ex.info, caller: ex.caller, services: service === 'iam' ? auditedServices(services, ex) : services, audit: ex.audit };
-      const out = await (op.run as (c: OpContext, i: unknown) => Promise<unknown>)(ctx, parsed);
-      if (isLegacy(op)) {
-        const result = op.render ? op.render(out) : undefined;
-        opts.onResult?.(service, op.name, result);
-        xml = successXml(op.name, SERVICES[service].namespace, result, ex.info.requestId);
-      } else {
-        const shape = routed.model!.output;
-        opts.onResult?.(service, op.name, (out ?? undefined) as XmlObject | undefined);
-        xml = modelSuccessXml(op.name, SERVICES[service].namespace, shape ? serializeQueryOutput(shape, out ?? {}, routed.omit) : undefined, ex.info.requestId);
-      }
+      const out = await op.run(ctx, input);
+      const shape = routed.model.output;
+      opts.onResult?.(service, op.name, out ?? undefined);
+      xml = modelSuccessXml(op.name, SERVICES[service].namespace, shape ? serializeQueryOutput(shape, out ?? {}, routed.omit) : undefined, ex.info.requestId);
     } catch (e) {
       error = toAwsError(e, logger, ex);
       if (error.code === 'NoSuchEntity' && ctx?.caller && ex.service === 'iam') {

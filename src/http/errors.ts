@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { AwsError, Errors, OAUTH_ERROR_CODES, isAwsError, type ErrorCode, type OAuthErrorCode } from '../errors/index.js';
-import { errorXml } from '../awsquery/xml.js';
+import { errorXml } from '../protocols/query-xml.js';
 
 /**
  * The one place errors become bytes: one renderer per protocol, each a pure function from an

@@ -1,6 +1,6 @@
 import { AwsError, Errors } from '../errors/index.js';
 import { evaluate, compilePolicy, type CompiledPolicy, type EvaluationResult, type MatchedStatement, type PrincipalType, type ResourcePolicyMode } from '../policy/index.js';
-import type { AuthedContext } from '../awsquery/operation.js';
+import type { AuthedContext } from '../protocols/operation.js';
 import type { Caller } from './caller.js';
 
 /**

@@ -1,37 +1,9 @@
 import { Errors } from '../errors/index.js';
-import type { Input } from '../awsquery/input.js';
-import type { AuthedContext } from '../awsquery/operation.js';
-
-/**
- * Input rules and helpers shared by every IAM action: names, paths, tags, pagination and ARNs,
- * with the limits and patterns from AWS's IAM model (botocore iam/2010-05-08).
- */
-export const NAME_PATTERN = /^[\w+=,.@-]+$/;
-export const NAME_PATTERN_TEXT = '[\\w+=,.@-]+';
-export const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
-export const TAG_KEY_PATTERN_TEXT = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+';
-export const TAG_VALUE_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-export const TAG_VALUE_PATTERN_TEXT = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*';
-/** Policy documents: `[\u0009\u000A\u000D\u0020-\u00FF]+` in the model; IAM accepts any printable Unicode in practice. */
-export const POLICY_DOC_PATTERN = /^[\u0009\u000A\u000D\u0020-\u{10FFFF}]+$/u;
-export const POLICY_DOC_PATTERN_TEXT = '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+';
+import type { AuthedContext } from '../protocols/operation.js';
 
 export interface Tag {
   Key: string;
   Value: string;
-}
-
-/** `Tags.member.N.Key/Value`, at most 50, keys unique case-insensitively. */
-export function readTags(p: Input, field = 'Tags'): Tag[] | undefined {
-  const tags = p.list(
-    field,
-    (r) => ({
-      Key: r.string('Key', { required: true, min: 1, max: 128, pattern: TAG_KEY_PATTERN, patternText: TAG_KEY_PATTERN_TEXT }) ?? '',
-      Value: r.string('Value', { required: true, min: 0, max: 256, pattern: TAG_VALUE_PATTERN, patternText: TAG_VALUE_PATTERN_TEXT }) ?? '',
-    }),
-    { max: 50 },
-  );
-  return tags;
 }
 
 export function assertUniqueTagKeys(tags: Tag[]): void {

@@ -1,6 +1,6 @@
 import type { AttemptEntry, Lockout } from '../throttle/attempts.js';
 import type { Config } from '../config/index.js';
-import type { OpContext } from '../awsquery/operation.js';
+import type { OpContext } from '../protocols/operation.js';
 
 /**
  * Wrong-MFA-code throttling: every path that checks a TOTP code counts its attempt against the

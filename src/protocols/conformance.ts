@@ -9,7 +9,7 @@ import type { Member, Shape } from './model.js';
  * one sentence each, with the path of the offending member (`Role.Tags[2].Value`).
  *
  * Results are the adapters' plain objects: structures as objects keyed by member (wire) name,
- * lists as arrays, maps as `{ entries: [key, value][] }` (XmlMap) or plain objects, timestamps
+ * lists as arrays, maps as plain objects, timestamps
  * as Dates, blobs as base64 strings or Buffers. `optional` names required members (paths without
  * list indices, `Role.Path`) that AWS is known to leave out (src/protocols/overrides.ts).
  */

@@ -77,6 +77,13 @@ export interface AnyModelOperation {
   run: (ctx: any, input: any) => Promise<unknown>;
 }
 
+/** Identity helper that infers an operation's model input and output types from `service` and `name`. */
+export function defineOperation<S extends ServiceName, N extends OperationName<S>>(op: SignedModelOperation<S, N>): SignedModelOperation<S, N>;
+export function defineOperation<S extends ServiceName, N extends OperationName<S>>(op: UnsignedModelOperation<S, N>): UnsignedModelOperation<S, N>;
+export function defineOperation(op: AnyModelOperation): AnyModelOperation {
+  return op;
+}
+
 export const SERVICES: Record<ServiceName, { version: string; namespace: string }> = {
   sts: { version: '2011-06-15', namespace: 'https://sts.amazonaws.com/doc/2011-06-15/' },
   iam: { version: '2010-05-08', namespace: 'https://iam.amazonaws.com/doc/2010-05-08/' },
@@ -97,3 +104,6 @@ export async function runTyped<S extends ServiceName, N extends OperationName<S>
   if (op.auth === 'sigv4' && !ctx.caller) throw new Error(`operation ${op.service}:${op.name} needs a caller`);
   return (op.run as (c: OpContext, i: OperationInput<S, N>) => Promise<OperationOutput<S, N>>)(ctx, input);
 }
+
+/** An operation as registries and adapters hold it (its types erased). */
+export type Operation = AnyModelOperation;

@@ -1,21 +1,12 @@
 /**
- * XML rendering for AWS Query responses. A result is a plain object whose key order is the
- * element order; arrays render as `<member>` lists (or `<entry><key/><value/></entry>` maps via
- * `xmlMap`); undefined and null are omitted; Dates render as `2026-11-27T19:50:10Z`.
+ * The AWS Query protocol's XML: the response envelopes, element-text escaping and AWS's date
+ * format. What goes inside a result is serialized from the model (query-output.ts).
  */
-export type XmlValue = string | number | boolean | Date | XmlObject | XmlValue[] | XmlMap | XmlRaw | null | undefined;
-export interface XmlObject {
-  [key: string]: XmlValue;
-}
-export class XmlMap {
-  constructor(readonly entries: [string, XmlValue][]) {}
-}
-/** Element content already rendered (by renderXmlValue, e.g. in a worker thread): emitted as is. */
+
+/** Element content already serialized from the model (in a worker thread): emitted as is. */
 export class XmlRaw {
   constructor(readonly xml: string) {}
 }
-export const xmlMap = (o: Record<string, XmlValue> | [string, XmlValue][]) =>
-  new XmlMap(Array.isArray(o) ? o : Object.entries(o));
 
 /** Element text only (no attribute values are ever built from data): quotes stay as they are, as in AWS's responses. */
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
@@ -52,36 +43,6 @@ export function awsDate(d: Date): string {
 const DATE_SLOTS = 64;
 const dateSecs = new Float64Array(DATE_SLOTS).fill(NaN);
 const dateStrs: (string | undefined)[] = new Array<string | undefined>(DATE_SLOTS);
-
-function renderValue(v: XmlValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof XmlRaw) return v.xml;
-  if (typeof v === 'string') return escapeXml(v);
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (v instanceof Date) return awsDate(v);
-  if (Array.isArray(v)) return v.map((m) => `<member>${renderValue(m)}</member>`).join('');
-  if (v instanceof XmlMap) return v.entries.map(([k, x]) => `<entry><key>${escapeXml(k)}</key><value>${renderValue(x)}</value></entry>`).join('');
-  return renderObject(v);
-}
-
-/** The content a value renders to inside its element (for XmlRaw). */
-export const renderXmlValue = (v: XmlValue): string => renderValue(v);
-
-export function renderObject(o: XmlObject): string {
-  let s = '';
-  for (const k in o) {
-    const v = o[k];
-    if (v === undefined || v === null) continue;
-    s += `<${k}>${renderValue(v)}</${k}>`;
-  }
-  return s;
-}
-
-export function successXml(action: string, ns: string, result: XmlObject | undefined, requestId: string): string {
-  const body = result === undefined ? '' : `<${action}Result>${renderObject(result)}</${action}Result>`;
-  return `<${action}Response xmlns="${ns}">${body}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-}
 
 /** A success response around a result already serialized from the model (src/protocols/query-output.ts). */
 export function modelSuccessXml(action: string, ns: string, resultXml: string | undefined, requestId: string): string {

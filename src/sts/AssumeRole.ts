@@ -1,4 +1,4 @@
-import { defineOperation } from '../awsquery/operation.js';
+import { defineOperation } from '../protocols/operation.js';
 import { Errors } from '../errors/index.js';
 import type { ContextValue } from '../iam/authorize.js';
 import { checkMfa, mfaOf } from './mfa.js';

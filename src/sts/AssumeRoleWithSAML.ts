@@ -1,4 +1,4 @@
-import { defineOperation } from '../awsquery/operation.js';
+import { defineOperation } from '../protocols/operation.js';
 import { Errors } from '../errors/index.js';
 import { assumeFederated, auditIdentity, checkSourceIdentity } from './federated-assume.js';
 import { parseRoleArn } from '../federation/directory.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../awsquery/operation.js';
+import { defineOperation } from '../protocols/operation.js';
 import { authorize } from '../iam/authorize.js';
 import { decodeAuthorizationMessage } from './authorization-message.js';
 

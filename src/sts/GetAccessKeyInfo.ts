@@ -1,4 +1,4 @@
-import { defineOperation } from '../awsquery/operation.js';
+import { defineOperation } from '../protocols/operation.js';
 import { accountOfAccessKeyId } from '../tokens/ids.js';
 import { Errors } from '../errors/index.js';
 

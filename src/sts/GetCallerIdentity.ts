@@ -1,4 +1,4 @@
-import { defineOperation } from '../awsquery/operation.js';
+import { defineOperation } from '../protocols/operation.js';
 
 /** Needs no permission and cannot be denied (AWS-CONTRACT.md). */
 export const GetCallerIdentity = defineOperation({

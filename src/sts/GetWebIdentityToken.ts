@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defineOperation } from '../awsquery/operation.js';
+import { defineOperation } from '../protocols/operation.js';
 import { Errors } from '../errors/index.js';
 import { authorize, type ContextValue } from '../iam/authorize.js';
 import { assertUniqueTagKeys } from '../iam/common.js';

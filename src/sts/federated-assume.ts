@@ -1,6 +1,6 @@
 import { Errors } from '../errors/index.js';
 import type { CompiledPolicy } from '../policy/index.js';
-import type { OpContext } from '../awsquery/operation.js';
+import type { OpContext } from '../protocols/operation.js';
 import { assumedRoleIdentity, issueCredentials, issuedAudit, type IssuedCredentials } from './issue.js';
 import type { RoleRecord } from './roles.js';
 import { compileTrust } from './trust-check.js';

@@ -1,4 +1,4 @@
-import type { Operation } from '../awsquery/operation.js';
+import type { Operation } from '../protocols/operation.js';
 import { GetCallerIdentity } from './GetCallerIdentity.js';
 import { GetAccessKeyInfo } from './GetAccessKeyInfo.js';
 import { GetSessionToken } from './GetSessionToken.js';
@@ -12,7 +12,7 @@ import { RevokeSession } from './revoke/RevokeSession.js';
 import { RevokeRoleSessions } from './revoke/RevokeRoleSessions.js';
 
 /** STS actions (Version 2011-06-15), plus Tessera's session revocation actions (IAM namespace): one line each. */
-export const stsOperations: Operation<any, any>[] = [
+export const stsOperations: Operation[] = [
   GetCallerIdentity,
   GetAccessKeyInfo,
   GetSessionToken,

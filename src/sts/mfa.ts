@@ -1,6 +1,6 @@
 import { Errors } from '../errors/index.js';
 import { auditMfaLockouts, verifyMfaCode, type MfaLockKind } from '../mfa/index.js';
-import type { AuthedContext } from '../awsquery/operation.js';
+import type { AuthedContext } from '../protocols/operation.js';
 
 /**
  * SerialNumber + TokenCode on AssumeRole / GetSessionToken: both or neither; the code is

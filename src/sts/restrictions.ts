@@ -1,6 +1,6 @@
 import { Errors } from '../errors/index.js';
 import type { Caller } from '../iam/caller.js';
-import type { ServiceName } from '../awsquery/operation.js';
+import type { ServiceName } from '../protocols/operation.js';
 
 /**
  * What temporary credentials may call, by how they were obtained (STS API reference):

@@ -1,6 +1,6 @@
 import { compilePolicy, type CompiledPolicy } from '../policy/index.js';
 import { decide, type ContextValue } from '../iam/authorize.js';
-import type { AuthedContext } from '../awsquery/operation.js';
+import type { AuthedContext } from '../protocols/operation.js';
 import type { RoleRecord } from './roles.js';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { accountOfAccessKeyId, newAccessKeyId } from '../../src/tokens/ids.js';
 import { openSessionToken, sealSessionToken, type SessionTokenPayload } from '../../src/tokens/session-token.js';
-import { awsDate } from '../../src/awsquery/xml.js';
+import { awsDate } from '../../src/protocols/query-xml.js';
 import { federatedPrincipal, federatedTrustContext } from '../../src/trust/federated.js';
 import type { FederatedIdentity } from '../../src/federation/connector.js';
 

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { attachPolicy } from './attach.js';
 import { USER } from './entity.js';
 

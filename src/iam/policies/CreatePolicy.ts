@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import { newUniqueId } from '../../tokens/ids.js';
 import { authorize } from '../authorize.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import { authorizedManagedPolicy, loadPolicy, noSuchVersion } from './policy-common.js';
 

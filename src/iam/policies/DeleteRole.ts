@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import { authorizedRole, lockedRole } from './role-common.js';
 import { unbindPrincipal } from './trust-binding.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { deleteBoundary } from './boundary.js';
 
 export const DeleteUserPermissionsBoundary = defineOperation({

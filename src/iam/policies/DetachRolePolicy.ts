@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { detachPolicy } from './attach.js';
 import { ROLE } from './entity.js';
 

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorizedManagedPolicy } from './policy-common.js';
 import { policyShape } from './policy-shape.js';
 

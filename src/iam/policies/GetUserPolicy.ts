@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { encodeDocument } from '../common.js';
 import { getInlinePolicy } from './inline.js';
 import { USER } from './entity.js';

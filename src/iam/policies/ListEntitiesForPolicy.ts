@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { policyEntitySortKey } from '../../store/policies.js';
 import { decodeMarker, paginate } from '../common.js';
 import { authorizePolicyAction, findPolicyRef } from './policy-ref.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { policySortKey } from '../../store/managed-policies.js';
 import { authorize } from '../authorize.js';
 import { decodeMarker, paginate } from '../common.js';

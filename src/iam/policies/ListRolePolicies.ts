@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { listInlinePolicies } from './inline.js';
 import { ROLE } from './entity.js';
 

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { putBoundary } from './boundary.js';
 
 export const PutRolePermissionsBoundary = defineOperation({

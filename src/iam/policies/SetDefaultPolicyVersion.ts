@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorizedManagedPolicy, loadPolicy, noSuchVersion } from './policy-common.js';
 
 export const SetDefaultPolicyVersion = defineOperation({

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { assertUniqueTagKeys } from '../common.js';
 import { authorizePolicyAction, findPolicyRef } from './policy-ref.js';
 import { assertTagQuota, mergeTags, tagContext } from './shared.js';

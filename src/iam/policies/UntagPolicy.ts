@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorizePolicyAction, findPolicyRef } from './policy-ref.js';
 import { removeTags } from './shared.js';
 

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorizedRole, noSuchRole } from './role-common.js';
 import { roleShape } from './role-shape.js';
 

@@ -1,4 +1,4 @@
-import type { Operation } from '../../awsquery/operation.js';
+import type { Operation } from '../../protocols/operation.js';
 import { AttachGroupPolicy } from './AttachGroupPolicy.js';
 import { AttachRolePolicy } from './AttachRolePolicy.js';
 import { AttachUserPolicy } from './AttachUserPolicy.js';
@@ -49,7 +49,7 @@ import { UpdateRole } from './UpdateRole.js';
 import { UpdateRoleDescription } from './UpdateRoleDescription.js';
 
 /** Roles, managed policies and versions, attachments, inline policies, boundaries, tags. */
-export const policyOperations: Operation<any, any>[] = [
+export const policyOperations: Operation[] = [
   AttachGroupPolicy,
   AttachRolePolicy,
   AttachUserPolicy,

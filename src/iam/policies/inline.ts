@@ -1,4 +1,4 @@
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import { policySize } from '../../policy/index.js';
 import { inlinePolicySortKey, type InlinePolicy } from '../../store/policies.js';

@@ -1,4 +1,4 @@
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import type { ManagedPolicy, ManagedPolicyRepository } from '../../store/managed-policies.js';
 import { authorize, type ContextValue } from '../authorize.js';

@@ -1,4 +1,4 @@
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import type { PolicyRef } from '../../store/policies.js';
 import type { Repositories } from '../../store/store.js';

@@ -1,5 +1,5 @@
 import { Errors } from '../../errors/index.js';
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import type { Repositories } from '../../store/store.js';
 import type { Role } from '../../store/roles.js';
 import { authorize, type ContextValue } from '../authorize.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import { authorizedOidc } from './oidc-common.js';
 import { CLIENT_IDS_PER_OIDC_PROVIDER } from './shared.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorizedSaml } from './saml-common.js';
 
 export const DeleteSAMLProvider = defineOperation({

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import type { GetAccountAuthorizationDetailsRequest, GetAccountAuthorizationDetailsResponse } from '../../protocols/generated/iam.js';
 import { authorizationSortKey, type AuthorizationDetailsRepository } from '../../store/authorization-details.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { workerPool } from '../../workers/pool.js';
 import { authorize } from '../authorize.js';
 

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorizedOidc } from './oidc-common.js';
 import { tagShapes } from './shared.js';
 

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorize } from '../authorize.js';
 
 /** Not paged in AWS's API: an account has at most 100 OIDC providers (the quota). */

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorizedOidc, checkThumbprints } from './oidc-common.js';
 
 export const UpdateOpenIDConnectProviderThumbprint = defineOperation({

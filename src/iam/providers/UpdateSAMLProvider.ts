@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorizedSaml, parseMetadata, validUntilOf } from './saml-common.js';
 
 export const UpdateSAMLProvider = defineOperation({

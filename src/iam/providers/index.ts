@@ -1,4 +1,4 @@
-import type { Operation } from '../../awsquery/operation.js';
+import type { Operation } from '../../protocols/operation.js';
 import { CreateOpenIDConnectProvider } from './CreateOpenIDConnectProvider.js';
 import { GetOpenIDConnectProvider } from './GetOpenIDConnectProvider.js';
 import { ListOpenIDConnectProviders } from './ListOpenIDConnectProviders.js';
@@ -29,7 +29,7 @@ import { GetContextKeysForPrincipalPolicy } from './GetContextKeysForPrincipalPo
  * STS lookups: findOidcProviderByIssuer / getOidcProviderByArn (oidc-repo.ts),
  * getSamlProviderByArn (saml-repo.ts).
  */
-export const providerOperations: Operation<any, any>[] = [
+export const providerOperations: Operation[] = [
   CreateOpenIDConnectProvider,
   GetOpenIDConnectProvider,
   ListOpenIDConnectProviders,

@@ -1,5 +1,5 @@
 import { Errors } from '../../errors/index.js';
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import type { Repositories } from '../../store/store.js';
 import type { OidcProvider } from '../../store/providers.js';
 import { authorize } from '../authorize.js';

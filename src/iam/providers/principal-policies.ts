@@ -4,7 +4,7 @@
  * MatchedStatements (inline: the policy name with type user/group/role; managed: the policy
  * name with type user-managed/aws-managed). A user includes its groups' policies.
  */
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import type { PrincipalPolicy } from '../../store/authorization-details.js';
 

@@ -1,5 +1,5 @@
 import { Errors } from '../../errors/index.js';
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import type { SamlMetadata } from '../../federation/saml/metadata.js';
 import type { SamlProvider } from '../../store/providers.js';
 import type { Repositories } from '../../store/store.js';

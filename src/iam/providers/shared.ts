@@ -1,5 +1,5 @@
 import { Errors } from '../../errors/index.js';
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import { accountOf, arnFor, assertUniqueTagKeys, type Page, pageList, partitionOf, type Tag } from '../common.js';
 
 /**

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorize } from '../authorize.js';
 import { noSuchKey } from './keys.js';
 import { refArn, targetUserRef } from './shared.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import { rewriteAwsPrincipals } from '../../policy/index.js';
 import type { Repositories } from '../../store/store.js';

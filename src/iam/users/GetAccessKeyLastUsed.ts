@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import type { AccessKeyLastUsed } from '../../protocols/generated/iam.js';
 import { authorize } from '../authorize.js';
 import { noSuchKey } from './keys.js';

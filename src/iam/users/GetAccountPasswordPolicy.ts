@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import type { PasswordPolicy as PasswordPolicyShape } from '../../protocols/generated/iam.js';
 import type { PasswordPolicy } from '../../store/accounts.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { memberSortKey } from '../../store/groups.js';
 import { authorize } from '../authorize.js';
 import { decodeMarker, paginate } from '../common.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { authorize } from '../authorize.js';
 import { noSuchLoginProfile } from './password.js';
 import { arnOfUser, resolveUser } from './shared.js';

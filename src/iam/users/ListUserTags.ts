@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { pageList } from '../common.js';
 import { authorize } from '../authorize.js';
 import { namedUser, userArn } from './shared.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import type { VirtualMFADevice } from '../../protocols/generated/iam.js';
 import { mfaSortKey } from '../../store/mfa.js';
 import { authorize } from '../authorize.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { open } from '../../keys/envelope.js';
 import { verifyConsecutive } from '../../mfa/index.js';
 import { authorize } from '../authorize.js';

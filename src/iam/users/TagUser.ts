@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { assertUniqueTagKeys } from '../common.js';
 import { authorize } from '../authorize.js';
 import { mergeTags, namedUser, tagContext, userArn } from './shared.js';

@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import type { PasswordPolicy } from '../../store/accounts.js';
 import { authorize } from '../authorize.js';
 import { accountOf } from './shared.js';

@@ -1,4 +1,4 @@
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import type { Group as GroupShape } from '../../protocols/generated/iam.js';
 import type { Group } from '../../store/groups.js';
 import { groupArn } from './shared.js';

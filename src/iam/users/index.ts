@@ -1,4 +1,4 @@
-import type { Operation } from '../../awsquery/operation.js';
+import type { Operation } from '../../protocols/operation.js';
 import { AddUserToGroup } from './AddUserToGroup.js';
 import { ChangePassword } from './ChangePassword.js';
 import { CreateAccessKey } from './CreateAccessKey.js';
@@ -40,7 +40,7 @@ import { UpdateLoginProfile } from './UpdateLoginProfile.js';
 import { UpdateUser } from './UpdateUser.js';
 
 /** Users, groups, access keys, login profiles, password policy, MFA devices, account aliases. */
-export const userOperations: Operation<any, any>[] = [
+export const userOperations: Operation[] = [
   AddUserToGroup,
   ChangePassword,
   CreateAccessKey,

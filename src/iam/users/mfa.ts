@@ -1,5 +1,5 @@
 import { Errors } from '../../errors/index.js';
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import type { MfaDevice, MfaRepository } from '../../store/mfa.js';
 import { asMfaLockouts, auditMfaLockouts, lockKind, mfaAttemptEntries, type MfaLockKind } from '../../mfa/index.js';
 

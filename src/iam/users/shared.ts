@@ -1,7 +1,7 @@
 import { Errors } from '../../errors/index.js';
 import type { User, UserRepository } from '../../store/users.js';
 import { accountOf, arnFor, partitionOf, type Tag } from '../common.js';
-import type { AuthedContext } from '../../awsquery/operation.js';
+import type { AuthedContext } from '../../protocols/operation.js';
 import type { User as UserShape } from '../../protocols/generated/iam.js';
 import type { UserRef, UserRefRepository } from '../../store/user-refs.js';
 

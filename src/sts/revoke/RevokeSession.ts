@@ -1,4 +1,4 @@
-import { defineOperation } from '../../awsquery/operation.js';
+import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import { authorize } from '../../iam/authorize.js';
 import { accountOfAccessKeyId } from '../../tokens/ids.js';

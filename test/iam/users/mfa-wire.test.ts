@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newTotpSeed, otpauthUri, qrPng } from '../../../src/mfa/index.js';
 import { serviceModel } from '../../../src/protocols/model.js';
 import { serializeQueryOutput } from '../../../src/protocols/query-output.js';
-import { modelSuccessXml, successXml } from '../../../src/awsquery/xml.js';
+import { modelSuccessXml } from '../../../src/protocols/query-xml.js';
 import { SERVICES } from '../../../src/protocols/operation.js';
 
 /**
@@ -17,9 +17,12 @@ describe('CreateVirtualMFADevice on the wire', () => {
     const serial = 'arn:aws:iam::123456789012:mfa/team/dev';
     const tags = [{ Key: 'team', Value: 'a' }];
     const ns = SERVICES.iam.namespace;
-    const legacy = successXml('CreateVirtualMFADevice', ns, {
-      VirtualMFADevice: { SerialNumber: serial, Base32StringSeed: Buffer.from(seed, 'utf8').toString('base64'), QRCodePNG: png.toString('base64'), Tags: tags },
-    }, 'req-1');
+    // What the hand-written renderer sent (base64 strings as element text, model member order).
+    const legacy =
+      `<CreateVirtualMFADeviceResponse xmlns="${ns}"><CreateVirtualMFADeviceResult><VirtualMFADevice>` +
+      `<SerialNumber>${serial}</SerialNumber><Base32StringSeed>${Buffer.from(seed, 'utf8').toString('base64')}</Base32StringSeed>` +
+      `<QRCodePNG>${png.toString('base64')}</QRCodePNG><Tags><member><Key>team</Key><Value>a</Value></member></Tags>` +
+      `</VirtualMFADevice></CreateVirtualMFADeviceResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></CreateVirtualMFADeviceResponse>`;
     const shape = serviceModel('iam').operations.get('CreateVirtualMFADevice')!.output!;
     const model = modelSuccessXml('CreateVirtualMFADevice', ns, serializeQueryOutput(shape, {
       VirtualMFADevice: { SerialNumber: serial, Base32StringSeed: Buffer.from(seed, 'utf8'), QRCodePNG: new Uint8Array(png), Tags: tags },

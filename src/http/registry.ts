@@ -1,11 +1,11 @@
-import { isLegacy, type Operation, type ServiceName } from './operation.js';
+import type { Operation, ServiceName } from '../protocols/operation.js';
 import { serviceModel, type OperationModel } from '../protocols/model.js';
 import { OUTPUT_OMITTED } from '../protocols/overrides.js';
 
 export interface RoutedOperation {
   op: Operation;
-  /** The action in AWS's model (absent only for legacy operations outside it). */
-  model: OperationModel | undefined;
+  /** The action in AWS's model (or Tessera's extension model). */
+  model: OperationModel;
   /** Output members AWS leaves out of this action's answer (overrides.ts). */
   omit: ReadonlySet<string> | undefined;
 }
@@ -14,12 +14,12 @@ export interface RoutedOperation {
 export class OperationRegistry {
   private readonly ops = new Map<string, RoutedOperation>();
 
-  constructor(operations: readonly Operation<any, any>[]) {
+  constructor(operations: readonly Operation[]) {
     for (const op of operations) {
       const key = `${op.service}:${op.name}`;
       if (this.ops.has(key)) throw new Error(`duplicate operation ${key}`);
       const model = serviceModel(op.service).operations.get(op.name);
-      if (!model && !isLegacy(op as Operation)) throw new Error(`operation ${key} is not in the ${op.service} model (data/aws-models, data/tessera-models)`);
+      if (!model) throw new Error(`operation ${key} is not in the ${op.service} model (data/aws-models, data/tessera-models)`);
       const omitted = OUTPUT_OMITTED[key];
       this.ops.set(key, { op: op as Operation, model, omit: omitted ? new Set(omitted.paths) : undefined });
     }
