@@ -1,0 +1,254 @@
+/**
+ * Paging cost against account size: List* first/last pages and GetAccountAuthorizationDetails
+ * pages at 10 and at 100,000 roles and users, through the real Query API with a signed client.
+ *
+ *   npm run bench -- paging
+ *   env: DATABASE_URL (admin URL; a fresh database per size is created and dropped; default
+ *        postgres://postgres@127.0.0.1:5432/postgres), BENCH_PAGING_SIZES (default 10,100000),
+ *        BENCH_PAGING_REPS (calls per figure, median taken; default 7), BENCH_PAGE (MaxItems of a
+ *        measured page, default 10: both sizes then return the same number of items, so the ratio
+ *        is the cost of the account's size alone), BENCH_KEEP_DB=1 (keep the largest database
+ *        and print its URL, e.g. to EXPLAIN queries against it).
+ *
+ * Each size gets its own database, migrated with the migration runner, then seeded in bulk with
+ * SQL (generate_series, no API calls): N users and N roles, N/100 groups (every user in one),
+ * N/100 customer managed policies (every user, role and group has one attached), an inline policy
+ * on every 10th role and a permissions boundary on every 100th user. An in-process Tessera serves
+ * it; the client is @aws-sdk/client-iam signed with the root key. Each figure is the median of
+ * REPS calls after one warm-up call (a "last page" figure repeats the final call of a walk that
+ * followed the markers; the walk itself is not measured). Prints both sizes, the ratio (goal
+ * ≤ 1.2×) and the process's peak RSS (maxRSS) before and after a GetAccountAuthorizationDetails
+ * walk of the largest account.
+ */
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import {
+  IAMClient,
+  GetAccountAuthorizationDetailsCommand,
+  ListGroupsCommand,
+  ListPoliciesCommand,
+  ListRolesCommand,
+  ListUsersCommand,
+} from '@aws-sdk/client-iam';
+import { loadConfig } from '../src/config/index.js';
+import { buildServices } from '../src/main.js';
+import { createApp } from '../src/app.js';
+import { createDb, type Db } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
+import { bootstrap } from '../src/iam/bootstrap.js';
+import { createCache } from '../src/cache/index.js';
+import { createLogger } from '../src/log.js';
+import { newAccessKeyId, newSecretAccessKey } from '../src/tokens/ids.js';
+
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SIZES = (process.env.BENCH_PAGING_SIZES ?? '10,100000').split(',').map(Number);
+const REPS = Number(process.env.BENCH_PAGING_REPS ?? 7);
+const PAGE = Number(process.env.BENCH_PAGE ?? 10);
+const KEEP = process.env.BENCH_KEEP_DB === '1';
+const ACCOUNT = '123456789012';
+
+/**
+ * Bulk seed of an account with `n` users and `n` roles (ids and names derived from the row
+ * number: names are hashed so the heap order is not the name order, as in a real account).
+ */
+export async function seed(db: Db, n: number, accountId = ACCOUNT): Promise<void> {
+  const groups = Math.max(2, Math.floor(n / 100));
+  const policies = Math.max(2, Math.floor(n / 100));
+  const id = (expr: string) => `translate(lpad((${expr})::text, 17, '0'), '0123456789', 'ABCDEFGHIJ')`;
+  const doc = `'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'`;
+  const trust = `'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::${accountId}:root"},"Action":"sts:AssumeRole"}]}'`;
+  const stmts = [
+    `INSERT INTO policies (policy_id, account_id, policy_name, path, arn)
+       SELECT 'ANPA' || ${id('i')}, $1, 'pol-' || substr(md5('p' || i), 1, 8) || '-' || i, '/',
+              'arn:aws:iam::' || $1 || ':policy/pol-' || substr(md5('p' || i), 1, 8) || '-' || i
+         FROM generate_series(1, ${policies}) i`,
+    `INSERT INTO policy_versions (policy_id, version_id, document, is_default)
+       SELECT policy_id, 'v1', ${doc}, true FROM policies WHERE account_id = $1`,
+    `INSERT INTO groups (group_id, account_id, group_name, path)
+       SELECT 'AGPA' || ${id('i')}, $1, 'group-' || substr(md5('g' || i), 1, 8) || '-' || i, '/' FROM generate_series(1, ${groups}) i`,
+    `INSERT INTO users (user_id, account_id, user_name, path, permissions_boundary)
+       SELECT 'AIDA' || ${id('i')}, $1, 'user-' || substr(md5('u' || i), 1, 8) || '-' || i, '/',
+              CASE WHEN i % 100 = 0 THEN 'arn:aws:iam::' || $1 || ':policy/pol-' || substr(md5('p' || 1), 1, 8) || '-1' END
+         FROM generate_series(1, ${n}) i`,
+    `INSERT INTO roles (role_id, account_id, role_name, path, arn, assume_role_policy)
+       SELECT 'AROA' || ${id('i')}, $1, 'role-' || substr(md5('r' || i), 1, 8) || '-' || i, '/',
+              'arn:aws:iam::' || $1 || ':role/role-' || substr(md5('r' || i), 1, 8) || '-' || i, ${trust}
+         FROM generate_series(1, ${n}) i`,
+    `INSERT INTO group_members (group_id, user_id)
+       SELECT 'AGPA' || ${id(`1 + i % ${groups}`)}, 'AIDA' || ${id('i')} FROM generate_series(1, ${n}) i`,
+    `INSERT INTO user_policy_attachments (user_id, policy_arn)
+       SELECT 'AIDA' || ${id('i')}, 'arn:aws:iam::' || $1 || ':policy/pol-' || substr(md5('p' || (1 + i % ${policies})), 1, 8) || '-' || (1 + i % ${policies})
+         FROM generate_series(1, ${n}) i`,
+    `INSERT INTO role_policy_attachments (role_id, policy_arn)
+       SELECT 'AROA' || ${id('i')}, 'arn:aws:iam::' || $1 || ':policy/pol-' || substr(md5('p' || (1 + i % ${policies})), 1, 8) || '-' || (1 + i % ${policies})
+         FROM generate_series(1, ${n}) i`,
+    `INSERT INTO group_policy_attachments (group_id, policy_arn)
+       SELECT 'AGPA' || ${id('i')}, 'arn:aws:iam::' || $1 || ':policy/pol-' || substr(md5('p' || (1 + i % ${policies})), 1, 8) || '-' || (1 + i % ${policies})
+         FROM generate_series(1, ${groups}) i`,
+    `INSERT INTO role_policies (role_id, policy_name, document)
+       SELECT 'AROA' || ${id('i')}, 'inline', ${doc} FROM generate_series(10, ${n}, 10) i`,
+  ];
+  await db.tx(async (c) => {
+    for (const s of stmts) await c.query(s, s.includes('$1') ? [accountId] : []);
+  });
+  await db.query('ANALYZE');
+}
+
+interface Instance {
+  iam: IAMClient;
+  db: Db;
+  stop(): Promise<void>;
+  url: string;
+}
+
+async function start(n: number): Promise<Instance> {
+  const name = `tessera_bench_paging_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const masterKey = randomBytes(32);
+  const db = createDb(url, { max: 10 });
+  await migrate(db);
+  const root = { accessKeyId: newAccessKeyId('AKIA', ACCOUNT), secretAccessKey: newSecretAccessKey() };
+  await bootstrap(db, { masterKey, accountId: ACCOUNT, rootAccessKeyId: root.accessKeyId, rootSecretAccessKey: root.secretAccessKey });
+  const t0 = performance.now();
+  await seed(db, n);
+  console.log(`seeded ${n} users, ${n} roles, ${Math.max(2, Math.floor(n / 100))} groups and policies in ${((performance.now() - t0) / 1000).toFixed(1)}s (${name})`);
+  const config = loadConfig({ DATABASE_URL: url, TESSERA_MASTER_KEY: masterKey.toString('base64'), LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '10' });
+  const cache = createCache({ keyPrefix: `${name}:` });
+  const services = await buildServices({ config, db, cache, logger: createLogger('silent'), masterKey, accountId: ACCOUNT });
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, createApp(services));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials: root, maxAttempts: 1 });
+  return {
+    iam,
+    db,
+    url,
+    async stop() {
+      iam.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await services.dispose();
+      await cache.close();
+      await db.close();
+      if (KEEP && n === Math.max(...SIZES)) {
+        console.log(`kept database ${url}`);
+        return;
+      }
+      const a = new pg.Client({ connectionString: ADMIN_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+/** Median latency (ms) of `call`, after two warm-up calls. */
+async function median(call: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 2; i++) await call();
+  const ms: number[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const t = performance.now();
+    await call();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  return ms[Math.floor(ms.length / 2)]!;
+}
+
+type Paged = { IsTruncated?: boolean; Marker?: string };
+
+/**
+ * The Marker that asks for the last page of `size` items: walk with MaxItems 1000 (few calls),
+ * then with `size` from the last long page on. Returns undefined when the first page is the last.
+ */
+async function lastMarker(list: (maxItems: number, marker: string | undefined) => Promise<Paged>, size: number): Promise<string | undefined> {
+  let cur: string | undefined;
+  for (;;) {
+    const r = await list(1000, cur);
+    if (!r.IsTruncated) break;
+    cur = r.Marker;
+  }
+  // `cur` starts the last long page; from there, pages of `size` to the end.
+  for (;;) {
+    const r = await list(size, cur);
+    if (!r.IsTruncated) return cur;
+    cur = r.Marker;
+  }
+}
+
+type Figures = Map<string, number>;
+
+async function measure(n: number): Promise<{ figures: Figures; rssBefore: number; rssAfter: number; gaadItems: number; gaadPages: number; gaadMs: number }> {
+  const t = await start(n);
+  const f: Figures = new Map();
+  const { iam } = t;
+  try {
+    const roles = (max: number, marker?: string) => iam.send(new ListRolesCommand({ MaxItems: max, Marker: marker }));
+    const users = (max: number, marker?: string) => iam.send(new ListUsersCommand({ MaxItems: max, Marker: marker }));
+    const gaad = (max: number, marker?: string) => iam.send(new GetAccountAuthorizationDetailsCommand({ MaxItems: max, Marker: marker }));
+
+    // Warm the process (JIT, connection pool, caches of the caller) before the first figure.
+    for (let i = 0; i < 20; i++) await Promise.all([roles(PAGE), users(PAGE), iam.send(new ListGroupsCommand({ MaxItems: PAGE }))]);
+    f.set('ListRoles first page', await median(() => roles(PAGE)));
+    const rm = await lastMarker(roles, PAGE);
+    f.set('ListRoles last page', await median(() => roles(PAGE, rm)));
+    f.set('ListUsers first page', await median(() => users(PAGE)));
+    const um = await lastMarker(users, PAGE);
+    f.set('ListUsers last page', await median(() => users(PAGE, um)));
+    f.set('ListPolicies first page', await median(() => iam.send(new ListPoliciesCommand({ MaxItems: PAGE }))));
+    f.set('ListGroups first page', await median(() => iam.send(new ListGroupsCommand({ MaxItems: PAGE }))));
+    f.set('GetAccountAuthorizationDetails first page', await median(() => gaad(PAGE)));
+    // A later page: the third, reached by following two markers.
+    let gm: string | undefined;
+    for (let i = 0; i < 2; i++) gm = (await gaad(PAGE, gm)).Marker;
+    f.set('GetAccountAuthorizationDetails 3rd page', await median(() => gaad(PAGE, gm)));
+    f.set('GetAccountAuthorizationDetails first page, MaxItems 100', await median(() => gaad(100)));
+
+    // Walk: a bounded number of MaxItems=100 pages (the whole account at 100k would be 2000
+    // pages), watching the process's peak RSS.
+    const rssBefore = process.resourceUsage().maxRSS;
+    let marker: string | undefined;
+    let items = 0;
+    let pages = 0;
+    const t0 = performance.now();
+    do {
+      const r = await gaad(100, marker);
+      items += (r.UserDetailList?.length ?? 0) + (r.GroupDetailList?.length ?? 0) + (r.RoleDetailList?.length ?? 0) + (r.Policies?.length ?? 0);
+      pages++;
+      marker = r.IsTruncated ? r.Marker : undefined;
+    } while (marker !== undefined && pages < 10);
+    const gaadMs = (performance.now() - t0) / pages;
+    return { figures: f, rssBefore, rssAfter: process.resourceUsage().maxRSS, gaadItems: items, gaadPages: pages, gaadMs };
+  } finally {
+    await t.stop();
+  }
+}
+
+export async function run(): Promise<void> {
+  const started = performance.now();
+  const results = [];
+  for (const n of SIZES) results.push({ n, ...(await measure(n)) });
+  const small = results[0]!;
+  const big = results[results.length - 1]!;
+  const label = (n: number) => (n >= 1000 ? `${n / 1000}k rows` : `${n} rows`);
+  console.log(`\nmedian of ${REPS} calls, MaxItems ${PAGE} unless said; ratio goal <= 1.2x`);
+  console.log(`${'figure'.padEnd(58)}${label(small.n).padStart(12)}${label(big.n).padStart(12)}${'ratio'.padStart(9)}`);
+  for (const [name, ms] of small.figures) {
+    const b = big.figures.get(name)!;
+    console.log(`${name.padEnd(58)}${`${ms.toFixed(1)} ms`.padStart(12)}${`${b.toFixed(1)} ms`.padStart(12)}${`${(b / ms).toFixed(2)}x`.padStart(9)}`);
+  }
+  for (const r of results) {
+    console.log(
+      `GAAD walk at ${label(r.n)}: ${r.gaadPages} pages of MaxItems 100 (${r.gaadItems} items), ${r.gaadMs.toFixed(0)} ms/page; peak RSS ${(r.rssBefore / 1024).toFixed(0)} MB before, ${(r.rssAfter / 1024).toFixed(0)} MB after`,
+    );
+  }
+  console.log(`total ${((performance.now() - started) / 1000).toFixed(0)}s`);
+}
