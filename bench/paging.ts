@@ -265,12 +265,15 @@ export async function run(): Promise<void> {
     const label = (n: number) => (n >= 1000 ? `${n / 1000}k rows` : `${n} rows`);
     console.log(`\nmedian of ${REPS} interleaved calls, MaxItems ${PAGE} unless said; ratio goal <= 1.2x`);
     console.log(`${'figure'.padEnd(58)}${SIZES.map((n) => label(n).padStart(12)).join('')}${'ratio'.padStart(9)}`);
+    let rssBeforeGaad: number | undefined;
     for (const f of FIGURES) {
+      if (f.name.startsWith('GetAccountAuthorizationDetails')) rssBeforeGaad ??= process.resourceUsage().maxRSS;
       const calls = await Promise.all(clients.map((c) => f.prepare(c)));
       const ms = await medians(calls);
       const ratio = ms[ms.length - 1]! / ms[0]!;
       console.log(`${f.name.padEnd(58)}${ms.map((x) => `${x.toFixed(1)} ms`.padStart(12)).join('')}${`${ratio.toFixed(2)}x`.padStart(9)}`);
     }
+    console.log(`peak RSS before any GetAccountAuthorizationDetails call: ${((rssBeforeGaad ?? 0) / 1024).toFixed(0)} MB`);
     for (const [i, c] of clients.entries()) {
       const w = await gaadWalk(c);
       console.log(
