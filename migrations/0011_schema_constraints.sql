@@ -104,7 +104,7 @@ ALTER TABLE mfa_devices ADD CONSTRAINT mfa_devices_user_account_fkey
 -- src/iam/effective-policies.ts); DeletePolicy refuses while a boundary uses the policy.
 
 -- ---------------------------------------------------------------------------------------------
--- CHECKs: what the code assumes of every row (ids, names and paths as IAM's API accepts them,
+-- CHECKs: what the code assumes of every row (names and paths as IAM's API accepts them,
 -- ARNs that agree with the columns they are derived from, tags as a JSON array within quota).
 -- Names use explicit ASCII classes: \w would follow the database's locale.
 
