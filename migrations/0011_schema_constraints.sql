@@ -105,7 +105,7 @@ ALTER TABLE mfa_devices ADD CONSTRAINT mfa_devices_user_account_fkey
 
 -- ---------------------------------------------------------------------------------------------
 -- CHECKs: what the code assumes of every row (names and paths as IAM's API accepts them,
--- ARNs that agree with the columns they are derived from, tags as a JSON array within quota).
+-- ARNs in the row's account, tags as a JSON array within quota).
 -- Names use explicit ASCII classes: \w would follow the database's locale.
 
 -- (Ids are not pattern-checked: the repositories' contracts use ids of their own.)
@@ -121,8 +121,7 @@ ALTER TABLE groups
 ALTER TABLE roles
   ADD CONSTRAINT roles_name_check CHECK (role_name ~ '^[A-Za-z0-9_+=,.@-]{1,64}$') NOT VALID,
   ADD CONSTRAINT roles_path_check CHECK (length(path) <= 512 AND path ~ '^(/|/[!-~]+/)$') NOT VALID,
-  ADD CONSTRAINT roles_arn_check CHECK (
-    starts_with(arn, 'arn:') AND right(arn, length(':iam::' || account_id || ':role' || path || role_name)) = ':iam::' || account_id || ':role' || path || role_name) NOT VALID,
+  ADD CONSTRAINT roles_arn_check CHECK (starts_with(arn, 'arn:') AND strpos(arn, ':iam::' || account_id || ':role/') > 0) NOT VALID,
   ADD CONSTRAINT roles_description_check CHECK (length(description) <= 1000) NOT VALID,
   ADD CONSTRAINT roles_tags_check CHECK (CASE WHEN jsonb_typeof(tags) = 'array' THEN jsonb_array_length(tags) <= 50 ELSE false END) NOT VALID;
 
