@@ -2,7 +2,7 @@
  * Bench runner: `npm run bench -- policy` runs `node --import tsx bench/run.ts policy`, which
  * imports `./policy.ts` and calls its `run()`. With no names, every known bench runs.
  */
-const KNOWN = ['policy', 'policy-adversarial'];
+const KNOWN = ['policy', 'policy-adversarial', 'paging'];
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of names.length > 0 ? names : KNOWN) {

@@ -1,3 +1,4 @@
+import { Lru } from '../cache/lru.js';
 import { open } from '../keys/envelope.js';
 import type { Db } from '../store/db.js';
 import { PgAccessKeyRepository, type AccessKeyRepository } from '../store/access-keys.js';
@@ -26,10 +27,11 @@ interface Entry {
 }
 
 const TTL_MS = 30_000;
+/** Keys held per process; beyond it the least recently used is dropped (no cliff for many callers). */
 const MAX = 50_000;
 
 export class CredentialResolver {
-  private readonly cache = new Map<string, Entry>();
+  private readonly cache = new Lru<string, Entry>({ max: MAX });
   private readonly lastUsed: LastUsedRecorder;
 
   constructor(
@@ -62,7 +64,6 @@ export class CredentialResolver {
     const hit = this.cache.get(accessKeyId);
     if (hit && hit.expires > now.getTime()) return hit.value;
     const value = await this.load(accessKeyId);
-    if (this.cache.size >= MAX) this.cache.clear();
     this.cache.set(accessKeyId, { value, expires: now.getTime() + TTL_MS });
     return value;
   }
