@@ -8,7 +8,7 @@ import type { OperationRegistry, RoutedOperation } from '../http/registry.js';
 import { parseQueryInput } from '../protocols/query-input.js';
 import { serializeQueryOutput } from '../protocols/query-output.js';
 import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
-import type { Caller } from '../iam/caller.js';
+import type { Caller } from '../tokens/caller.js';
 import type { Services } from '../services.js';
 import { writeInvalidations } from '../store/outbox.js';
 import type { Db } from '../store/db.js';

@@ -3,7 +3,7 @@ import { AwsError, isAwsError } from '../errors/index.js';
 import type { OpContext, RequestInfo } from '../protocols/operation.js';
 import { parseForm, type Params } from './form.js';
 import { requestInfo } from './request-context.js';
-import type { Caller } from '../iam/caller.js';
+import type { Caller } from '../tokens/caller.js';
 import type { Services } from '../services.js';
 import { verifySigV4 } from '../tokens/sigv4.js';
 import { configuredRegions } from '../tokens/regions.js';

@@ -1,7 +1,7 @@
 import { AwsError, Errors } from '../errors/index.js';
 import { evaluate, compilePolicy, type CompiledPolicy, type EvaluationResult, type MatchedStatement, type PrincipalType, type ResourcePolicyMode } from '../policy/index.js';
 import type { AuthedContext } from '../protocols/operation.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../tokens/caller.js';
 
 /**
  * Authorize one IAM (or STS) action for the caller through the policy engine.

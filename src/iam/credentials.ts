@@ -2,7 +2,7 @@ import { Lru } from '../cache/lru.js';
 import { open } from '../keys/envelope.js';
 import type { Db } from '../store/db.js';
 import { PgAccessKeyRepository, type AccessKeyRepository } from '../store/access-keys.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../tokens/caller.js';
 import { LastUsedRecorder } from './users/last-used.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Caller } from '../iam/caller.js';
+import type { Caller } from '../tokens/caller.js';
 import type { Services } from '../services.js';
 import type { IamOperations } from './generated/iam.js';
 import type { StsOperations } from './generated/sts.js';

@@ -1,5 +1,6 @@
 import { Errors } from '../errors/index.js';
-import type { Params } from '../http/form.js';
+/** Query parameters: flattened names (`Tags.member.1.Key`) to values, as the form parser reads them. */
+export type Params = ReadonlyMap<string, string>;
 import type { Constraints, Member, Shape } from './model.js';
 
 /**

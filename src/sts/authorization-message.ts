@@ -94,7 +94,7 @@ export async function withEncodedMessage(services: Services, e: AwsError, accoun
   try {
     const enc = await encodeAuthorizationMessage(services, accountId, d, now);
     const base = e.message.replace(/\.?$/, '.');
-    return new AwsError(e.code, `${base} ${ENCODED_MARKER}${enc}`, e.status, { cause: e, detail: d as Record<string, unknown> });
+    return Errors.withMessage(e, `${base} ${ENCODED_MARKER}${enc}`, d as Record<string, unknown>);
   } catch {
     return e;
   }

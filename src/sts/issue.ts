@@ -1,5 +1,5 @@
 import type { Services } from '../services.js';
-import type { Caller, SessionAncestor, SessionInfo } from '../iam/caller.js';
+import type { Caller, SessionAncestor, SessionInfo } from '../tokens/caller.js';
 import { Errors } from '../errors/index.js';
 import { newAccessKeyId } from '../tokens/ids.js';
 import { MAX_LINEAGE, callerFromPayload, deriveSecret, sealSessionToken, type TokenIdentity } from '../tokens/session-token.js';

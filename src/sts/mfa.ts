@@ -1,5 +1,5 @@
 import { Errors } from '../errors/index.js';
-import { auditMfaLockouts, verifyMfaCode, type MfaLockKind } from '../mfa/index.js';
+import { auditMfaLockouts, verifyMfaCode, type MfaLockKind } from '../iam/mfa-check.js';
 import type { AuthedContext } from '../protocols/operation.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Errors } from '../errors/index.js';
-import type { Caller } from '../iam/caller.js';
+import type { Caller } from '../tokens/caller.js';
 import type { ServiceName } from '../protocols/operation.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Lru } from '../cache/lru.js';
 import type { Cache } from '../cache/cache.js';
-import type { SessionAncestor } from '../iam/caller.js';
+import type { SessionAncestor } from '../tokens/caller.js';
 import type { Store } from '../store/store.js';
 import type { Revocation, RevocationKind, SessionRepository } from '../store/sessions.js';
 

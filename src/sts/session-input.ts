@@ -1,7 +1,7 @@
 import { Errors } from '../errors/index.js';
 import { validatePolicy } from '../policy/index.js';
 import type { PolicyDescriptorType, Tag } from '../protocols/generated/sts.js';
-import type { Caller } from '../iam/caller.js';
+import type { Caller } from '../tokens/caller.js';
 import type { ContextValue } from '../iam/authorize.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { Caller, PrincipalType, SessionAncestor, SessionInfo } from '../iam/caller.js';
+import type { Caller, PrincipalType, SessionAncestor, SessionInfo } from './caller.js';
 import { pooledRandomBytes } from '../keys/entropy.js';
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CreateRoleCommand, PutRolePolicyCommand, TagRoleCommand } from '@aws-sdk/client-iam';
 import { useTessera, type TestTessera } from '../support/tessera.js';
 import { authorize, decide } from '../../src/iam/authorize.js';
-import type { Caller, SessionInfo } from '../../src/iam/caller.js';
+import type { Caller, SessionInfo } from '../../src/tokens/caller.js';
 import { allow, doc, iam } from './policies/support.js';
 
 let t: TestTessera;

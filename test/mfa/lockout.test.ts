@@ -11,7 +11,8 @@ import {
 import { AssumeRoleCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { useTessera, type TestInstance, type TestTessera } from '../support/tessera.js';
 import { rejection } from '../support/clients.js';
-import { mfaDeviceSubject, mfaUserSubject, timeStep, totpAt, verifyMfaCode } from '../../src/mfa/index.js';
+import { timeStep, totpAt } from '../../src/mfa/index.js';
+import { mfaDeviceSubject, mfaUserSubject, verifyMfaCode } from '../../src/iam/mfa-check.js';
 import { lockCacheKey } from '../../src/throttle/attempts.js';
 import { trustAws } from '../sts/support.js';
 

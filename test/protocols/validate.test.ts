@@ -47,7 +47,7 @@ describe('validateInput: typed callers get the wire validation', () => {
     expect(typed).toContain("Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
     expect(typed).toContain("Value '10' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900");
     expect(typed).toContain("Value 'short' at 'policyArns.member.1.arn' failed to satisfy constraint: Member must have length greater than or equal to 20");
-    expect(typed).toContain("Value '12' at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6");
+    expect(typed).toContain("Value at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6");
   });
 
   it('does not echo sensitive members', () => {

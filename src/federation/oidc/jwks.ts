@@ -58,7 +58,7 @@ const COMMUNICATION =
 const NO_KEY =
   "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
 
-const communication = (cause?: unknown) => new AwsError('IDPCommunicationError', COMMUNICATION, 400, cause === undefined ? undefined : { cause });
+const communication = (cause?: unknown) => Errors.idpCommunicationError(COMMUNICATION, cause);
 
 /**
  * The canonical form of a provider URL (the cache key), or null when Tessera may not fetch from

@@ -76,7 +76,7 @@ const STRONG_DIGESTS = new Set([
   'http://www.w3.org/2001/04/xmlenc#sha512',
 ]);
 
-const invalid = (m: string, cause?: unknown) => new AwsError('InvalidIdentityToken', m, 400, cause === undefined ? {} : { cause });
+const invalid = (m: string, cause?: unknown) => Errors.invalidIdentityToken(m, cause);
 const SIGNATURE_INVALID = 'Response signature invalid';
 
 function decode(b64: string): string {

@@ -24,7 +24,7 @@ import type { AuthedContext, OperationInput, OperationName, OperationOutput } fr
 import type { AnyModelOperation } from '../../protocols/operation.js';
 import { AwsError } from '../../errors/index.js';
 import type { Services } from '../../services.js';
-import type { Caller } from '../caller.js';
+import type { Caller } from '../../tokens/caller.js';
 import { iamArn } from '../common.js';
 import { iamOperations } from '../index.js';
 import { normalizeIssuer } from '../providers/oidc-repo.js';

@@ -1,7 +1,7 @@
 import { Errors } from '../../errors/index.js';
 import type { AuthedContext } from '../../protocols/operation.js';
 import type { MfaDevice, MfaRepository } from '../../store/mfa.js';
-import { asMfaLockouts, auditMfaLockouts, lockKind, mfaAttemptEntries, type MfaLockKind } from '../../mfa/index.js';
+import { asMfaLockouts, auditMfaLockouts, lockKind, mfaAttemptEntries, type MfaLockKind } from '../mfa-check.js';
 
 export const MFA_DEVICES_PER_USER = 8;
 
@@ -15,7 +15,7 @@ export const LOCKED_CODE_MESSAGE: Record<MfaLockKind, string> = {
 
 /**
  * EnableMFADevice / ResyncMFADevice codes under the wrong-code throttle of the device and of
- * the user it is (to be) assigned to (mfa/throttle.ts). While either is locked the codes are not
+ * the user it is (to be) assigned to (iam/mfa-throttle.ts). While either is locked the codes are not
  * checked: InvalidAuthenticationCode with a message saying so. Otherwise the attempt is counted
  * before `check` runs; `check` calls `note(ok)` once it has compared the codes (and throws
  * invalidCode() when they are wrong); a wrong result counts as a failure (and may lock, which is

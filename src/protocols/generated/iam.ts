@@ -546,7 +546,9 @@ export interface DisableOrganizationsRootSessionsResponse {
 export interface EnableMFADeviceRequest {
   UserName: string;
   SerialNumber: string;
+  /** sensitive */
   AuthenticationCode1: string;
+  /** sensitive */
   AuthenticationCode2: string;
 }
 
@@ -1506,7 +1508,9 @@ export interface ResourceSpecificResult {
 export interface ResyncMFADeviceRequest {
   UserName: string;
   SerialNumber: string;
+  /** sensitive */
   AuthenticationCode1: string;
+  /** sensitive */
   AuthenticationCode2: string;
 }
 

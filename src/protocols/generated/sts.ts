@@ -30,6 +30,7 @@ export interface AssumeRoleRequest {
   TransitiveTagKeys?: string[];
   ExternalId?: string;
   SerialNumber?: string;
+  /** sensitive */
   TokenCode?: string;
   SourceIdentity?: string;
   ProvidedContexts?: ProvidedContext[];
@@ -152,6 +153,7 @@ export interface GetFederationTokenResponse {
 export interface GetSessionTokenRequest {
   DurationSeconds?: number;
   SerialNumber?: string;
+  /** sensitive */
   TokenCode?: string;
 }
 

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { generateSync } from 'otplib';
 import { useTessera, type TestTessera } from '../../support/tessera.js';
-import { verifyMfaCode } from '../../../src/mfa/index.js';
+import { verifyMfaCode } from '../../../src/iam/mfa-check.js';
 import { iamClient, rejection } from '../../support/clients.js';
 
 let t: TestTessera;
