@@ -3,18 +3,15 @@ import { AwsError, Errors, isAwsError } from '../errors/index.js';
 import { parseForm, type Params } from './form.js';
 import { modelSuccessXml } from '../protocols/query-xml.js';
 import { renderQueryError } from './errors.js';
-import { SERVICES, type AuthedContext, type OpContext, type Operation, type RequestInfo, type ServiceName } from '../protocols/operation.js';
+import { SERVICES, type AuthedContext, type OpContext, type RequestInfo, type ServiceName } from '../protocols/operation.js';
 import type { OperationRegistry, RoutedOperation } from '../http/registry.js';
 import { parseQueryInput } from '../protocols/query-input.js';
 import { serializeQueryOutput } from '../protocols/query-output.js';
 import { hasSignature, verifySigV4 } from '../tokens/sigv4.js';
 import type { Caller } from '../tokens/caller.js';
 import type { Services } from '../services.js';
-import { writeInvalidations } from '../store/outbox.js';
-import type { Db } from '../store/db.js';
 import { createStore } from '../store/store.js';
-import { updateAuditDetail } from '../store/audit.js';
-import { insertAuditEvents, type AuditEvent } from '../audit/log.js';
+import { type AuditEvent } from '../audit/log.js';
 import { requestInfo } from './request-context.js';
 import { enforceCredentialScope } from '../sts/restrictions.js';
 import { authorizeMissing } from '../iam/authorize.js';
@@ -198,7 +195,7 @@ export function createAwsQueryHandler(services: Services, registry: OperationReg
           // the answer into a failure, so a failed detail update is only logged.
           const detail = JSON.stringify(ex.audit);
           if (detail !== ex.auditRow.detail) {
-            await updateAuditDetail(services.db, ex.auditRow.id, detail).catch((err: unknown) => {
+            await services.store.audit.updateDetail(ex.auditRow.id, detail).catch((err: unknown) => {
               logger.warn({ err, requestId: ex.info.requestId }, 'audit detail update failed after commit; the success record stands');
             });
           }
@@ -247,17 +244,16 @@ function auditEvent(ex: Exchange, error: AwsError | undefined): AuditEvent {
 
 /**
  * The services an operation sees: the same, except that
- * - `db.tx()` also writes this call's success audit event inside the transaction, so a change
+ * - `store.tx()` also writes this call's success audit event inside the transaction, so a change
  *   and its audit record commit together (or not at all); the adapter then does not write the
  *   event again;
  * - every such transaction also records an invalidation in the outbox (store/outbox.ts): the
- *   operation's own when it passes the transaction to `invalidate(m, c)`, else a catch-all
+ *   operation's own when it passes the transaction to `invalidate(m, t)`, else a catch-all
  *   `{kind:'all'}`, so no IAM change can commit without every replica dropping what it cached;
  * - `invalidate(m)` after such a commit is then only the local drop and the Redis fast path:
  *   the durable record already committed with the change, so the request cannot fail after it.
  */
 function auditedServices(services: Services, ex: Exchange): Services {
-  const db = services.db;
   let precise = false;
   let committedInvalidation = false;
   const invalidate: Services['invalidate'] = async (m, within) => {
@@ -272,28 +268,25 @@ function auditedServices(services: Services, ex: Exchange): Services {
     }
     return services.invalidate(m);
   };
-  const tx: Db['tx'] = async (fn) => {
-    precise = false;
-    try {
-      const out = await db.tx(async (c) => {
-        const out = await fn(c);
-        if (!precise) await writeInvalidations(c, [{ kind: 'all' }]);
-        if (!ex.auditRow) {
-          const [id] = await insertAuditEvents(c, [auditEvent(ex, undefined)]);
-          ex.auditRow = { id: id!, detail: JSON.stringify(ex.audit) };
-        }
-        return out;
-      });
+  const store = createStore(services.db, {
+    async beforeCommit(t) {
+      if (!precise) await t.outbox.write([{ kind: 'all' }]);
+      precise = false;
+      if (!ex.auditRow) {
+        const [id] = await t.audit.insert([auditEvent(ex, undefined)]);
+        ex.auditRow = { id: id!, detail: JSON.stringify(ex.audit) };
+      }
+    },
+    committed() {
       committedInvalidation = true;
-      return out;
-    } catch (e) {
+    },
+    failed() {
+      precise = false;
       // Rolled back (or unknown): this transaction's audit row is not known to exist.
       if (!committedInvalidation) ex.auditRow = undefined;
-      throw e;
-    }
-  };
-  const audited = { ...db, tx };
-  return { ...services, db: audited, store: createStore(audited), invalidate };
+    },
+  });
+  return { ...services, store, invalidate };
 }
 
 function toAwsError(e: unknown, logger: Services['logger'], ex: Exchange): AwsError {

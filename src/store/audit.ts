@@ -161,9 +161,20 @@ export async function updateAuditDetail(q: Sql, id: number, detailJson: string):
   await q.query('UPDATE audit_events SET detail = $2 WHERE id = $1', [id, detailJson]);
 }
 
-/** Storage of audit events (audit/log.ts group commit), bound to a connection or transaction. */
-export interface AuditRepository {}
+/** Audit events bound to a connection or a transaction (the group commit of audit/log.ts uses the functions above). */
+export interface AuditRepository {
+  /** Inserts the events; their ids, in order. */
+  insert(events: readonly AuditEvent[]): Promise<number[]>;
+  /** Replaces one event's detail (what an operation noted after its change committed). */
+  updateDetail(id: number, detailJson: string): Promise<void>;
+}
 
 export class PgAuditRepository implements AuditRepository {
   constructor(protected readonly q: Sql) {}
+  insert(events: readonly AuditEvent[]): Promise<number[]> {
+    return insertAuditEvents(this.q as Queryable, events);
+  }
+  updateDetail(id: number, detailJson: string): Promise<void> {
+    return updateAuditDetail(this.q, id, detailJson);
+  }
 }

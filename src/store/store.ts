@@ -94,12 +94,37 @@ const translating = (c: Sql): Sql => ({
 });
 
 /**
- * The store over `db`. `db.tx` decides what a transaction is: the HTTP edge passes a db whose
- * `tx` also writes the call's audit record and invalidations before COMMIT (http/awsquery.ts).
+ * What a caller may add to every transaction of a store: the HTTP edge writes the call's audit
+ * event and an invalidation inside each IAM change's transaction (http/awsquery.ts).
  */
-export function createStore(db: Pick<Db, 'query' | 'tx'>): Store {
+export interface TxHooks {
+  /** Runs after the work, before COMMIT, on the same transaction; a throw rolls it back. */
+  beforeCommit?(t: Repositories): Promise<void>;
+  /** After COMMIT succeeded. */
+  committed?(): void;
+  /** After a rollback, or a COMMIT whose outcome is unknown. */
+  failed?(): void;
+}
+
+/** The store over `db`: repositories on the pool, and `tx` (with `hooks` around each transaction). */
+export function createStore(db: Pick<Db, 'query' | 'tx'>, hooks: TxHooks = {}): Store {
   return {
     ...repositories(db),
-    tx: (fn) => db.tx((c) => fn(repositories(translating(c)))),
+    async tx(fn) {
+      let out: Awaited<ReturnType<typeof fn>>;
+      try {
+        out = await db.tx(async (c) => {
+          const t = repositories(translating(c));
+          const r = await fn(t);
+          await hooks.beforeCommit?.(t);
+          return r;
+        });
+      } catch (e) {
+        hooks.failed?.();
+        throw e;
+      }
+      hooks.committed?.();
+      return out;
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { accounts } from '../../store/accounts.js';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../log.js';
@@ -32,8 +33,7 @@ export async function runApplyCommand(argv: string[], config: Config, logger: Lo
   const cache = createCache({ redisUrl: config.redisUrl, logger });
   try {
     if (!(await migrationsCurrent(db))) throw new ApplyError('the database schema is not current: run `tessera migrate` first');
-    const acct = await db.query<{ account_id: string }>('SELECT account_id FROM accounts WHERE is_bootstrap');
-    const accountId = acct.rows[0]?.account_id;
+    const accountId = await accounts.bootstrapAccountId(db);
     if (!accountId) throw new ApplyError('not bootstrapped yet: run `tessera bootstrap` (or start the server) first');
     const { key: masterKey } = await resolveMasterKey({ configured: config.masterKey, dataDir: config.dataDir });
     const services = await buildServices({ config, db, cache, logger, masterKey, accountId });
