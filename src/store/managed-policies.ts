@@ -127,13 +127,19 @@ interface VersionRow {
   created_at: Date;
 }
 
-/** Attachment and boundary-usage counts, computed (never drift). */
-const COLUMNS = `p.policy_id, p.account_id, p.policy_name, p.path, p.arn, p.description, p.default_version_id, p.next_version, p.is_attachable, p.tags, p.created_at, p.updated_at,
-  ((SELECT count(*) FROM user_policy_attachments a WHERE a.policy_arn = p.arn)
- + (SELECT count(*) FROM group_policy_attachments a WHERE a.policy_arn = p.arn)
- + (SELECT count(*) FROM role_policy_attachments a WHERE a.policy_arn = p.arn))::int AS attachment_count,
-  ((SELECT count(*) FROM users u WHERE u.permissions_boundary = p.arn)
- + (SELECT count(*) FROM roles r WHERE r.permissions_boundary = p.arn))::int AS boundary_usage_count`;
+/**
+ * Attachment and boundary-usage counts, computed (never drift), within the caller's account
+ * (the statement's parameter `acct`): an AWS managed policy is shared by every account, and its
+ * counts, like AWS's, are those of the account asking — never another tenant's use of it.
+ */
+const columns = (acct: '$1' | '$2') => `p.policy_id, p.account_id, p.policy_name, p.path, p.arn, p.description, p.default_version_id, p.next_version, p.is_attachable, p.tags, p.created_at, p.updated_at,
+  ((SELECT count(*) FROM user_policy_attachments a JOIN users u ON u.user_id = a.user_id WHERE a.policy_arn = p.arn AND u.account_id = ${acct})
+ + (SELECT count(*) FROM group_policy_attachments a JOIN groups g ON g.group_id = a.group_id WHERE a.policy_arn = p.arn AND g.account_id = ${acct})
+ + (SELECT count(*) FROM role_policy_attachments a JOIN roles r ON r.role_id = a.role_id WHERE a.policy_arn = p.arn AND r.account_id = ${acct}))::int AS attachment_count,
+  ((SELECT count(*) FROM users u WHERE u.permissions_boundary = p.arn AND u.account_id = ${acct})
+ + (SELECT count(*) FROM roles r WHERE r.permissions_boundary = p.arn AND r.account_id = ${acct}))::int AS boundary_usage_count`;
+const COLUMNS_ACCT2 = columns('$2');
+const COLUMNS_ACCT1 = columns('$1');
 
 const VERSION_COLUMNS = 'version_id, document, is_default, created_at';
 
@@ -165,8 +171,8 @@ export class PgManagedPolicyRepository implements ManagedPolicyRepository {
   async get(accountId: string, arn: string, opts: { lock?: boolean } = {}): Promise<ManagedPolicy | null> {
     const r = await this.q.query<PolicyRow>(
       opts.lock
-        ? `SELECT ${COLUMNS} FROM policies p WHERE p.arn = $1 AND (p.account_id = $2 OR p.account_id IS NULL) FOR UPDATE OF p`
-        : `SELECT ${COLUMNS} FROM policies p WHERE p.arn = $1 AND (p.account_id = $2 OR p.account_id IS NULL)`,
+        ? `SELECT ${COLUMNS_ACCT2} FROM policies p WHERE p.arn = $1 AND (p.account_id = $2 OR p.account_id IS NULL) FOR UPDATE OF p`
+        : `SELECT ${COLUMNS_ACCT2} FROM policies p WHERE p.arn = $1 AND (p.account_id = $2 OR p.account_id IS NULL)`,
       [arn, accountId],
     );
     return r.rows[0] ? toPolicy(r.rows[0]) : null;
@@ -195,7 +201,7 @@ export class PgManagedPolicyRepository implements ManagedPolicyRepository {
     // Parameters, not SQL text, carry the filter; each statement is planned with its values, so
     // the constant conditions fold away. Ordering expression as before (issue 10: keyset).
     const r = await this.q.query<PolicyRow>(
-      `SELECT * FROM (SELECT ${COLUMNS} FROM policies p
+      `SELECT * FROM (SELECT ${COLUMNS_ACCT1} FROM policies p
                        WHERE (($5 AND p.account_id = $1) OR ($6 AND p.account_id IS NULL)) AND starts_with(p.path, $2)) x
         WHERE (NOT $7 OR ($8::text = 'PermissionsPolicy' AND attachment_count > 0) OR ($8::text = 'PermissionsBoundary' AND boundary_usage_count > 0)
                       OR ($8::text IS NULL AND (attachment_count > 0 OR boundary_usage_count > 0)))

@@ -35,6 +35,24 @@ export default function managedPolicies(fixture: () => Promise<ContractFixture>)
     expect(await store.managedPolicies.get('000000000001', made.arn)).toBeNull();
   });
 
+  it("managed policies: an AWS managed policy's counts are the asking account's, never another tenant's", async () => {
+    const mine = await fixture();
+    const other = await fixture();
+    const awsArn = `arn:aws:iam::aws:policy/Shared${mine.accountId}`;
+    await mine.db.query(`INSERT INTO policies (policy_id, account_id, policy_name, path, arn) VALUES ($1, NULL, $2, '/', $3)`, [id('ANPA'), `Shared${mine.accountId}`, awsArn]);
+    // The other account attaches it to a user and uses it as a role's boundary.
+    const userId = id('AIDA');
+    await other.db.query(`INSERT INTO users (user_id, account_id, user_name, path) VALUES ($1, $2, 'u', '/')`, [userId, other.accountId]);
+    await other.db.query(`INSERT INTO user_policy_attachments (user_id, policy_arn) VALUES ($1, $2)`, [userId, awsArn]);
+    await other.db.query(`UPDATE users SET permissions_boundary = $2 WHERE user_id = $1`, [userId, awsArn]);
+    expect(await other.store.managedPolicies.get(other.accountId, awsArn)).toMatchObject({ attachmentCount: 1, boundaryUsageCount: 1 });
+    expect(await mine.store.managedPolicies.get(mine.accountId, awsArn)).toMatchObject({ attachmentCount: 0, boundaryUsageCount: 0 });
+    const attachedHere = await mine.store.managedPolicies.page(mine.accountId, { scope: 'AWS', pathPrefix: '/', onlyAttached: true }, { limit: 1000 });
+    expect(attachedHere.map((p) => p.arn)).not.toContain(awsArn);
+    const attachedThere = await other.store.managedPolicies.page(other.accountId, { scope: 'AWS', pathPrefix: '/', onlyAttached: true }, { limit: 1000 });
+    expect(attachedThere.map((p) => p.arn)).toContain(awsArn);
+  });
+
   it('managed policies: keyset pages by case-folded name then ARN, scope, path prefix and usage filters', async () => {
     const { store, db, accountId } = await fixture();
     const made: Record<string, string> = {};
