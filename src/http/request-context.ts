@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RequestInfo } from '../protocols/operation.js';
 import type { Services } from '../services.js';
@@ -14,10 +13,10 @@ import { clientIp } from './client-ip.js';
  *   (trust-proxy hops > 0) — X-Forwarded-Proto: https from it;
  * - userAgent: at most 1024 characters; region: us-east-1 until SigV4 says otherwise.
  */
-export function requestInfo(req: IncomingMessage, services: Pick<Services, 'config' | 'now'>): RequestInfo {
+export function requestInfo(req: IncomingMessage, services: Pick<Services, 'config' | 'now' | 'random'>): RequestInfo {
   const hops = services.config.trustProxyHops;
   return {
-    requestId: randomUUID(),
+    requestId: services.random.uuid(),
     now: services.now(),
     sourceIp: clientIp(req, hops),
     userAgent: String(req.headers['user-agent'] ?? '').slice(0, 1024),

@@ -1,3 +1,4 @@
+import { systemRandom } from '../../src/tokens/random.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import type { IncomingMessage } from 'node:http';
@@ -77,11 +78,11 @@ describe('request context (src/http/request-context.ts)', () => {
   it('trusts X-Forwarded-* only with trust-proxy hops configured', () => {
     const req = { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7', 'user-agent': 'u'.repeat(2000) }, socket: { remoteAddress: '::ffff:10.0.0.1' } } as unknown as IncomingMessage;
     const at = new Date('2026-01-01T00:00:00Z');
-    const direct = requestInfo(req, { config: { trustProxyHops: 0 } as Config, now: () => at });
+    const direct = requestInfo(req, { config: { trustProxyHops: 0 } as Config, now: () => at, random: systemRandom() });
     expect(direct).toMatchObject({ now: at, sourceIp: '10.0.0.1', secureTransport: false, region: 'us-east-1' });
     expect(direct.userAgent).toHaveLength(1024);
     expect(direct.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const proxied = requestInfo(req, { config: { trustProxyHops: 1 } as Config, now: () => at });
+    const proxied = requestInfo(req, { config: { trustProxyHops: 1 } as Config, now: () => at, random: systemRandom() });
     expect(proxied).toMatchObject({ sourceIp: '203.0.113.7', secureTransport: true });
   });
 });

@@ -18,7 +18,6 @@
  * account). Attached and inline policies are converged: ones not listed are detached/deleted.
  * Users, groups, roles, policies and providers not listed are left alone (never deleted).
  */
-import { randomUUID } from 'node:crypto';
 import { runTyped } from '../../protocols/operation.js';
 import type { AuthedContext, OperationInput, OperationName, OperationOutput } from '../../protocols/operation.js';
 import type { AnyModelOperation } from '../../protocols/operation.js';
@@ -109,7 +108,7 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
     if (!op) throw new ApplyError(`IAM action ${action} is not available`);
     const clean = Object.fromEntries(Object.entries(input as Record<string, unknown>).filter(([, v]) => v !== undefined));
     const ctx: AuthedContext = {
-      req: { requestId: randomUUID(), now: opts.now ?? services.now(), sourceIp: '127.0.0.1', userAgent: 'tessera-apply', region: 'us-east-1', secureTransport: true },
+      req: { requestId: services.random.uuid(), now: opts.now ?? services.now(), sourceIp: '127.0.0.1', userAgent: 'tessera-apply', region: 'us-east-1', secureTransport: true },
       caller,
       services,
       audit: { via: 'tessera apply' },

@@ -1,6 +1,5 @@
 import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
-import { newUniqueId } from '../../tokens/ids.js';
 import { authorize } from '../authorize.js';
 import { assertUniqueTagKeys } from '../common.js';
 import { policyShape } from './policy-shape.js';
@@ -18,7 +17,7 @@ export const CreatePolicy = defineOperation({
     assertUniqueTagKeys(tags);
     checkManagedSize(input.PolicyDocument);
     validateDocument(input.PolicyDocument, 'identity');
-    const policyId = newUniqueId('ANPA');
+    const policyId = ctx.services.random.uniqueId('ANPA');
     ctx.audit.policyArn = arn;
     const policy = await ctx.services.store.tx(async (t) => {
       const made = await t.managedPolicies.insert({

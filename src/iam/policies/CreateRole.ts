@@ -1,6 +1,5 @@
 import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
-import { newUniqueId } from '../../tokens/ids.js';
 import { authorize } from '../authorize.js';
 import { assertUniqueTagKeys } from '../common.js';
 import { requireBoundaryPolicy } from './role-common.js';
@@ -24,7 +23,7 @@ export const CreateRole = defineOperation({
     assertUniqueTagKeys(tags);
     checkTrustSize(input.AssumeRolePolicyDocument);
     validateDocument(input.AssumeRolePolicyDocument, 'trust');
-    const roleId = newUniqueId('AROA');
+    const roleId = ctx.services.random.uniqueId('AROA');
     ctx.audit.roleArn = arn;
     const role = await ctx.services.store.tx(async (t) => {
       if (boundary) await requireBoundaryPolicy(t, ctx.caller.accountId, boundary);

@@ -3,7 +3,6 @@ import { Errors } from '../../errors/index.js';
 import { authorize } from '../authorize.js';
 import { assertUniqueTagKeys } from '../common.js';
 import { parseMetadata, validUntilOf } from './saml-common.js';
-import { newProviderUuid } from './saml-repo.js';
 import { accountOf, arnFor, SAML_PROVIDERS_PER_ACCOUNT, tagContext, tagShapes } from './shared.js';
 
 export const CreateSAMLProvider = defineOperation({
@@ -24,7 +23,7 @@ export const CreateSAMLProvider = defineOperation({
           arn,
           accountId: accountOf(ctx),
           name: input.Name,
-          uuid: newProviderUuid(),
+          uuid: ctx.services.random.uuid(),
           metadataDocument: input.SAMLMetadataDocument,
           entityId: md.entityId,
           signingCertificates: md.signingCertificates,

@@ -9,13 +9,10 @@
  * Issuer to it), signingCertificates (PEM, every one is acceptable), validUntil (reject
  * assertions once it has passed), createdAt }.
  */
-import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../store/db.js';
 import { PgProviderRepository, type SamlProvider as StoredSamlProvider } from '../../store/providers.js';
 
 export type SamlProvider = Pick<StoredSamlProvider, 'arn' | 'accountId' | 'name' | 'entityId' | 'signingCertificates' | 'validUntil' | 'createdAt'>;
-
-export const newProviderUuid = () => randomUUID();
 
 const ARN = /^arn:[a-z][a-z0-9-]*:iam::(\d{12}):saml-provider\/([\w._-]{1,128})$/;
 

@@ -1,6 +1,5 @@
 import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
-import { newUniqueId } from '../../tokens/ids.js';
 import { authorize } from '../authorize.js';
 import { groupShape } from './group-shape.js';
 import { accountOf, groupArn } from './shared.js';
@@ -13,7 +12,7 @@ export const CreateGroup = defineOperation({
     const path = input.Path ?? '/';
     await authorize(ctx, 'iam:CreateGroup', groupArn(ctx, path, input.GroupName));
     const g = await ctx.services.store.tx(async (t) => {
-      const made = await t.groups.insert({ id: newUniqueId('AGPA'), accountId: accountOf(ctx), name: input.GroupName, path, createdAt: ctx.req.now });
+      const made = await t.groups.insert({ id: ctx.services.random.uniqueId('AGPA'), accountId: accountOf(ctx), name: input.GroupName, path, createdAt: ctx.req.now });
       if (made === 'exists') throw Errors.entityAlreadyExists(`Group with name ${input.GroupName} already exists.`);
       return made;
     });

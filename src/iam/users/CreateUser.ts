@@ -1,7 +1,6 @@
 import { defineOperation } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import type { Repositories } from '../../store/store.js';
-import { newUniqueId } from '../../tokens/ids.js';
 import { authorize } from '../authorize.js';
 import { assertUniqueTagKeys } from '../common.js';
 import { POLICY_ARN } from '../policies/shared.js';
@@ -34,7 +33,7 @@ export const CreateUser = defineOperation({
     const user = await ctx.services.store.tx(async (t) => {
       if (boundary) await requireUserBoundary(t, accountOf(ctx), boundary);
       const made = await t.users.insert({
-        id: newUniqueId('AIDA'),
+        id: ctx.services.random.uniqueId('AIDA'),
         accountId: accountOf(ctx),
         name: input.UserName,
         path,
