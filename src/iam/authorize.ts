@@ -58,6 +58,12 @@ const ENGINE_TYPE: Record<Caller['type'], PrincipalType> = {
   FederatedUser: 'federated-user',
 };
 
+/** Whether `arn` is a managed policy of account `accountId` or an AWS managed policy. */
+const sameAccountOrAws = (arn: string, accountId: string) => {
+  const acct = /^arn:[\w+=/,.@-]+:iam::(\d{12}|aws):policy\//.exec(arn)?.[1];
+  return acct === accountId || acct === 'aws';
+};
+
 /** The policies that apply to this caller (identity, boundary, session). */
 export async function callerPolicies(
   ctx: Pick<AuthedContext, 'caller' | 'services'>,
@@ -70,6 +76,9 @@ export async function callerPolicies(
   if (s && s.issuedBy !== 'GetSessionToken') {
     if (s.sessionPolicy) session.push(compilePolicy(s.sessionPolicy, { kind: 'session', id: 'session-policy', sourceType: 'session' }));
     for (const arn of s.policyArns ?? []) {
+      // Only a managed policy of the session's own account, or an AWS managed one, can apply:
+      // another tenant's policy is never read (nor its existence revealed by what it allows).
+      if (!sameAccountOrAws(arn, caller.accountId)) continue;
       const p = await services.policyCache.managedPolicy(arn, 'session');
       // A managed session policy that no longer exists contributes nothing.
       if (p) session.push(p);

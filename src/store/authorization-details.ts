@@ -167,15 +167,10 @@ const ATTACHED = {
   roles: `(SELECT json_agg(json_build_object('name', p.policy_name, 'arn', p.arn) ORDER BY p.policy_name) FROM role_policy_attachments a JOIN policies p ON p.arn = a.policy_arn WHERE a.role_id = page.role_id)`,
 };
 
-// Per policy on the page (page.arn): attachments by the policy_arn indexes, boundary use by plain equality on
-// users/roles.permissions_boundary (indexed in migration 0011), both within the account.
-const ATTACHMENT_COUNT = `(
-     (SELECT count(*) FROM user_policy_attachments a JOIN users u ON u.user_id = a.user_id WHERE a.policy_arn = page.arn AND u.account_id = $1)
-   + (SELECT count(*) FROM group_policy_attachments a JOIN groups g ON g.group_id = a.group_id WHERE a.policy_arn = page.arn AND g.account_id = $1)
-   + (SELECT count(*) FROM role_policy_attachments a JOIN roles r ON r.role_id = a.role_id WHERE a.policy_arn = page.arn AND r.account_id = $1))::int`;
-const BOUNDARY_COUNT = `(
-     (SELECT count(*) FROM users u WHERE u.permissions_boundary = page.arn AND u.account_id = $1)
-   + (SELECT count(*) FROM roles r WHERE r.permissions_boundary = page.arn AND r.account_id = $1))::int`;
+// Per policy on the page (page.arn), within the account: one primary-key read of policy_usage
+// (migration 0012, kept by triggers with every attachment and boundary change).
+const ATTACHMENT_COUNT = `COALESCE((SELECT pu.attachments FROM policy_usage pu WHERE pu.policy_arn = page.arn AND pu.account_id = $1), 0)`;
+const BOUNDARY_COUNT = `COALESCE((SELECT pu.boundaries FROM policy_usage pu WHERE pu.policy_arn = page.arn AND pu.account_id = $1), 0)`;
 const USED_IN_ACCOUNT = `(
      EXISTS (SELECT 1 FROM user_policy_attachments a JOIN users u ON u.user_id = a.user_id WHERE a.policy_arn = p.arn AND u.account_id = $1)
   OR EXISTS (SELECT 1 FROM group_policy_attachments a JOIN groups g ON g.group_id = a.group_id WHERE a.policy_arn = p.arn AND g.account_id = $1)

@@ -128,18 +128,15 @@ interface VersionRow {
 }
 
 /**
- * Attachment and boundary-usage counts, computed (never drift), within the caller's account
- * (the statement's parameter `acct`): an AWS managed policy is shared by every account, and its
- * counts, like AWS's, are those of the account asking — never another tenant's use of it.
+ * Attachment and boundary-usage counts within the caller's account (the statement's parameter
+ * `acct`): an AWS managed policy is shared by every account, and its counts, like AWS's, are
+ * those of the account asking — never another tenant's use of it. Read from policy_usage
+ * (migration 0012: kept by triggers in the transaction of every attachment and boundary change,
+ * so they never drift), one primary-key lookup per policy whatever the account's size.
  */
-const columns = (acct: '$1' | '$2') => `p.policy_id, p.account_id, p.policy_name, p.path, p.arn, p.description, p.default_version_id, p.next_version, p.is_attachable, p.tags, p.created_at, p.updated_at,
-  ((SELECT count(*) FROM user_policy_attachments a JOIN users u ON u.user_id = a.user_id WHERE a.policy_arn = p.arn AND u.account_id = ${acct})
- + (SELECT count(*) FROM group_policy_attachments a JOIN groups g ON g.group_id = a.group_id WHERE a.policy_arn = p.arn AND g.account_id = ${acct})
- + (SELECT count(*) FROM role_policy_attachments a JOIN roles r ON r.role_id = a.role_id WHERE a.policy_arn = p.arn AND r.account_id = ${acct}))::int AS attachment_count,
-  ((SELECT count(*) FROM users u WHERE u.permissions_boundary = p.arn AND u.account_id = ${acct})
- + (SELECT count(*) FROM roles r WHERE r.permissions_boundary = p.arn AND r.account_id = ${acct}))::int AS boundary_usage_count`;
-const COLUMNS_ACCT2 = columns('$2');
-const COLUMNS_ACCT1 = columns('$1');
+const COLUMNS = `p.policy_id, p.account_id, p.policy_name, p.path, p.arn, p.description, p.default_version_id, p.next_version, p.is_attachable, p.tags, p.created_at, p.updated_at,
+  COALESCE(pu.attachments, 0) AS attachment_count, COALESCE(pu.boundaries, 0) AS boundary_usage_count`;
+const usageJoin = (acct: '$1' | '$2') => `LEFT JOIN policy_usage pu ON pu.policy_arn = p.arn AND pu.account_id = ${acct}`;
 
 const VERSION_COLUMNS = 'version_id, document, is_default, created_at';
 
@@ -171,8 +168,8 @@ export class PgManagedPolicyRepository implements ManagedPolicyRepository {
   async get(accountId: string, arn: string, opts: { lock?: boolean } = {}): Promise<ManagedPolicy | null> {
     const r = await this.q.query<PolicyRow>(
       opts.lock
-        ? `SELECT ${COLUMNS_ACCT2} FROM policies p WHERE p.arn = $1 AND (p.account_id = $2 OR p.account_id IS NULL) FOR UPDATE OF p`
-        : `SELECT ${COLUMNS_ACCT2} FROM policies p WHERE p.arn = $1 AND (p.account_id = $2 OR p.account_id IS NULL)`,
+        ? `SELECT ${COLUMNS} FROM policies p ${usageJoin('$2')} WHERE p.arn = $1 AND (p.account_id = $2 OR p.account_id IS NULL) FOR UPDATE OF p`
+        : `SELECT ${COLUMNS} FROM policies p ${usageJoin('$2')} WHERE p.arn = $1 AND (p.account_id = $2 OR p.account_id IS NULL)`,
       [arn, accountId],
     );
     return r.rows[0] ? toPolicy(r.rows[0]) : null;
@@ -201,7 +198,7 @@ export class PgManagedPolicyRepository implements ManagedPolicyRepository {
     // Parameters, not SQL text, carry the filter; each statement is planned with its values, so
     // the constant conditions fold away. Ordering expression as before (issue 10: keyset).
     const r = await this.q.query<PolicyRow>(
-      `SELECT * FROM (SELECT ${COLUMNS_ACCT1} FROM policies p
+      `SELECT * FROM (SELECT ${COLUMNS} FROM policies p ${usageJoin('$1')}
                        WHERE (($5 AND p.account_id = $1) OR ($6 AND p.account_id IS NULL)) AND starts_with(p.path, $2)) x
         WHERE (NOT $7 OR ($8::text = 'PermissionsPolicy' AND attachment_count > 0) OR ($8::text = 'PermissionsBoundary' AND boundary_usage_count > 0)
                       OR ($8::text IS NULL AND (attachment_count > 0 OR boundary_usage_count > 0)))

@@ -71,7 +71,10 @@ describe('TESSERA_WORKERS', () => {
       }
       const ready = out.split('\n').find((l) => l.includes('"tessera workers listening"'))!;
       const workerPids = new Set((JSON.parse(ready) as { pids: number[] }).pids);
-      expect(out.split('\n').filter((l) => l.includes('"tessera listening"'))).toHaveLength(2);
+      // Each worker logs its own line through its own stdout: it may reach the pipe just after the primary's.
+      const listening = () => out.split('\n').filter((l) => l.includes('"tessera listening"'));
+      for (let i = 0; i < 50 && listening().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(listening()).toHaveLength(2);
       expect(workerPids.size).toBe(2);
       expect(workerPids.has(child.pid!)).toBe(false);
       expect((await stsClient({ url }, c).send(new GetCallerIdentityCommand({}))).Account).toBe('123456789012');

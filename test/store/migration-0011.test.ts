@@ -45,7 +45,15 @@ describe('migration 0011', () => {
       // A key of alice's (account A) recorded under account B.
       await q(`INSERT INTO access_keys (access_key_id, account_id, user_id, secret_sealed) VALUES ('AKIA${'A'.repeat(16)}', $1, $2, '\\x00')`, [B, uid('A')]);
 
-      expect(await migrate(t.db)).toEqual(['0011_schema_constraints']);
+      // An attachment and a boundary that exist before 0012: its backfill counts them.
+      await q(`INSERT INTO policies (policy_id, account_id, policy_name, arn) VALUES ('ANPA${'B'.repeat(17)}', $1, 'used', $2)`, [A, `arn:aws:iam::${A}:policy/used`]);
+      await q(`INSERT INTO user_policy_attachments (user_id, policy_arn) VALUES ($1, $2)`, [uid('B'), `arn:aws:iam::${A}:policy/used`]);
+      await q(`UPDATE roles SET permissions_boundary = $2 WHERE role_id = $1`, [rid('A'), `arn:aws:iam::${A}:policy/used`]);
+
+      expect(await migrate(t.db)).toEqual(['0011_schema_constraints', '0012_policy_usage']);
+      expect((await q(`SELECT account_id, attachments, boundaries FROM policy_usage WHERE policy_arn = $1`, [`arn:aws:iam::${A}:policy/used`])).rows).toEqual([
+        { account_id: A, attachments: 1, boundaries: 1 },
+      ]);
 
       // Orphans of groups that do not exist are gone; the group's own rows stay.
       expect((await q(`SELECT group_id, policy_name FROM group_policies`)).rows).toEqual([{ group_id: gid('A'), policy_name: 'p' }]);

@@ -51,6 +51,23 @@ export default function managedPolicies(fixture: () => Promise<ContractFixture>)
     expect(attachedHere.map((p) => p.arn)).not.toContain(awsArn);
     const attachedThere = await other.store.managedPolicies.page(other.accountId, { scope: 'AWS', pathPrefix: '/', onlyAttached: true }, { limit: 1000 });
     expect(attachedThere.map((p) => p.arn)).toContain(awsArn);
+    // The counts follow every change, in both directions (group and role attachments, a role's boundary too).
+    const groupId = id('AGPA');
+    const roleId = id('AROA');
+    await other.db.query(`INSERT INTO groups (group_id, account_id, group_name, path) VALUES ($1, $2, 'g', '/')`, [groupId, other.accountId]);
+    await other.db.query(`INSERT INTO group_policy_attachments (group_id, policy_arn) VALUES ($1, $2)`, [groupId, awsArn]);
+    await other.db.query(
+      `INSERT INTO roles (role_id, account_id, role_name, path, arn, assume_role_policy, permissions_boundary) VALUES ($1, $2, 'r', '/', $3, '{}', $4)`,
+      [roleId, other.accountId, `arn:aws:iam::${other.accountId}:role/r`, awsArn],
+    );
+    await other.db.query(`INSERT INTO role_policy_attachments (role_id, policy_arn) VALUES ($1, $2)`, [roleId, awsArn]);
+    expect(await other.store.managedPolicies.get(other.accountId, awsArn)).toMatchObject({ attachmentCount: 3, boundaryUsageCount: 2 });
+    await other.db.query(`DELETE FROM user_policy_attachments WHERE user_id = $1`, [userId]);
+    await other.db.query(`UPDATE users SET permissions_boundary = NULL WHERE user_id = $1`, [userId]);
+    await other.db.query(`DELETE FROM role_policy_attachments WHERE role_id = $1`, [roleId]);
+    await other.db.query(`DELETE FROM roles WHERE role_id = $1`, [roleId]);
+    expect(await other.store.managedPolicies.get(other.accountId, awsArn)).toMatchObject({ attachmentCount: 1, boundaryUsageCount: 0 });
+    expect(await mine.store.managedPolicies.get(mine.accountId, awsArn)).toMatchObject({ attachmentCount: 0, boundaryUsageCount: 0 });
   });
 
   it('managed policies: keyset pages by case-folded name then ARN, scope, path prefix and usage filters', async () => {
