@@ -7,7 +7,7 @@ import { toBase32 } from '../tokens/ids.js';
  * devices use), its otpauth:// URI, and the QR code PNG of that URI. IAM returns both as
  * base64 blobs: Base32StringSeed = base64(seed string), QRCodePNG = base64(PNG bytes).
  */
-export const newTotpSeed = (bytes = 40): string => toBase32(randomBytes(bytes));
+export const newTotpSeed = (bytes = 40, rnd: (n: number) => Buffer = randomBytes): string => toBase32(rnd(bytes));
 
 /** otpauth://totp/Issuer:label?secret=…&issuer=… (Google Authenticator key URI format). */
 export function otpauthUri(opts: { issuer: string; label: string; secret: string }): string {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { defineOperation } from '../protocols/operation.js';
 import { Errors } from '../errors/index.js';
 import { authorize, type ContextValue } from '../iam/authorize.js';
@@ -44,7 +43,7 @@ export const GetWebIdentityToken = defineOperation({
       iat,
       nbf: iat,
       exp,
-      jti: randomUUID(),
+      jti: ctx.services.random.uuid(),
       'https://sts.amazonaws.com/': {
         aws_account: caller.accountId,
         principal_id: caller.principalArn,

@@ -4,7 +4,6 @@ import { Errors } from '../errors/index.js';
 import { newAccessKeyId } from '../tokens/ids.js';
 import { MAX_LINEAGE, callerFromPayload, deriveSecret, sealSessionToken, type TokenIdentity } from '../tokens/session-token.js';
 import { packedPolicySize } from './packed-policy.js';
-import { pooledRandomBytes } from '../keys/entropy.js';
 
 /**
  * issueCredentials: the one place temporary credentials are minted (AssumeRole,
@@ -45,8 +44,9 @@ export async function issueCredentials(services: Services, input: IssueInput): P
   const { identity, now } = input;
   const packed = packedPolicySize(input.session);
   const key = services.keys.currentIfLoaded('session', now) ?? (await services.keys.current('session', now));
-  const accessKeyId = newAccessKeyId('ASIA', identity.accountId);
-  const sessionId = pooledRandomBytes(12).toString('base64url');
+  const rnd = (n: number) => services.random.bytes(n);
+  const accessKeyId = newAccessKeyId('ASIA', identity.accountId, rnd);
+  const sessionId = rnd(12).toString('base64url');
   // AWS reports whole seconds; so does the token.
   const issuedAt = new Date(now.getTime());
   const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + input.durationSeconds * 1000);

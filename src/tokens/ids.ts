@@ -59,9 +59,9 @@ const mask5 = (r: Uint8Array): Buffer => hash('sha256', r, 'buffer');
  * random bytes, then the random bytes, in base32 (80 bits = 16 characters). The random bytes
  * come from the pooled CSPRNG (one OpenSSL call per few hundred ids on the issuance hot path).
  */
-export function newAccessKeyId(prefix: 'AKIA' | 'ASIA', accountId: string): string {
+export function newAccessKeyId(prefix: 'AKIA' | 'ASIA', accountId: string, rnd: (n: number) => Buffer = pooledRandomBytes): string {
   const b = Buffer.allocUnsafe(10);
-  pooledRandomBytes(5).copy(b, 5);
+  rnd(5).copy(b, 5);
   b.writeUIntBE(Number(accountId), 0, 5);
   const m = mask5(b.subarray(5));
   for (let i = 0; i < 5; i++) b[i] = b[i]! ^ m[i]!;
@@ -84,8 +84,8 @@ export function accountOfAccessKeyId(accessKeyId: string): string | null {
 export const newUniqueId = (prefix: 'AIDA' | 'AROA' | 'AGPA' | 'ANPA' | 'ASCA' | 'APKA') => prefix + base32Random(17);
 
 const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-export function newSecretAccessKey(): string {
-  const bytes = randomBytes(40);
+export function newSecretAccessKey(rnd: (n: number) => Buffer = randomBytes): string {
+  const bytes = rnd(40);
   let s = '';
   for (let i = 0; i < 40; i++) s += SECRET_ALPHABET[bytes[i]! & 63];
   return s;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { base32Random, newUniqueId } from './ids.js';
+import { pooledRandomBytes } from '../keys/entropy.js';
 
 /** The prefixes of AWS unique ids (user, role, group, policy, server certificate, public key). */
 export type UniqueIdPrefix = Parameters<typeof newUniqueId>[0];
@@ -20,7 +21,8 @@ export interface Random {
 /** node:crypto's CSPRNG. */
 export function systemRandom(): Random {
   return {
-    bytes: (n) => randomBytes(n),
+    // Small draws (ids, session ids) from the pooled CSPRNG: the issuance hot path makes several per request.
+    bytes: (n) => (n <= 64 ? Buffer.from(pooledRandomBytes(n)) : randomBytes(n)),
     uuid: () => randomUUID(),
     uniqueId: (prefix) => newUniqueId(prefix),
   };

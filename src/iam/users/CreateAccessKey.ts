@@ -15,8 +15,9 @@ export const CreateAccessKey = defineOperation({
     const store = ctx.services.store;
     const found = await targetUserRef(ctx, store.userRefs, input.UserName);
     await authorize(ctx, 'iam:CreateAccessKey', refArn(ctx, found));
-    const accessKeyId = newAccessKeyId('AKIA', found.accountId);
-    const secret = newSecretAccessKey();
+    const rnd = (n: number) => ctx.services.random.bytes(n);
+    const accessKeyId = newAccessKeyId('AKIA', found.accountId, rnd);
+    const secret = newSecretAccessKey(rnd);
     const { user, key } = await store.tx(async (t) => {
       // The user's row lock serialises concurrent creates, so the quota holds.
       const user = await targetUserRef(ctx, t.userRefs, input.UserName, true);

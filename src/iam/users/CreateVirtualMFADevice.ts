@@ -22,7 +22,7 @@ export const CreateVirtualMFADevice = defineOperation({
     assertUniqueTagKeys(tags);
     const serial = arnFor(ctx, `mfa${path}${input.VirtualMFADeviceName}`);
     await authorize(ctx, 'iam:CreateVirtualMFADevice', serial, tagContext(tags));
-    const seed = newTotpSeed();
+    const seed = newTotpSeed(40, (n) => ctx.services.random.bytes(n));
     const png = await qrPng(otpauthUri({ issuer: 'Tessera', label: `${input.VirtualMFADeviceName}@${accountOf(ctx)}`, secret: seed }));
     await ctx.services.store.tx(async (t) => {
       const made = await t.mfa.insert({
