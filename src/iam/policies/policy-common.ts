@@ -2,37 +2,7 @@ import type { AuthedContext } from '../../protocols/operation.js';
 import { Errors } from '../../errors/index.js';
 import type { ManagedPolicy, ManagedPolicyRepository } from '../../store/managed-policies.js';
 import { authorize, type ContextValue } from '../authorize.js';
-import { POLICY_ARN, policyNotFound, type PolicyRow } from './shared.js';
-
-/**
- * LEGACY (operations not yet on the store contract: TagPolicy, UntagPolicy, ListPolicyTags,
- * ListEntitiesForPolicy): as `authorizedManagedPolicy`, answered as the old row shape.
- * New code uses `authorizedManagedPolicy`.
- */
-export async function authorizedPolicy(
-  ctx: AuthedContext,
-  arn: string,
-  action: string,
-  opts: { own?: boolean; extra?: Record<string, ContextValue> } = {},
-): Promise<PolicyRow> {
-  const p = await authorizedManagedPolicy(ctx, arn, action, opts);
-  return {
-    policy_id: p.id,
-    account_id: p.accountId ?? null,
-    policy_name: p.name,
-    path: p.path,
-    arn: p.arn,
-    description: p.description ?? null,
-    default_version_id: p.defaultVersionId,
-    next_version: p.nextVersion,
-    is_attachable: p.isAttachable,
-    tags: p.tags,
-    created_at: p.createdAt,
-    updated_at: p.updatedAt,
-    attachment_count: p.attachmentCount,
-    boundary_usage_count: p.boundaryUsageCount,
-  };
-}
+import { POLICY_ARN, policyNotFound } from './shared.js';
 
 /**
  * The managed policy `arn` as the caller's account sees it (its own or AWS managed), in IAM's
@@ -41,12 +11,20 @@ export async function authorizedPolicy(
  * `lock` (in a transaction): FOR UPDATE.
  */
 export async function loadPolicy(repo: ManagedPolicyRepository, accountId: string, arn: string, opts: { own?: boolean; lock?: boolean } = {}): Promise<ManagedPolicy> {
-  const p = await repo.get(accountId, arn, { lock: opts.lock ?? false });
+  return visiblePolicy(await repo.get(accountId, arn, { lock: opts.lock ?? false }), arn, opts.own ?? false);
+}
+
+/**
+ * IAM's answer for a managed policy looked up by ARN: the policy, or InvalidInput for what is not
+ * a policy ARN and NoSuchEntity otherwise; with `own`, an AWS managed policy (no account) is
+ * InvalidInput too (not the caller's to change).
+ */
+export function visiblePolicy<P extends { accountId?: string }>(p: P | null, arn: string, own: boolean): P {
   if (!p) {
     if (!POLICY_ARN.test(arn)) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
     throw policyNotFound(arn);
   }
-  if (opts.own && p.accountId === undefined) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
+  if (own && p.accountId === undefined) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
   return p;
 }
 

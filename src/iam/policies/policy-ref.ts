@@ -1,9 +1,8 @@
 import type { AuthedContext } from '../../protocols/operation.js';
-import { Errors } from '../../errors/index.js';
 import type { PolicyRef } from '../../store/policies.js';
 import type { Repositories } from '../../store/store.js';
 import { authorize, type ContextValue } from '../authorize.js';
-import { POLICY_ARN, policyNotFound } from './shared.js';
+import { visiblePolicy } from './policy-common.js';
 
 /**
  * A managed policy the account can see (its own or AWS managed), as tagging and
@@ -12,13 +11,7 @@ import { POLICY_ARN, policyNotFound } from './shared.js';
  * `t` and `lock`: inside a transaction, held FOR UPDATE until it ends.
  */
 export async function findPolicyRef(ctx: AuthedContext, arn: string, opts: { own?: boolean; t?: Repositories; lock?: boolean } = {}): Promise<PolicyRef> {
-  const p = await (opts.t ?? ctx.services.store).policies.policy(ctx.caller.accountId, arn, { lock: opts.lock ?? false });
-  if (!p) {
-    if (!POLICY_ARN.test(arn)) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
-    throw policyNotFound(arn);
-  }
-  if (opts.own && p.accountId === undefined) throw Errors.invalidInput(`ARN ${arn} is not valid.`);
-  return p;
+  return visiblePolicy(await (opts.t ?? ctx.services.store).policies.policy(ctx.caller.accountId, arn, { lock: opts.lock ?? false }), arn, opts.own ?? false);
 }
 
 /** Authorize `action` on the policy ARN (whether or not it exists), then note it for the audit record. */

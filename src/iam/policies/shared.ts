@@ -1,14 +1,11 @@
 import { Errors } from '../../errors/index.js';
 import { policySize, validatePolicy, type PolicyKind } from '../../policy/index.js';
-import type { Db } from '../../store/db.js';
-/** A pool or a transaction's client. */
-export type Queryable = Pick<Db, 'query'>;
 import { arnFor, type Tag } from '../common.js';
 import type { ContextValue } from '../authorize.js';
 
 /**
- * What the role/policy actions share: lookups that answer NoSuchEntity in IAM's words, document
- * validation with IAM's quotas, and the XML shapes of Role, Policy and PolicyVersion.
+ * What the role/policy actions share: IAM's quotas, document validation with them, tag handling
+ * and the NoSuchEntity of a missing policy in IAM's words.
  */
 export const MANAGED_POLICIES_PER_ENTITY = 10;
 export const POLICY_VERSIONS_MAX = 5;
@@ -56,29 +53,4 @@ export function checkTrustSize(text: string): void {
   if (policySize(text) > QUOTA.trust) throw Errors.limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${QUOTA.trust}`);
 }
 
-// ----- roles -----
-
-// ----- managed policies -----
-
-export interface PolicyRow {
-  policy_id: string;
-  account_id: string | null;
-  policy_name: string;
-  path: string;
-  arn: string;
-  description: string | null;
-  default_version_id: string;
-  next_version: number;
-  is_attachable: boolean;
-  tags: Tag[];
-  created_at: Date;
-  updated_at: Date;
-  attachment_count: number;
-  boundary_usage_count: number;
-}
-
 export const policyNotFound = (arn: string) => Errors.noSuchEntity(`Policy ${arn} was not found.`);
-
-// ----- users and groups (part A's tables) -----
-
-export { pageList as pageOf } from '../common.js';

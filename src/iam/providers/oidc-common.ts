@@ -3,12 +3,12 @@ import type { AuthedContext } from '../../protocols/operation.js';
 import type { Repositories } from '../../store/store.js';
 import type { OidcProvider } from '../../store/providers.js';
 import { authorize } from '../authorize.js';
-import { accountOf, parseIamArn } from './shared.js';
+import { accountOf, parseIamArn, THUMBPRINTS_PER_OIDC_PROVIDER } from './shared.js';
 
 /** Thumbprints must be SHA-1 hex (the model only says 40 characters), at most 5; stored lower-case. */
 export function checkThumbprints(list: string[]): string[] {
   for (const t of list) if (!/^[0-9a-fA-F]{40}$/.test(t)) throw Errors.invalidInput(`Thumbprint ${t} is not a valid SHA-1 hex digest.`);
-  if (list.length > 5) throw Errors.invalidInput('Thumbprint list must contain fewer than 5 entries.');
+  if (list.length > THUMBPRINTS_PER_OIDC_PROVIDER) throw Errors.invalidInput('Thumbprint list must contain fewer than 5 entries.');
   return [...new Set(list.map((t) => t.toLowerCase()))];
 }
 
