@@ -6,7 +6,10 @@ import { encodeDocument } from '../common.js';
  * A managed policy as the model's Policy structure. IAM returns the description only from
  * GetPolicy, and tags from CreatePolicy and GetPolicy (never from ListPolicies).
  */
-export function policyShape(p: ManagedPolicy, opts: { description?: boolean; tags?: boolean } = {}): PolicyShape {
+export function policyShape(
+  p: Omit<ManagedPolicy, 'accountId' | 'nextVersion' | 'tags'> & { tags?: ManagedPolicy['tags'] },
+  opts: { description?: boolean; tags?: boolean } = {},
+): PolicyShape {
   const out: PolicyShape = {
     PolicyName: p.name,
     PolicyId: p.id,
@@ -20,7 +23,7 @@ export function policyShape(p: ManagedPolicy, opts: { description?: boolean; tag
     UpdateDate: p.updatedAt,
   };
   if (opts.description && p.description !== undefined) out.Description = p.description;
-  if (opts.tags && p.tags.length > 0) out.Tags = p.tags.map((t) => ({ Key: t.Key, Value: t.Value }));
+  if (opts.tags && p.tags && p.tags.length > 0) out.Tags = p.tags.map((t) => ({ Key: t.Key, Value: t.Value }));
   return out;
 }
 

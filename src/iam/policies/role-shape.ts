@@ -1,4 +1,4 @@
-import type { Role as RoleShape } from '../../protocols/generated/iam.js';
+import type { RoleLastUsed, Role as RoleShape } from '../../protocols/generated/iam.js';
 import type { Role } from '../../store/roles.js';
 import { encodeDocument, renderBoundary } from '../common.js';
 
@@ -21,7 +21,10 @@ export function roleShape(r: Role, full: boolean): RoleShape {
     const b = renderBoundary(r.permissionsBoundary);
     if (b) out.PermissionsBoundary = b;
     if (r.tags.length > 0) out.Tags = r.tags.map((t) => ({ Key: t.Key, Value: t.Value }));
-    out.RoleLastUsed = r.lastUsed ? (r.lastUsed.region === undefined ? { LastUsedDate: r.lastUsed.at } : { LastUsedDate: r.lastUsed.at, Region: r.lastUsed.region }) : {};
+    out.RoleLastUsed = roleLastUsedShape(r.lastUsed);
   }
   return out;
 }
+
+/** A role's last use as the model's RoleLastUsed (an empty element when it was never used, as IAM sends it). */
+export const roleLastUsedShape = (u: Role['lastUsed']): RoleLastUsed => (u ? (u.region === undefined ? { LastUsedDate: u.at } : { LastUsedDate: u.at, Region: u.region }) : {});

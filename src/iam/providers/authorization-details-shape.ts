@@ -1,6 +1,8 @@
 import type { GroupDetail, ManagedPolicyDetail, RoleDetail, UserDetail } from '../../protocols/generated/iam.js';
 import type { AttachedPolicyRef, GroupDetails, InlinePolicy, ManagedPolicyDetails, RoleDetails, UserDetails } from '../../store/authorization-details.js';
 import { encodeDocument, iamArn, renderBoundary } from '../common.js';
+import { policyShape } from '../policies/policy-shape.js';
+import { roleLastUsedShape } from '../policies/role-shape.js';
 
 /** GetAccountAuthorizationDetails' entries, from the store's domain types to the model's shapes. */
 const inline = (ps: InlinePolicy[]) => ps.map((p) => ({ PolicyName: p.name, PolicyDocument: encodeDocument(p.document) }));
@@ -50,24 +52,13 @@ export function roleDetailShape(r: RoleDetails): RoleDetail {
   const b = renderBoundary(r.permissionsBoundary);
   if (b) out.PermissionsBoundary = b;
   if (r.tags.length > 0) out.Tags = r.tags.map((t) => ({ Key: t.Key, Value: t.Value }));
-  out.RoleLastUsed = r.lastUsed ? (r.lastUsed.region === undefined ? { LastUsedDate: r.lastUsed.at } : { LastUsedDate: r.lastUsed.at, Region: r.lastUsed.region }) : {};
+  out.RoleLastUsed = roleLastUsedShape(r.lastUsed);
   return out;
 }
 
 export function managedPolicyDetailShape(p: ManagedPolicyDetails): ManagedPolicyDetail {
-  const out: ManagedPolicyDetail = {
-    PolicyName: p.name,
-    PolicyId: p.id,
-    Arn: p.arn,
-    Path: p.path,
-    DefaultVersionId: p.defaultVersionId,
-    AttachmentCount: p.attachmentCount,
-    PermissionsBoundaryUsageCount: p.boundaryUsageCount,
-    IsAttachable: p.isAttachable,
-    CreateDate: p.createdAt,
-    UpdateDate: p.updatedAt,
+  return {
+    ...policyShape(p, { description: true }),
     PolicyVersionList: p.versions.map((v) => ({ Document: encodeDocument(v.document), VersionId: v.versionId, IsDefaultVersion: v.isDefault, CreateDate: v.createdAt })),
   };
-  if (p.description !== undefined) out.Description = p.description;
-  return out;
 }
