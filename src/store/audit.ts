@@ -1,4 +1,4 @@
-import type { Db, Queryable, Sql } from './db.js';
+import type { Db, Sql } from './db.js';
 import { translatePgError } from './pg-errors.js';
 
 /**
@@ -124,7 +124,7 @@ function rowsJson(events: readonly AuditEvent[]): string {
  * Inserts events on `q` (e.g. inside an operation's transaction, so a change and its audit
  * record commit together) and returns their row ids, in order.
  */
-export async function insertAuditEvents(q: Queryable, events: readonly AuditEvent[]): Promise<number[]> {
+export async function insertAuditEvents(q: Sql, events: readonly AuditEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
   const r = await q.query<{ id: number }>({ name: INSERT_RETURNING.name, text: INSERT_RETURNING.text, values: [rowsJson(events)] });
   return r.rows.map((row) => Number(row.id));
@@ -172,7 +172,7 @@ export interface AuditRepository {
 export class PgAuditRepository implements AuditRepository {
   constructor(protected readonly q: Sql) {}
   insert(events: readonly AuditEvent[]): Promise<number[]> {
-    return insertAuditEvents(this.q as Queryable, events);
+    return insertAuditEvents(this.q, events);
   }
   updateDetail(id: number, detailJson: string): Promise<void> {
     return updateAuditDetail(this.q, id, detailJson);

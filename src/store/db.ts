@@ -6,15 +6,17 @@ import { isConnectionError, translatePgError } from './pg-errors.js';
  * The Postgres port: a pool plus `tx()` for work that must be one transaction. Every query
  * error is translated at this boundary (pg-errors.ts) with the original kept as `cause`.
  */
-export type Queryable = Pick<pg.PoolClient, 'query'>;
-/** What a repository runs its statements on: the pool (Db) or a transaction's client. */
+/**
+ * What a repository runs its statements on: the pool (Db) or a transaction's client. A statement
+ * is its text, or a named (prepared) query config with its values.
+ */
 export interface Sql {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 export interface Db {
   readonly pool: pg.Pool;
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>>;
   /** Runs fn in one transaction (READ COMMITTED); rolls back on any throw. */
   tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T>;
   /** A new, unconnected client with the pool's settings (LISTEN connections); its owner adds the 'error' listener. */

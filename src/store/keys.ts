@@ -1,7 +1,6 @@
-import type { Db } from './db.js';
+import type { Db, Sql } from './db.js';
 
 /** The pool or a transaction's client. */
-type Queryable = Pick<Db, 'query'>;
 
 /**
  * The key repositories: the key ring (table sts_keys), the settings row that holds the
@@ -31,7 +30,7 @@ const LOCKS = {
 } as const;
 
 /** Takes a transaction-scoped advisory lock (released at commit or rollback). */
-export async function lockFor(q: Queryable, lock: keyof typeof LOCKS): Promise<void> {
+export async function lockFor(q: Sql, lock: keyof typeof LOCKS): Promise<void> {
   await q.query('SELECT pg_advisory_xact_lock($1)', [LOCKS[lock]]);
 }
 
@@ -48,7 +47,7 @@ interface KeyRow {
 
 export const keyRing = {
   /** Every key that still verifies at `now`. */
-  async unexpired(q: Queryable, now: Date): Promise<StoredKey[]> {
+  async unexpired(q: Sql, now: Date): Promise<StoredKey[]> {
     const r = await q.query<KeyRow>(
       `SELECT key_id, kid, purpose, material_sealed, public_jwk, activates_at, retires_at, expires_at
          FROM sts_keys WHERE expires_at > $1`,
@@ -89,15 +88,15 @@ export const keyRing = {
 
 /** The `settings` rows (key → JSON value). */
 export const settings = {
-  async get(q: Queryable, key: string): Promise<unknown> {
+  async get(q: Sql, key: string): Promise<unknown> {
     const r = await q.query<{ value: unknown }>(`SELECT value FROM settings WHERE key = $1`, [key]);
     return r.rows[0]?.value;
   },
   /** Writes `value` unless the key exists (a racing writer's value wins). */
-  async insertIfAbsent(q: Queryable, key: string, value: unknown): Promise<void> {
+  async insertIfAbsent(q: Sql, key: string, value: unknown): Promise<void> {
     await q.query(`INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [key, JSON.stringify(value)]);
   },
-  async replace(q: Queryable, key: string, value: unknown): Promise<void> {
+  async replace(q: Sql, key: string, value: unknown): Promise<void> {
     await q.query(`UPDATE settings SET value = $2, updated_at = now() WHERE key = $1`, [key, JSON.stringify(value)]);
   },
 };
@@ -137,15 +136,15 @@ export const SEALED: readonly SealedColumn[] = Object.keys(SEALED_COLUMNS) as Se
 
 export const sealedValues = {
   /** One existing value of the column, if any (checks a key against old data). */
-  async sample(q: Queryable, column: SealedColumn): Promise<SealedValue | undefined> {
+  async sample(q: Sql, column: SealedColumn): Promise<SealedValue | undefined> {
     const r = await q.query<SealedValue>(SEALED_COLUMNS[column].sample);
     return r.rows[0];
   },
   /** Every value of the column, locked FOR UPDATE (call inside the rotation's transaction). */
-  async lockAll(q: Queryable, column: SealedColumn): Promise<SealedValue[]> {
+  async lockAll(q: Sql, column: SealedColumn): Promise<SealedValue[]> {
     return (await q.query<SealedValue>(SEALED_COLUMNS[column].lockAll)).rows;
   },
-  async replace(q: Queryable, column: SealedColumn, aad: string, sealed: Buffer): Promise<void> {
+  async replace(q: Sql, column: SealedColumn, aad: string, sealed: Buffer): Promise<void> {
     await q.query(SEALED_COLUMNS[column].update, [aad, sealed]);
   },
 };
