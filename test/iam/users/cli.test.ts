@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../../support/tessera.js';
-
-const run = promisify(execFile);
-const hasAws = await run('aws', ['--version']).then(() => true, () => false);
+import { awsIam, hasAwsCli as hasAws } from '../../support/aws-cli.js';
 
 let t: TestTessera;
 beforeAll(async () => {
@@ -14,12 +10,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const aws = async (...args: string[]) => {
-  const { stdout } = await run('aws', ['--endpoint-url', t.url, '--output', 'json', 'iam', ...args], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: t.root.accessKeyId, AWS_SECRET_ACCESS_KEY: t.root.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-  });
-  return stdout.trim() ? JSON.parse(stdout) : {};
-};
+const aws = (...args: string[]) => awsIam(t, ...args);
 const failure = (p: Promise<unknown>) => p.then(() => '', (e: { stderr: string }) => e.stderr);
 
 describe.skipIf(!hasAws)('the aws CLI v1 drives users, login profiles and account settings', () => {
