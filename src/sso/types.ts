@@ -1,0 +1,151 @@
+import type { ConnectorIdentity, ConnectorType } from '../federation/connector.js';
+
+/**
+ * The sign-in contract (issue 11): what a login session holds and the ports the people path
+ * uses. A signed-in person is either a federated principal — exactly the FederatedIdentity that
+ * AssumeRoleWithSAML / AssumeRoleWithWebIdentity would build from the same token or assertion —
+ * or an IAM user of an account (local sign-in, the AWS console path).
+ */
+
+export interface MfaState {
+  /** aws:MultiFactorAuthPresent for credentials issued from this session. */
+  present: boolean;
+  /** When the factor was proved (aws:MultiFactorAuthAge counts from here). */
+  authTime?: string | undefined;
+  /** How: Tessera's TOTP step, a recovery code, or the IdP's own amr/AuthnContext. */
+  method?: 'totp' | 'recovery' | 'upstream' | undefined;
+}
+
+export type SignedInPrincipal =
+  | {
+      kind: 'federated';
+      connectorId: string;
+      connectorType: ConnectorType;
+      /** Dates as ISO strings (this is stored as JSON). */
+      identity: StoredConnectorIdentity;
+    }
+  | {
+      kind: 'iam-user';
+      accountId: string;
+      userId: string;
+      userName: string;
+      /** arn:aws:iam::ACCT:user/path/name */
+      arn: string;
+    };
+
+/** ConnectorIdentity as JSON (Dates → ISO strings; no refresh token: that is sealed separately). */
+export interface StoredConnectorIdentity {
+  providerArn: string;
+  kind: 'oidc' | 'saml';
+  keyPrefix: string;
+  issuer: string;
+  subject: string;
+  subjectType?: string | undefined;
+  audience: string;
+  conditionKeys: Record<string, string | string[]>;
+  persistentKeys: Record<string, string | string[]>;
+  session: {
+    sessionName?: string | undefined;
+    sourceIdentity?: string | undefined;
+    tags?: Record<string, string> | undefined;
+    transitiveTagKeys?: string[] | undefined;
+    sessionDuration?: number | undefined;
+    notOnOrAfter?: string | undefined;
+  };
+  saml?: { nameQualifier: string; audience: string; roles: { roleArn: string; providerArn: string }[] } | undefined;
+  groups: string[];
+  displayName?: string | undefined;
+  email?: string | undefined;
+}
+
+/** A login session (Redis, or the in-process cache in dev mode). The cookie carries only its id. */
+export interface LoginSession {
+  /** Public id (for listing/revoking); never the cookie value, which is a separate secret. */
+  id: string;
+  principal: SignedInPrincipal;
+  mfa: MfaState;
+  createdAt: string;
+  lastSeenAt: string;
+  /** Absolute end; the idle timeout counts from lastSeenAt. */
+  expiresAt: string;
+  sourceIp: string;
+  userAgent: string;
+}
+
+/** Refusals a person sees as a clear page (and the audit log records as `reason`). */
+export type SignInFailure =
+  | 'invalid_request'
+  | 'state_missing'
+  | 'state_unknown'
+  | 'state_reused'
+  | 'state_foreign'
+  | 'upstream_error'
+  | 'token_invalid'
+  | 'assertion_invalid'
+  | 'unsolicited_response'
+  | 'not_in_response_to_us'
+  | 'identity_not_allowed'
+  | 'provider_missing'
+  | 'bad_credentials'
+  | 'locked'
+  | 'mfa_invalid'
+  | 'mfa_replayed'
+  | 'password_reset_required'
+  | 'csrf'
+  | 'session_expired';
+
+/** A refused sign-in step: `message` is safe to show a person (no secret, code or token). */
+export class SignInError extends Error {
+  constructor(
+    readonly reason: SignInFailure,
+    message: string,
+    readonly status = 400,
+    opts?: { cause?: unknown },
+  ) {
+    super(message, opts);
+    this.name = 'SignInError';
+  }
+}
+
+/** Configuration problems of a connector (apply / admin actions turn them into ValidationError). */
+export class SignInConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SignInConfigError';
+  }
+}
+
+/** What the portal (issue 12) and the roles computation receive from a session. */
+export interface RoleOffer {
+  roleArn: string;
+  roleName: string;
+  accountId: string;
+  description?: string | undefined;
+  maxSessionDuration: number;
+  /** For SAML identities, the provider ARN paired with the role in the assertion. */
+  providerArn?: string | undefined;
+}
+
+/** Converts a connector identity to its stored form. */
+export function storeIdentity(i: ConnectorIdentity): StoredConnectorIdentity {
+  const f = i.federated;
+  return {
+    providerArn: f.providerArn,
+    kind: f.kind,
+    keyPrefix: f.keyPrefix,
+    issuer: f.issuer,
+    subject: f.subject,
+    ...(f.subjectType !== undefined ? { subjectType: f.subjectType } : {}),
+    audience: f.audience,
+    conditionKeys: f.conditionKeys,
+    persistentKeys: f.persistentKeys,
+    session: {
+      ...f.session,
+      notOnOrAfter: f.session.notOnOrAfter?.toISOString(),
+    },
+    ...(f.saml ? { saml: f.saml } : {}),
+    groups: i.groups,
+    ...(i.displayName !== undefined ? { displayName: i.displayName } : {}),
+    ...(i.email !== undefined ? { email: i.email } : {}),
+  };
+}
