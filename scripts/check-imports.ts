@@ -30,7 +30,7 @@ const LAYERS: readonly { layer: Layer; prefixes: readonly string[]; may: readonl
   },
   {
     layer: 'http',
-    prefixes: ['http/'],
+    prefixes: ['http/', 'web/'],
     may: ['http', 'context', 'operations', 'domain', 'ports', 'shared'],
     why: 'protocol adapters call operations',
   },
