@@ -194,3 +194,12 @@ export interface ConnectorFactory {
   validate(cfg: ConnectorConfig): void;
   create(cfg: ConnectorConfig, deps: ConnectorDeps): SignInConnector;
 }
+
+/** The configured connectors, by id (src/federation/registry.ts builds it from the store; cached, cleared on invalidation). */
+export interface ConnectorDirectory {
+  /** The enabled connector with this id, or null. */
+  get(id: string): Promise<SignInConnector | null>;
+  /** Every enabled connector, for the "choose how to sign in" page. */
+  list(): Promise<readonly { id: string; type: ConnectorType; displayName: string; accountId: string }[]>;
+  clear(): void;
+}
