@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'apply':
-      return runApplyCommand(argv.slice(1), config, logger);
+      return runApplyCommand(argv.slice(1), config, logger, process.env);
     case 'rotate-master-key': {
       if (!config.newMasterKey) {
         process.stderr.write('tessera rotate-master-key: set TESSERA_NEW_MASTER_KEY to the new key (32 bytes, base64 or hex)\n');

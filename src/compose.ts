@@ -20,6 +20,8 @@ import { regionSet } from './tokens/regions.js';
 import { systemRandom, type Random } from './tokens/random.js';
 import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from './services.js';
 import { OutboxListener, writeInvalidations } from './store/outbox.js';
+import { createConnectorDirectory, providerLookups, storedConnectors } from './federation/registry.js';
+import type { ConnectorFactory } from './federation/connector.js';
 
 /**
  * The composition root's builder: every service is constructed here, once, from its
@@ -37,6 +39,8 @@ export interface BuildOptions {
   /** Where ids and secrets come from (default: node:crypto); tests may pass tokens/random.ts's seededRandom. */
   random?: Random;
   defaultMetrics?: boolean;
+  /** The sign-in connector types this installation builds (default: the built-in ones); tests may pass their own. */
+  connectorFactories?: readonly ConnectorFactory[];
 }
 
 export async function buildServices(o: BuildOptions): Promise<Services & { dispose(): Promise<void> }> {
@@ -53,7 +57,24 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
   const temporary = new TemporaryCredentials(keys, revocations, { exists: async (id) => (await policyCache.forPrincipal(id)).exists });
   const credentials = new CredentialResolver(o.db, o.masterKey, o.config.partition, temporary);
   const federationDirectory = createFederationDirectory(o.config, store);
+  const oneTimeUses = new OneTimeUses(store.sessions, o.cache, o.logger);
+  const connectors = createConnectorDirectory({
+    // The built-in factories (oidc, saml, github, google, microsoft, gitlab) are listed here when
+    // their modules are merged; until then an installation builds none.
+    factories: o.connectorFactories ?? [],
+    load: storedConnectors(store, o.masterKey),
+    deps: {
+      logger: o.logger,
+      allowInsecure: o.config.allowInsecureIssuers,
+      publicUrl: o.config.publicUrl,
+      ...providerLookups(store, federationDirectory),
+      consumeOnce: (scope, id, expiresAt, now) => oneTimeUses.consume(scope, id, expiresAt, now),
+    },
+  });
   const apply = (m: InvalidationMessage) => {
+    // A connector change concerns only the connectors; 'all' (and every IAM change without its own message) reloads them too.
+    if (m.kind === 'sign-in-connector') return connectors.clear();
+    if (m.kind === 'all') connectors.clear();
     policyCache.invalidate(m);
     // Roles, providers and JWKS it caches may have changed: every invalidation empties it.
     federationDirectory.clear();
@@ -90,7 +111,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     keys,
     revocations,
     attempts: new AttemptLimiter(o.db, o.cache),
-    oneTimeUses: new OneTimeUses(store.sessions, o.cache, o.logger),
+    oneTimeUses,
     policyCache,
     store,
     signingKeyCache: new Map(),
@@ -98,6 +119,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
     random,
     regions: regionSet(o.config.extraRegions),
     federationDirectory,
+    connectors,
     async invalidate(m, within) {
       apply(m);
       if (within && 'outbox' in within) await within.outbox.write([m]);

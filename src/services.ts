@@ -15,6 +15,7 @@ import type { InvalidationMessage, SqlRunner } from './store/invalidation.js';
 import type { Random } from './tokens/random.js';
 import type { FederationDirectory } from './federation/directory.js';
 import type { RoleRecord } from './sts/roles.js';
+import type { ConnectorRegistry } from './federation/registry.js';
 
 /**
  * Everything an operation may use, built once by the composition root (main.ts) or a test, and
@@ -69,6 +70,8 @@ export interface Services {
   regions: ReadonlySet<string>;
   /** Roles, identity providers and JWKS as federation reads them, cached per process (federation/directory.ts). */
   federationDirectory: FederationDirectory<RoleRecord>;
+  /** The configured sign-in connectors, built by their type's factory, cached per process (federation/registry.ts). */
+  connectors: ConnectorRegistry;
 }
 
 // Defined in a neutral module (the outbox and the caches use them without importing this one);

@@ -7,6 +7,8 @@
 export type InvalidationMessage =
   | { kind: 'access-key'; accessKeyId: string }
   | { kind: 'principal'; principalId: string }
+  /** A sign-in connector was created, changed or deleted: every replica's connector registry reloads. */
+  | { kind: 'sign-in-connector'; connectorId: string }
   | { kind: 'all' };
 
 /** Anything that runs a parameterised statement: a transaction's client, or the pool. */

@@ -109,7 +109,8 @@ export interface SealedValue {
 
 /**
  * Every column sealed under the master key (AAD in brackets): access_keys.secret_sealed
- * [access_key_id], mfa_devices.seed_sealed [serial_number], sts_keys.material_sealed [kid].
+ * [access_key_id], mfa_devices.seed_sealed [serial_number], sts_keys.material_sealed [kid],
+ * sign_in_connectors.secrets_sealed [`sign-in-connector:<account_id>:<id>`].
  * A new sealed column is one entry here. Each entry's statements are written out (no table or
  * column name is interpolated into SQL).
  */
@@ -128,6 +129,12 @@ const SEALED_COLUMNS = {
     sample: `SELECT material_sealed AS sealed, kid AS aad FROM sts_keys LIMIT 1`,
     lockAll: `SELECT kid AS aad, material_sealed AS sealed FROM sts_keys FOR UPDATE`,
     update: `UPDATE sts_keys SET material_sealed = $2 WHERE kid = $1`,
+  },
+  // AAD binds account and id (src/federation/registry.ts connectorSecretsAad); ids contain no ':'.
+  'sign_in_connectors.secrets_sealed': {
+    sample: `SELECT secrets_sealed AS sealed, 'sign-in-connector:' || account_id || ':' || id AS aad FROM sign_in_connectors LIMIT 1`,
+    lockAll: `SELECT 'sign-in-connector:' || account_id || ':' || id AS aad, secrets_sealed AS sealed FROM sign_in_connectors FOR UPDATE`,
+    update: `UPDATE sign_in_connectors SET secrets_sealed = $2 WHERE account_id = split_part($1, ':', 2) AND id = split_part($1, ':', 3)`,
   },
 } as const;
 

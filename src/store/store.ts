@@ -18,6 +18,7 @@ import type { InvalidationMessage } from './invalidation.js';
 import { PgUserRefRepository, type UserRefRepository } from './user-refs.js';
 import { PgAuthorizationDetailsRepository, type AuthorizationDetailsRepository } from './authorization-details.js';
 import { PgManagedPolicyRepository, type ManagedPolicyRepository } from './managed-policies.js';
+import { PgSignInConnectorRepository, type SignInConnectorRepository } from './sign-in-connectors.js';
 
 /** The invalidation outbox (store/outbox.ts): written inside the change's transaction. */
 export interface OutboxRepository {
@@ -52,6 +53,8 @@ export interface Repositories {
   managedPolicies: ManagedPolicyRepository;
   /** Roles and identity providers as STS reads them to admit a principal (store/federation.ts). */
   federation: FederationRepository;
+  /** Sign-in connectors, their secrets sealed (store/sign-in-connectors.ts). */
+  signInConnectors: SignInConnectorRepository;
 }
 
 export interface Store extends Repositories {
@@ -79,6 +82,7 @@ export function repositories(q: Sql): Repositories {
     authorizationDetails: new PgAuthorizationDetailsRepository(q),
     managedPolicies: new PgManagedPolicyRepository(q),
     federation: new PgFederationRepository(q),
+    signInConnectors: new PgSignInConnectorRepository(q),
   };
 }
 

@@ -10,6 +10,7 @@ import { createDb } from '../../src/store/db.js';
 import { seal } from '../../src/keys/envelope.js';
 import { rotateMasterKey } from '../../src/keys/rotate.js';
 import { WRONG_KEY_MESSAGE } from '../../src/keys/master-check.js';
+import { openConnectorSecrets, sealConnectorSecrets } from '../../src/federation/registry.js';
 
 /**
  * A replica started with the wrong TESSERA_MASTER_KEY refuses to start, before writing anything:
@@ -26,6 +27,7 @@ async function sealedSnapshot(): Promise<string[]> {
     SELECT 'access_keys ' || access_key_id || ' ' || encode(secret_sealed, 'hex') AS k FROM access_keys
     UNION ALL SELECT 'mfa_devices ' || serial_number || ' ' || encode(seed_sealed, 'hex') FROM mfa_devices
     UNION ALL SELECT 'sts_keys ' || kid || ' ' || encode(material_sealed, 'hex') FROM sts_keys
+    UNION ALL SELECT 'sign_in_connectors ' || id || ' ' || encode(secrets_sealed, 'hex') FROM sign_in_connectors
     UNION ALL SELECT 'settings ' || key || ' ' || value::text FROM settings
     ORDER BY 1`);
   return r.rows.map((x) => x.k);
@@ -38,6 +40,11 @@ beforeAll(async () => {
   const iam = iamClient(cluster, cluster.root);
   await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'sealed-seed' }));
   await cluster.replicas[0]!.services.keys.current('session', new Date());
+  // A sign-in connector's sealed secrets (a row as CreateSignInConnector writes it).
+  await pg.query(
+    `INSERT INTO sign_in_connectors (id, account_id, type, display_name, provider_arn, secrets_sealed) VALUES ('sealed', $1, 'oidc', 'Sealed', $2, $3)`,
+    [cluster.accountId, `arn:aws:iam::${cluster.accountId}:oidc-provider/idp.example`, sealConnectorSecrets(cluster.masterKey, cluster.accountId, 'sealed', { clientSecret: 's3cret' })],
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -127,7 +134,9 @@ describe('wrong master key', () => {
       expect(await sealedSnapshot()).toEqual(before);
       const r = await rotateMasterKey(db, cluster.masterKey, next);
       // root key, one MFA seed, and the session + two JWT keys (JWKS above created them).
-      expect(r.rewrapped).toEqual({ 'access_keys.secret_sealed': 1, 'mfa_devices.seed_sealed': 1, 'sts_keys.material_sealed': 3 });
+      expect(r.rewrapped).toEqual({ 'access_keys.secret_sealed': 1, 'mfa_devices.seed_sealed': 1, 'sts_keys.material_sealed': 3, 'sign_in_connectors.secrets_sealed': 1 });
+      const row = (await pg.query<{ secrets_sealed: Buffer }>(`SELECT secrets_sealed FROM sign_in_connectors WHERE id = 'sealed'`)).rows[0]!;
+      expect(openConnectorSecrets(next, cluster.accountId, 'sealed', row.secrets_sealed)).toEqual({ clientSecret: 's3cret' });
     } finally {
       await db.close();
     }

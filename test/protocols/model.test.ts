@@ -11,8 +11,8 @@ describe("AWS's service models", () => {
     expect(iam.protocol).toBe('awsQuery');
     expect(iam.version).toBe('2010-05-08');
     expect(iam.xmlNamespace).toBe('https://iam.amazonaws.com/doc/2010-05-08/');
-    // AWS's 164, plus Tessera's RevokeSession and RevokeRoleSessions (data/tessera-models).
-    expect(iam.operations.size).toBe(166);
+    // AWS's 164, plus Tessera's RevokeSession, RevokeRoleSessions and the five *SignInConnector(s) actions (data/tessera-models).
+    expect(iam.operations.size).toBe(171);
     const create = iam.operations.get('CreateRole')!;
     const roleName = create.input!.memberByName.get('RoleName')!;
     expect(roleName.required).toBe(true);

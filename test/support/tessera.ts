@@ -8,10 +8,11 @@ import { createApp } from '../../src/app.js';
 import { buildServices } from '../../src/main.js';
 import { bootstrap } from '../../src/iam/bootstrap.js';
 import { createCache, type Cache } from '../../src/cache/index.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { newAccessKeyId, newSecretAccessKey } from '../../src/tokens/ids.js';
 import type { Services } from '../../src/services.js';
 import type { Random } from '../../src/tokens/random.js';
+import type { ConnectorFactory } from '../../src/federation/connector.js';
 import { freshDatabase, type TestDatabase } from './db.js';
 import { checkOutputShape, takeOutputShapeProblems } from './output-shapes.js';
 
@@ -40,7 +41,9 @@ export const redisUrl = (): string | undefined => inject('redisUrl') || undefine
 
 export async function startTestTessera(
   /** random: e.g. seededRandom('x') (src/tokens/random.ts) for deterministic ids and secrets. */
-  opts: { env?: Record<string, string>; now?: () => Date; accountId?: string; random?: Random } = {},
+  /** connectorFactories: the sign-in connector types the instances build (default: the built-in ones). */
+  /** logger: where the instances log (default: silent, or TEST_LOG_LEVEL), e.g. to read what they wrote. */
+  opts: { env?: Record<string, string>; now?: () => Date; accountId?: string; random?: Random; connectorFactories?: readonly ConnectorFactory[]; logger?: Logger } = {},
 ): Promise<TestTessera> {
   const database = await freshDatabase();
   const accountId = opts.accountId ?? '123456789012';
@@ -67,11 +70,12 @@ export async function startTestTessera(
       config,
       db: database.db,
       cache,
-      logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       masterKey,
       accountId,
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.connectorFactories ? { connectorFactories: opts.connectorFactories } : {}),
     });
     const server = http.createServer(createApp(services, { onResult: checkOutputShape }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -12,11 +12,26 @@
  *     "users":     [{ "name", "path"?, "groups"?: [name], "permissionsBoundary"?, "policies"?,
  *                     "inlinePolicies"?, "tags"?: { k: v } }],
  *     "oidcProviders": [{ "url", "clientIds"?: [..], "thumbprints"?: [..] }],
- *     "samlProviders": [{ "name", "metadata" }]
+ *     "samlProviders": [{ "name", "metadata" }],
+ *     "signInConnectors": [{ "id", "type", "provider", "displayName"?, "requireMfa"?,
+ *                     "allowIdpInitiated"?, "enabled"?, "settings"?: {..},
+ *                     "secrets"?: { name: { "env": "VAR" } | { "file": "path" } } }]
  *   }
  * A policy reference is a full ARN or the name of a policy in "policies" (or already in the
  * account). Attached and inline policies are converged: ones not listed are detached/deleted.
- * Users, groups, roles, policies and providers not listed are left alone (never deleted).
+ * Users, groups, roles, policies, providers and sign-in connectors not listed are left alone
+ * (never deleted; DeleteSignInConnector removes a connector).
+ *
+ * Sign-in connectors (README "Sign-in connectors"): `provider` is the IAM provider's ARN, or the
+ * name of a SAML provider (type saml) / the URL of an OIDC provider (other types) of the account
+ * or this document. Secrets are never written in the document: each is a reference, resolved
+ * by the command (`env`: an environment variable; `file`: a file's content, one trailing
+ * newline dropped) and sealed by CreateSignInConnector/UpdateSignInConnector. The listed secrets
+ * are the connector's whole set (others are removed); members not given are left as they are.
+ * A second run with the same document and secret values changes nothing.
+ *
+ * Every change is audited as the API's are (service iam, the action, the account's root,
+ * user agent `tessera apply`; detail without secrets).
  */
 import { runTyped } from '../../protocols/operation.js';
 import type { AuthedContext, OperationInput, OperationName, OperationOutput } from '../../protocols/operation.js';
@@ -27,6 +42,8 @@ import type { Caller } from '../../tokens/caller.js';
 import { iamArn } from '../common.js';
 import { iamOperations } from '../index.js';
 import { normalizeIssuer } from '../providers/oidc-repo.js';
+import { openConnectorSecrets } from '../../federation/registry.js';
+import type { ConnectorType } from '../../federation/connector.js';
 
 type Doc = string | Record<string, unknown>;
 
@@ -55,10 +72,34 @@ export interface ApplySpec {
   }[];
   oidcProviders?: { url: string; clientIds?: string[]; thumbprints?: string[] }[];
   samlProviders?: { name: string; metadata: string }[];
+  signInConnectors?: SignInConnectorSpec[];
+}
+
+/** A secret in an apply document: a reference, never the value. */
+export type SecretRef = { env: string } | { file: string };
+
+export interface SignInConnectorSpec {
+  id: string;
+  type: ConnectorType;
+  /** An IAM provider ARN, a SAML provider name (type saml) or an OIDC provider URL (other types). */
+  provider: string;
+  displayName?: string;
+  requireMfa?: boolean;
+  allowIdpInitiated?: boolean;
+  enabled?: boolean;
+  settings?: Record<string, unknown>;
+  secrets?: Record<string, SecretRef>;
+}
+
+export interface ApplyOptions {
+  accountId?: string;
+  now?: Date;
+  /** Resolves a secret reference to its value (the command reads the environment and files). */
+  resolveSecret?: (ref: SecretRef, name: string) => Promise<string>;
 }
 
 export interface ApplyChange {
-  kind: 'policy' | 'group' | 'role' | 'user' | 'oidc-provider' | 'saml-provider';
+  kind: 'policy' | 'group' | 'role' | 'user' | 'oidc-provider' | 'saml-provider' | 'sign-in-connector';
   name: string;
   action: 'created' | 'updated' | 'unchanged';
   details?: string[];
@@ -81,7 +122,7 @@ const sameDoc = (a: string, b: string) => {
 /** Tags as the model's Tag list. */
 const tagList = (tags: Record<string, string> | undefined) => Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
 
-export async function applySpec(services: Services, spec: ApplySpec, opts: { accountId?: string; now?: Date } = {}): Promise<ApplyChange[]> {
+export async function applySpec(services: Services, spec: ApplySpec, opts: ApplyOptions = {}): Promise<ApplyChange[]> {
   const accountId = opts.accountId ?? services.accountId;
   const partition = services.config.partition;
   const rootArn = `arn:${partition}:iam::${accountId}:root`;
@@ -113,7 +154,31 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
       services,
       audit: { via: 'tessera apply' },
     };
-    return (await runTyped(op as never, ctx, clean as never)) as OperationOutput<'iam', N>;
+    if (READ_ONLY.test(action)) return (await runTyped(op as never, ctx, clean as never)) as OperationOutput<'iam', N>;
+    // A change is audited as the Query edge audits one (after it, success or failure).
+    const event = (error: unknown) => ({
+      time: ctx.req.now,
+      requestId: ctx.req.requestId,
+      service: 'iam',
+      action,
+      accountId,
+      principalArn: rootArn,
+      principalId: accountId,
+      sourceIp: ctx.req.sourceIp,
+      userAgent: ctx.req.userAgent,
+      outcome: error === undefined ? ('success' as const) : ('failure' as const),
+      errorCode: error instanceof AwsError ? error.code : error === undefined ? undefined : 'InternalFailure',
+      detail: ctx.audit,
+    });
+    let out: OperationOutput<'iam', N>;
+    try {
+      out = (await runTyped(op as never, ctx, clean as never)) as OperationOutput<'iam', N>;
+    } catch (e) {
+      await services.audit.record(event(e));
+      throw e;
+    }
+    await services.audit.record(event(undefined));
+    return out;
   }
   /** The call's result, or undefined on NoSuchEntity. */
   async function find<N extends OperationName<'iam'>>(action: N, input: OperationInput<'iam', N>): Promise<OperationOutput<'iam', N> | undefined> {
@@ -330,7 +395,80 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: { acc
       record('saml-provider', s.name, false, ['updated metadata']);
     });
   }
+  // After the providers: a connector names one.
+  for (const c of spec.signInConnectors ?? []) {
+    await wrap(`sign-in connector ${c.id}`, async () => {
+      const providerArn = connectorProviderArn(c, partition, accountId, services.config.allowInsecureIssuers);
+      const secrets: Record<string, string> = {};
+      for (const [name, ref] of Object.entries(c.secrets ?? {})) {
+        if (!opts.resolveSecret) throw new ApplyError(`sign-in connector ${c.id}: secrets.${name}: no way to resolve secret references here`);
+        secrets[name] = await opts.resolveSecret(ref, name);
+      }
+      const got = await find('GetSignInConnector', { Id: c.id });
+      if (!got) {
+        await call('CreateSignInConnector', {
+          Id: c.id,
+          Type: c.type,
+          DisplayName: c.displayName,
+          ProviderArn: providerArn,
+          RequireMfa: c.requireMfa,
+          AllowIdpInitiated: c.allowIdpInitiated,
+          Enabled: c.enabled,
+          Settings: c.settings === undefined ? undefined : JSON.stringify(c.settings),
+          Secrets: c.secrets === undefined ? undefined : JSON.stringify(secrets),
+        });
+        return record('sign-in-connector', c.id, true, []);
+      }
+      const have = got.SignInConnector;
+      if (have.Type !== c.type) throw new ApplyError(`sign-in connector ${c.id}: it is of type ${have.Type}; a type never changes (delete it, then apply)`);
+      const details: string[] = [];
+      const change: Record<string, unknown> = {};
+      const differs = (member: string, want: unknown, cur: unknown) => {
+        if (want === undefined || want === cur) return;
+        change[member] = want;
+        details.push(`updated ${member}`);
+      };
+      differs('DisplayName', c.displayName, have.DisplayName);
+      // SAML provider names compare case-insensitively (IAM's rule): the stored ARN is the provider's own spelling.
+      if (providerArn.toLowerCase() !== have.ProviderArn.toLowerCase() || (c.type !== 'saml' && providerArn !== have.ProviderArn)) differs('ProviderArn', providerArn, have.ProviderArn);
+      differs('RequireMfa', c.requireMfa, have.RequireMfa);
+      differs('AllowIdpInitiated', c.allowIdpInitiated, have.AllowIdpInitiated);
+      differs('Enabled', c.enabled, have.Enabled);
+      if (c.settings !== undefined && !sameDoc(have.Settings, JSON.stringify(c.settings))) {
+        change.Settings = JSON.stringify(c.settings);
+        details.push('updated Settings');
+      }
+      if (c.secrets !== undefined) {
+        // Compared with the stored values in this process (apply runs with the master key); only names leave it.
+        const row = await services.store.signInConnectors.get(accountId, c.id);
+        let stored: Record<string, string> | null = null;
+        try {
+          stored = row ? openConnectorSecrets(services.masterKey, row.accountId, row.id, row.secretsSealed) : null;
+        } catch {
+          stored = null;
+        }
+        const setSecrets: Record<string, string | null> = {};
+        for (const [k, v] of Object.entries(secrets)) if (stored?.[k] !== v) (setSecrets[k] = v), details.push(`set secret ${k}`);
+        for (const k of Object.keys(stored ?? {})) if (!(k in secrets)) (setSecrets[k] = null), details.push(`removed secret ${k}`);
+        if (Object.keys(setSecrets).length > 0) change.Secrets = JSON.stringify(setSecrets);
+      }
+      if (details.length > 0) await call('UpdateSignInConnector', { Id: c.id, ...change } as OperationInput<'iam', 'UpdateSignInConnector'>);
+      record('sign-in-connector', c.id, false, details);
+    });
+  }
   return changes;
+}
+
+/** Actions that only read (not audited as changes). */
+const READ_ONLY = /^(Get|List)/;
+
+/** A connector's `provider` as an ARN: given as one, or a SAML provider name / OIDC provider URL of the account. */
+function connectorProviderArn(c: SignInConnectorSpec, partition: string, accountId: string, allowInsecure: boolean): string {
+  if (c.provider.startsWith('arn:')) return c.provider;
+  if (c.type === 'saml') return iamArn(partition, accountId, `saml-provider/${c.provider}`);
+  const n = normalizeIssuer(c.provider, allowInsecure);
+  if (!n) throw new ApplyError(`sign-in connector ${c.id}: provider ${c.provider} is neither an ARN nor an acceptable OIDC provider URL`);
+  return iamArn(partition, accountId, `oidc-provider/${n.resource}`);
 }
 
 /** Parse and shape-check an apply file (JSON). */
@@ -342,17 +480,37 @@ export function parseApplyFile(text: string): ApplySpec {
     throw new ApplyError(`not valid JSON: ${(e as Error).message}`);
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ApplyError('the file must hold a JSON object');
-  const known = new Set(['policies', 'groups', 'roles', 'users', 'oidcProviders', 'samlProviders']);
+  const known = new Set(['policies', 'groups', 'roles', 'users', 'oidcProviders', 'samlProviders', 'signInConnectors']);
   for (const [k, x] of Object.entries(v)) {
     if (!known.has(k)) throw new ApplyError(`unknown top-level key "${k}" (expected ${[...known].join(', ')})`);
     if (!Array.isArray(x)) throw new ApplyError(`"${k}" must be a list`);
     for (const [i, item] of x.entries()) {
       if (!item || typeof item !== 'object') throw new ApplyError(`${k}[${i}] must be an object`);
-      const need = k === 'oidcProviders' ? 'url' : 'name';
+      const need = k === 'oidcProviders' ? 'url' : k === 'signInConnectors' ? 'id' : 'name';
       if (typeof (item as Record<string, unknown>)[need] !== 'string') throw new ApplyError(`${k}[${i}].${need} is required`);
+      if (k === 'signInConnectors') checkConnectorSpec(item as Record<string, unknown>, `${k}[${i}]`);
     }
   }
   return v as ApplySpec;
+}
+
+/** A signInConnectors entry's shape; above all, its secrets are references, never values. */
+function checkConnectorSpec(c: Record<string, unknown>, at: string): void {
+  const allowed = new Set(['id', 'type', 'provider', 'displayName', 'requireMfa', 'allowIdpInitiated', 'enabled', 'settings', 'secrets']);
+  for (const k of Object.keys(c)) if (!allowed.has(k)) throw new ApplyError(`${at}: unknown key "${k}" (expected ${[...allowed].join(', ')})`);
+  for (const k of ['type', 'provider']) if (typeof c[k] !== 'string') throw new ApplyError(`${at}.${k} is required`);
+  if (c.displayName !== undefined && typeof c.displayName !== 'string') throw new ApplyError(`${at}.displayName must be a string`);
+  for (const k of ['requireMfa', 'allowIdpInitiated', 'enabled']) if (c[k] !== undefined && typeof c[k] !== 'boolean') throw new ApplyError(`${at}.${k} must be true or false`);
+  const isObject = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (c.settings !== undefined && !isObject(c.settings)) throw new ApplyError(`${at}.settings must be an object`);
+  if (c.secrets === undefined) return;
+  if (!isObject(c.secrets)) throw new ApplyError(`${at}.secrets must be an object of name: { "env": VAR } or { "file": PATH }`);
+  for (const [name, ref] of Object.entries(c.secrets as Record<string, unknown>)) {
+    const r = ref as Record<string, unknown>;
+    const ok = isObject(ref) && Object.keys(r).length === 1 && ((typeof r.env === 'string' && r.env !== '') || (typeof r.file === 'string' && r.file !== ''));
+    // The message never repeats the value: a secret written in the document is what this refuses.
+    if (!ok) throw new ApplyError(`${at}.secrets.${name} must be a reference, { "env": VAR } or { "file": PATH }; secret values are never written in the document`);
+  }
 }
 
 /**

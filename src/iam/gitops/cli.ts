@@ -6,7 +6,7 @@ import { createCache } from '../../cache/index.js';
 import { resolveMasterKey } from '../../keys/master.js';
 import { buildServices, openDatabase } from '../../compose.js';
 import { migrationsCurrent } from '../../store/migrate.js';
-import { ApplyError, applySpec, parseApplyFile } from './apply.js';
+import { ApplyError, applySpec, parseApplyFile, type SecretRef } from './apply.js';
 
 export const APPLY_USAGE = 'usage: tessera apply -f FILE.json   (converge IAM to the file; see src/iam/gitops/apply.ts)\n';
 
@@ -15,7 +15,7 @@ export const APPLY_USAGE = 'usage: tessera apply -f FILE.json   (converge IAM to
  * running replicas hear the invalidations), apply as the bootstrap account's root, print one
  * line per entity. Exit 0 on success, 1 on an IAM error, 2 on usage errors.
  */
-export async function runApplyCommand(argv: string[], config: Config, logger: Logger): Promise<number> {
+export async function runApplyCommand(argv: string[], config: Config, logger: Logger, env: Readonly<Record<string, string | undefined>> = {}): Promise<number> {
   const i = argv.findIndex((a) => a === '-f' || a === '--file');
   const file = i >= 0 ? argv[i + 1] : undefined;
   if (!file) {
@@ -38,7 +38,7 @@ export async function runApplyCommand(argv: string[], config: Config, logger: Lo
     const { key: masterKey } = await resolveMasterKey({ configured: config.masterKey, dataDir: config.dataDir });
     const services = await buildServices({ config, db, cache, logger, masterKey, accountId });
     try {
-      const changes = await applySpec(services, spec);
+      const changes = await applySpec(services, spec, { resolveSecret: (ref, name) => resolveSecret(ref, name, env) });
       for (const c of changes) process.stdout.write(`${c.action.padEnd(9)} ${c.kind} ${c.name}${c.details ? ` (${c.details.join('; ')})` : ''}\n`);
       return 0;
     } finally {
@@ -55,4 +55,26 @@ export async function runApplyCommand(argv: string[], config: Config, logger: Lo
     await db.close();
     await embedded?.stop();
   }
+}
+
+/**
+ * A sign-in connector secret reference of the apply document: `{env}` names a variable of the
+ * command's environment, `{file}` a file (relative to the current directory) whose content is the
+ * value, one trailing newline dropped. Messages name the reference, never the value.
+ */
+export async function resolveSecret(ref: SecretRef, name: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+  if ('env' in ref) {
+    const v = env[ref.env];
+    if (v === undefined || v === '') throw new ApplyError(`secret ${name}: the environment variable ${ref.env} is not set`);
+    return v;
+  }
+  let text: string;
+  try {
+    text = await readFile(ref.file, 'utf8');
+  } catch (e) {
+    throw new ApplyError(`secret ${name}: cannot read ${ref.file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const v = text.replace(/\r?\n$/, '');
+  if (v === '') throw new ApplyError(`secret ${name}: ${ref.file} is empty`);
+  return v;
 }

@@ -22,6 +22,7 @@ export interface IamOperations {
   CreateSAMLProvider: { input: CreateSAMLProviderRequest; output: CreateSAMLProviderResponse };
   CreateServiceLinkedRole: { input: CreateServiceLinkedRoleRequest; output: CreateServiceLinkedRoleResponse };
   CreateServiceSpecificCredential: { input: CreateServiceSpecificCredentialRequest; output: CreateServiceSpecificCredentialResponse };
+  CreateSignInConnector: { input: CreateSignInConnectorRequest; output: CreateSignInConnectorResponse };
   CreateUser: { input: CreateUserRequest; output: CreateUserResponse };
   CreateVirtualMFADevice: { input: CreateVirtualMFADeviceRequest; output: CreateVirtualMFADeviceResponse };
   DeactivateMFADevice: { input: DeactivateMFADeviceRequest; output: void };
@@ -42,6 +43,7 @@ export interface IamOperations {
   DeleteServerCertificate: { input: DeleteServerCertificateRequest; output: void };
   DeleteServiceLinkedRole: { input: DeleteServiceLinkedRoleRequest; output: DeleteServiceLinkedRoleResponse };
   DeleteServiceSpecificCredential: { input: DeleteServiceSpecificCredentialRequest; output: void };
+  DeleteSignInConnector: { input: DeleteSignInConnectorRequest; output: void };
   DeleteSigningCertificate: { input: DeleteSigningCertificateRequest; output: void };
   DeleteSSHPublicKey: { input: DeleteSSHPublicKeyRequest; output: void };
   DeleteUser: { input: DeleteUserRequest; output: void };
@@ -82,6 +84,7 @@ export interface IamOperations {
   GetServiceLastAccessedDetails: { input: GetServiceLastAccessedDetailsRequest; output: GetServiceLastAccessedDetailsResponse };
   GetServiceLastAccessedDetailsWithEntities: { input: GetServiceLastAccessedDetailsWithEntitiesRequest; output: GetServiceLastAccessedDetailsWithEntitiesResponse };
   GetServiceLinkedRoleDeletionStatus: { input: GetServiceLinkedRoleDeletionStatusRequest; output: GetServiceLinkedRoleDeletionStatusResponse };
+  GetSignInConnector: { input: GetSignInConnectorRequest; output: GetSignInConnectorResponse };
   GetSSHPublicKey: { input: GetSSHPublicKeyRequest; output: GetSSHPublicKeyResponse };
   GetUser: { input: GetUserRequest; output: GetUserResponse };
   GetUserPolicy: { input: GetUserPolicyRequest; output: GetUserPolicyResponse };
@@ -114,6 +117,7 @@ export interface IamOperations {
   ListServerCertificates: { input: ListServerCertificatesRequest; output: ListServerCertificatesResponse };
   ListServerCertificateTags: { input: ListServerCertificateTagsRequest; output: ListServerCertificateTagsResponse };
   ListServiceSpecificCredentials: { input: ListServiceSpecificCredentialsRequest; output: ListServiceSpecificCredentialsResponse };
+  ListSignInConnectors: { input: ListSignInConnectorsRequest; output: ListSignInConnectorsResponse };
   ListSigningCertificates: { input: ListSigningCertificatesRequest; output: ListSigningCertificatesResponse };
   ListSSHPublicKeys: { input: ListSSHPublicKeysRequest; output: ListSSHPublicKeysResponse };
   ListUserPolicies: { input: ListUserPoliciesRequest; output: ListUserPoliciesResponse };
@@ -163,6 +167,7 @@ export interface IamOperations {
   UpdateSAMLProvider: { input: UpdateSAMLProviderRequest; output: UpdateSAMLProviderResponse };
   UpdateServerCertificate: { input: UpdateServerCertificateRequest; output: void };
   UpdateServiceSpecificCredential: { input: UpdateServiceSpecificCredentialRequest; output: void };
+  UpdateSignInConnector: { input: UpdateSignInConnectorRequest; output: UpdateSignInConnectorResponse };
   UpdateSigningCertificate: { input: UpdateSigningCertificateRequest; output: void };
   UpdateSSHPublicKey: { input: UpdateSSHPublicKeyRequest; output: void };
   UpdateUser: { input: UpdateUserRequest; output: void };
@@ -379,6 +384,23 @@ export interface CreateServiceSpecificCredentialResponse {
   ServiceSpecificCredential?: ServiceSpecificCredential;
 }
 
+export interface CreateSignInConnectorRequest {
+  Id: string;
+  Type: "oidc" | "saml" | "github" | "google" | "microsoft" | "gitlab";
+  DisplayName?: string;
+  ProviderArn: string;
+  RequireMfa?: boolean;
+  AllowIdpInitiated?: boolean;
+  Enabled?: boolean;
+  Settings?: string;
+  /** sensitive */
+  Secrets?: string;
+}
+
+export interface CreateSignInConnectorResponse {
+  SignInConnector: SignInConnector;
+}
+
 export interface CreateUserRequest {
   Path?: string;
   UserName: string;
@@ -476,6 +498,10 @@ export interface DeleteServiceLinkedRoleResponse {
 export interface DeleteServiceSpecificCredentialRequest {
   UserName?: string;
   ServiceSpecificCredentialId: string;
+}
+
+export interface DeleteSignInConnectorRequest {
+  Id: string;
 }
 
 export interface DeleteSigningCertificateRequest {
@@ -857,6 +883,14 @@ export interface GetServiceLinkedRoleDeletionStatusRequest {
 export interface GetServiceLinkedRoleDeletionStatusResponse {
   Status: "SUCCEEDED" | "IN_PROGRESS" | "FAILED" | "NOT_STARTED";
   Reason?: DeletionTaskFailureReasonType;
+}
+
+export interface GetSignInConnectorRequest {
+  Id: string;
+}
+
+export interface GetSignInConnectorResponse {
+  SignInConnector: SignInConnector;
 }
 
 export interface GetSSHPublicKeyRequest {
@@ -1265,6 +1299,17 @@ export interface ListServiceSpecificCredentialsResponse {
   ServiceSpecificCredentials?: ServiceSpecificCredentialMetadata[];
 }
 
+export interface ListSignInConnectorsRequest {
+  Marker?: string;
+  MaxItems?: number;
+}
+
+export interface ListSignInConnectorsResponse {
+  SignInConnectors: SignInConnector[];
+  IsTruncated?: boolean;
+  Marker?: string;
+}
+
 export interface ListSigningCertificatesRequest {
   UserName?: string;
   Marker?: string;
@@ -1633,6 +1678,22 @@ export interface SetSecurityTokenServicePreferencesRequest {
   GlobalEndpointTokenVersion: "v1Token" | "v2Token";
 }
 
+export interface SignInConnector {
+  Id: string;
+  Arn: string;
+  Type: "oidc" | "saml" | "github" | "google" | "microsoft" | "gitlab";
+  DisplayName: string;
+  ProviderArn: string;
+  RequireMfa: boolean;
+  AllowIdpInitiated: boolean;
+  Enabled: boolean;
+  Settings: string;
+  SecretNames: string[];
+  SecretsError?: string;
+  CreateDate: Date;
+  UpdateDate: Date;
+}
+
 export interface SigningCertificate {
   UserName: string;
   CertificateId: string;
@@ -1875,6 +1936,22 @@ export interface UpdateServiceSpecificCredentialRequest {
   UserName?: string;
   ServiceSpecificCredentialId: string;
   Status: "Active" | "Inactive";
+}
+
+export interface UpdateSignInConnectorRequest {
+  Id: string;
+  DisplayName?: string;
+  ProviderArn?: string;
+  RequireMfa?: boolean;
+  AllowIdpInitiated?: boolean;
+  Enabled?: boolean;
+  Settings?: string;
+  /** sensitive */
+  Secrets?: string;
+}
+
+export interface UpdateSignInConnectorResponse {
+  SignInConnector: SignInConnector;
 }
 
 export interface UpdateSigningCertificateRequest {
