@@ -282,7 +282,9 @@ describe('the connector registry (src/federation/registry.ts)', () => {
 // ─── admin actions ─────────────────────────────────────────────────────────────────────────────
 describe('admin actions (CreateSignInConnector … DeleteSignInConnector)', () => {
   it('Create seals the secrets, answers their names only, audits it, and every replica builds the connector within 1 s', async () => {
-    expect(await r2.services.connectors.get('corp')).toBeNull(); // the replica has loaded (and cached) the set without it
+    // The replica has loaded (and cached) the set without it, after the setup's own invalidations reached it.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await r2.services.connectors.get('corp')).toBeNull();
     const t0 = Date.now();
     const made = await root('CreateSignInConnector', oidcParams('corp', { RequireMfa: true }));
     expect(made.status).toBe(200);
