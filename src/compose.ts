@@ -43,6 +43,10 @@ export interface BuildOptions {
   connectorFactories?: readonly ConnectorFactory[];
 }
 
+/** The sign-in connector types an installation can configure (src/federation/*). */
+export const BUILT_IN_CONNECTORS: readonly ConnectorFactory[] = [
+];
+
 export async function buildServices(o: BuildOptions): Promise<Services & { dispose(): Promise<void> }> {
   // Refuse a master key that does not open the database's check value before anything runs.
   await verifyMasterKey(o.db, o.masterKey, { create: false });
@@ -59,9 +63,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
   const federationDirectory = createFederationDirectory(o.config, store);
   const oneTimeUses = new OneTimeUses(store.sessions, o.cache, o.logger);
   const connectors = createConnectorDirectory({
-    // The built-in factories (oidc, saml, github, google, microsoft, gitlab) are listed here when
-    // their modules are merged; until then an installation builds none.
-    factories: o.connectorFactories ?? [],
+    factories: o.connectorFactories ?? BUILT_IN_CONNECTORS,
     load: storedConnectors(store, o.masterKey),
     deps: {
       logger: o.logger,
