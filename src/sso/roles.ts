@@ -49,7 +49,7 @@ export interface RoleRequestFacts {
 
 const PAGE = 1000;
 /** Roles evaluated between two yields to the event loop. */
-const CHUNK = 250;
+const CHUNK = 100;
 const ACCOUNT_OF_ARN = /^arn:[^:]+:iam::(\d{12}):/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
@@ -129,6 +129,13 @@ async function federatedRoles(services: Services, p: Extract<SignedInPrincipal, 
     }
     if (++n % CHUNK === 0) await yieldToLoop();
   }
+  // The directory's record has no description: read it for the (few) offered roles.
+  await Promise.all(
+    offers.map(async (o) => {
+      const d = (await services.store.roles.get(o.accountId, o.roleName))?.description;
+      if (d !== undefined) o.description = d;
+    }),
+  );
   return offers.sort((a, b) => (a.roleName.toLowerCase() < b.roleName.toLowerCase() ? -1 : 1));
 }
 
