@@ -1,4 +1,5 @@
 import type { Sql } from './db.js';
+import type { KeysetQuery } from './types.js';
 
 /**
  * What STS reads to let a principal into a role — the role with its trust policy and its
@@ -16,6 +17,14 @@ export interface AssumableRole {
   trustPrincipals: Record<string, string>;
   maxSessionDuration: number;
 }
+
+/** A role as the sign-in role chooser lists it: what STS reads, plus the description it shows. */
+export interface ListedAssumableRole extends AssumableRole {
+  description?: string | undefined;
+}
+
+/** The sort key `assumableRoles` pages by (the roles' listing key: the name, case-folded, byte order). */
+export const assumableRoleKey = (r: Pick<AssumableRole, 'roleName'>) => r.roleName.toLowerCase();
 
 export interface FederationOidcProvider {
   arn: string;
@@ -36,6 +45,8 @@ export interface FederationSamlProvider {
 export interface FederationRepository {
   /** The role of the account named `roleName` (case-insensitively), or null. */
   assumableRole(accountId: string, roleName: string): Promise<AssumableRole | null>;
+  /** The account's roles in `assumableRoleKey` order, after `q.after`, at most `q.limit` (keyset paging). */
+  assumableRoles(accountId: string, q: KeysetQuery): Promise<ListedAssumableRole[]>;
   /** The account's OIDC provider whose resource (`host[:port][/path]`) is `resource`, or null. */
   oidcProviderByResource(accountId: string, resource: string): Promise<FederationOidcProvider | null>;
   /** The account's SAML provider named `name` (case-insensitively), or null. */
@@ -63,6 +74,26 @@ export class PgFederationRepository implements FederationRepository {
       trustPrincipals: row.trust_principals,
       maxSessionDuration: row.max_session_duration,
     };
+  }
+
+  async assumableRoles(accountId: string, q: KeysetQuery): Promise<ListedAssumableRole[]> {
+    const r = await this.q.query<{ role_id: string; account_id: string; role_name: string; path: string; arn: string; assume_role_policy: string; trust_principals: Record<string, string>; max_session_duration: number; description: string | null }>(
+      `SELECT role_id, account_id, role_name, path, arn, assume_role_policy, trust_principals, max_session_duration, description
+         FROM roles WHERE account_id = $1 AND lower(role_name) COLLATE "C" > $2
+        ORDER BY lower(role_name) COLLATE "C" LIMIT $3`,
+      [accountId, q.after ?? '', q.limit],
+    );
+    return r.rows.map((row) => ({
+      roleId: row.role_id,
+      accountId: row.account_id,
+      roleName: row.role_name,
+      path: row.path,
+      roleArn: row.arn,
+      trustPolicy: row.assume_role_policy,
+      trustPrincipals: row.trust_principals,
+      maxSessionDuration: row.max_session_duration,
+      ...(row.description !== null ? { description: row.description } : {}),
+    }));
   }
 
   async oidcProviderByResource(accountId: string, resource: string): Promise<FederationOidcProvider | null> {

@@ -118,9 +118,11 @@ export function checkSourceIdentity(v: string | undefined, where: string): strin
 /**
  * A role's compiled trust policy, kept beside the cached role record (the role cache hands out
  * the same object until the role changes), so the hot path neither hashes nor compiles it.
+ * Also what the sign-in role chooser (src/sso/roles.ts) compiles with: one cache, one compiler.
+ * Throws MalformedPolicyDocument when the stored text does not compile.
  */
 const trustByRole = new WeakMap<object, CompiledPolicy>();
-function compiledTrust(role: RoleRecord): CompiledPolicy {
+export function compiledTrust(role: RoleRecord): CompiledPolicy {
   let p = trustByRole.get(role);
   if (!p) {
     p = compileTrust(role);

@@ -32,6 +32,20 @@ export default function federation(fixture: () => Promise<ContractFixture>): voi
     void db;
   });
 
+  it('federation: the account\'s assumable roles page by case-folded name (keyset), with their descriptions', async () => {
+    const { store, accountId } = await fixture();
+    const base = { accountId, path: '/', trustPolicy: '{"Version":"2012-10-17","Statement":[]}', maxSessionDuration: 3600, tags: [], createdAt: new Date('2026-01-02T03:04:05Z'), trustPrincipals: {} };
+    for (const [i, name] of ['beta', 'Alpha', 'gamma', 'Delta'].entries()) {
+      await store.roles.insert({ ...base, id: `AROALISTEDROLE${'ABCD'[i]}AAAAAA`, name, arn: `arn:aws:iam::${accountId}:role/${name}`, ...(name === 'gamma' ? { description: 'the g role' } : {}) });
+    }
+    const first = await store.federation.assumableRoles(accountId, { limit: 3 });
+    expect(first.map((r) => r.roleName)).toEqual(['Alpha', 'beta', 'Delta']);
+    expect(first[0]).toEqual({ roleId: 'AROALISTEDROLEBAAAAAA', accountId, roleName: 'Alpha', path: '/', roleArn: `arn:aws:iam::${accountId}:role/Alpha`, trustPolicy: base.trustPolicy, trustPrincipals: {}, maxSessionDuration: 3600 });
+    const rest = await store.federation.assumableRoles(accountId, { after: 'delta', limit: 3 });
+    expect(rest.map((r) => [r.roleName, r.description])).toEqual([['gamma', 'the g role']]);
+    expect(await store.federation.assumableRoles('000000000000', { limit: 10 })).toEqual([]);
+  });
+
   it('federation: OIDC providers by resource and SAML providers by name, within the account', async () => {
     const { store, db, accountId } = await fixture();
     await db.query(
