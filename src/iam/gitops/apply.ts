@@ -404,6 +404,14 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: Apply
         if (!opts.resolveSecret) throw new ApplyError(`sign-in connector ${c.id}: secrets.${name}: no way to resolve secret references here`);
         secrets[name] = await opts.resolveSecret(ref, name);
       }
+      // A document's settings nested past what JSON.stringify can recurse through are refused here
+      // (CreateSignInConnector/UpdateSignInConnector bound the nesting far below that).
+      let settingsText: string | undefined;
+      try {
+        settingsText = c.settings === undefined ? undefined : JSON.stringify(c.settings);
+      } catch {
+        throw new ApplyError(`sign-in connector ${c.id}: settings nest too deeply to be written as JSON`);
+      }
       const got = await find('GetSignInConnector', { Id: c.id });
       if (!got) {
         await call('CreateSignInConnector', {
@@ -414,7 +422,7 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: Apply
           RequireMfa: c.requireMfa,
           AllowIdpInitiated: c.allowIdpInitiated,
           Enabled: c.enabled,
-          Settings: c.settings === undefined ? undefined : JSON.stringify(c.settings),
+          Settings: settingsText,
           Secrets: c.secrets === undefined ? undefined : JSON.stringify(secrets),
         });
         return record('sign-in-connector', c.id, true, []);
@@ -434,8 +442,8 @@ export async function applySpec(services: Services, spec: ApplySpec, opts: Apply
       differs('RequireMfa', c.requireMfa, have.RequireMfa);
       differs('AllowIdpInitiated', c.allowIdpInitiated, have.AllowIdpInitiated);
       differs('Enabled', c.enabled, have.Enabled);
-      if (c.settings !== undefined && !sameDoc(have.Settings, JSON.stringify(c.settings))) {
-        change.Settings = JSON.stringify(c.settings);
+      if (settingsText !== undefined && !sameDoc(have.Settings, settingsText)) {
+        change.Settings = settingsText;
         details.push('updated Settings');
       }
       if (c.secrets !== undefined) {

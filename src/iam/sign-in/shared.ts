@@ -31,7 +31,37 @@ export function parseObject(text: string | undefined, member: string): Record<st
     throw Errors.validation(`${member} must be a JSON object.`);
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw Errors.validation(`${member} must be a JSON object.`);
+  checkStorable(v, member, 1);
   return v as Record<string, unknown>;
+}
+
+/** Nesting a connector's settings may have (settings are small maps of strings and lists). */
+export const MAX_SETTINGS_DEPTH = 16;
+// U+0000 and unpaired surrogates: JSON escapes (`\u0000`, `\ud800`) parse to them, jsonb refuses them.
+const NOT_STORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * What Postgres jsonb (and the recursive JSON code after it: stringify, sorting) can take:
+ * bounded nesting, no U+0000 or unpaired surrogate in a key or string, finite numbers (1e400
+ * parses to Infinity, which JSON.stringify would silently store as null). The message never
+ * quotes a value (Secrets share this check). Depth is checked before descending, so the walk
+ * itself never recurses deeper than MAX_SETTINGS_DEPTH.
+ */
+function checkStorable(v: unknown, member: string, depth: number): void {
+  if (typeof v === 'string') {
+    if (NOT_STORABLE.test(v)) throw Errors.validation(`${member} must not contain U+0000 or an unpaired surrogate (\\uD800-\\uDFFF).`);
+    return;
+  }
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw Errors.validation(`${member} must hold finite numbers only.`);
+    return;
+  }
+  if (!v || typeof v !== 'object') return;
+  if (depth > MAX_SETTINGS_DEPTH) throw Errors.validation(`${member} must not nest deeper than ${MAX_SETTINGS_DEPTH} levels.`);
+  for (const [k, x] of Object.entries(v)) {
+    if (!Array.isArray(v) && NOT_STORABLE.test(k)) throw Errors.validation(`${member} must not contain U+0000 or an unpaired surrogate (\\uD800-\\uDFFF).`);
+    checkStorable(x, member, depth + 1);
+  }
 }
 
 /**
