@@ -9,6 +9,7 @@ import { assumableRoleKey, type ListedAssumableRole } from '../store/federation.
 import { evaluateFederatedTrust, federatedTrustRequest, type FederatedRequestFacts } from '../trust/federated.js';
 import type { CompiledPolicy } from '../policy/index.js';
 import type { FederatedIdentity } from '../federation/connector.js';
+import { providerLookups } from '../federation/registry.js';
 import { mfaContextKeys, sessionNameFor, toFederatedIdentity, userCaller } from './principal.js';
 import type { LoginSession, RoleOffer, SignedInPrincipal } from './types.js';
 
@@ -97,6 +98,9 @@ async function federatedRoles(services: Services, p: Extract<SignedInPrincipal, 
   if (!accountId) return [];
   const request = federatedRequestFacts(identity, sessionNameFor(p), f);
   if (!request) return [];
+  // STS verifies every token/assertion against the IAM provider as it is NOW: deleted, the
+  // client id (audience) removed from it, or its SAML metadata expired, it refuses every role.
+  if (!(await providerStillVouches(services, identity, f.now))) return [];
   // The condition context names no role (roleArn is the evaluated resource): built once per call.
   const trustRequest = federatedTrustRequest(identity, { ...request, roleArn: '' });
   const allows = (role: RoleRecord): boolean => {
@@ -120,12 +124,15 @@ async function federatedRoles(services: Services, p: Extract<SignedInPrincipal, 
   const offers: RoleOffer[] = [];
   let n = 0;
   for (const pair of identity.saml?.roles ?? []) {
-    if (pair.providerArn !== identity.providerArn || seen.has(pair.roleArn)) continue;
-    seen.add(pair.roleArn);
+    if (seen.has(`${pair.providerArn}\n${pair.roleArn}`)) continue;
+    seen.add(`${pair.providerArn}\n${pair.roleArn}`);
+    // STS takes the pair's provider ARN as PrincipalArn and finds the provider by it (the name
+    // case-insensitively, as IAM names are): a pair is this identity's when that is its provider.
+    if (pair.providerArn !== identity.providerArn && (await services.federationDirectory.samlProvider(pair.providerArn))?.arn !== identity.providerArn) continue;
     const role = await services.federationDirectory.role(pair.roleArn);
     if (role && role.accountId === accountId && !offered.has(role.roleId) && allows(role)) {
       offered.add(role.roleId);
-      offers.push(offerOf(role, identity.providerArn, pair.roleArn));
+      offers.push(offerOf(role, pair.providerArn, pair.roleArn));
     }
     if (++n % CHUNK === 0) await yieldToLoop();
   }
@@ -137,6 +144,16 @@ async function federatedRoles(services: Services, p: Extract<SignedInPrincipal, 
     }),
   );
   return offers.sort((a, b) => (a.roleName.toLowerCase() < b.roleName.toLowerCase() ? -1 : 1));
+}
+
+/** Whether the identity's IAM provider still accepts it, as STS's verifiers would decide now. */
+async function providerStillVouches(services: Services, identity: FederatedIdentity, now: Date): Promise<boolean> {
+  if (identity.kind === 'saml') {
+    const p = await services.federationDirectory.samlProvider(identity.providerArn);
+    return p !== null && p.arn === identity.providerArn && !(p.validUntil && p.validUntil.getTime() <= now.getTime());
+  }
+  const p = await providerLookups(services.store, services.federationDirectory).oidcProvider(identity.providerArn);
+  return p !== null && p.clientIds.includes(identity.audience);
 }
 
 /**
