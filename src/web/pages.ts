@@ -67,7 +67,8 @@ ${alert(o.error)}
 ${csrfField(o.csrf)}
 <input type="hidden" name="return_to" value="${o.returnTo}">
 <label for="account">Account ID or alias</label>
-<input type="text" id="account" name="account" value="${o.account}" autocomplete="organization" autocapitalize="none" spellcheck="false" maxlength="63" required ${described ? html`aria-describedby="${described}"` : html``} autofocus>
+<input type="text" id="account" name="account" value="${o.account}" autocomplete="organization" autocapitalize="none" spellcheck="false" maxlength="63" aria-describedby="${described ? `account-hint ${described}` : 'account-hint'}" autofocus>
+<p class="hint" id="account-hint">Leave empty for this installation's main account.</p>
 <label for="username">User name</label>
 <input type="text" id="username" name="username" value="${o.userName}" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="64" required>
 <label for="password">Password</label>

@@ -17,9 +17,10 @@ h1 { font-size: 1.4rem; margin: 0 0 1rem; }
 h2 { font-size: 1.05rem; margin: 1.5rem 0 .5rem; }
 p { margin: .5rem 0 1rem; }
 .muted { color: var(--muted); font-size: .9rem; }
+.hint { color: var(--muted); font-size: .85rem; margin: .25rem 0 0; }
 label { display: block; font-weight: 600; margin: 1rem 0 .3rem; }
 input[type=text], input[type=password] { width: 100%; padding: .55rem .7rem; font: inherit; border: 1px solid #8c959f; border-radius: .35rem; background: #fff; color: var(--fg); }
-input.code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; letter-spacing: .2em; max-width: 12rem; }
+input.code { display: block; font-family: ui-monospace, "DejaVu Sans Mono", monospace; letter-spacing: .2em; max-width: 12rem; }
 button, .button { display: inline-block; margin-top: 1.25rem; padding: .6rem 1.1rem; font: inherit; font-weight: 600; border-radius: .35rem;
   border: 1px solid var(--accent); background: var(--accent); color: var(--accent-fg); cursor: pointer; text-decoration: none; }
 button.secondary, .button.secondary { background: #fff; color: var(--accent); }
