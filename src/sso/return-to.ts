@@ -7,7 +7,7 @@
  *   refused: `//x` `/\x` `\x` (protocol-relative in browsers), any scheme (`https:`, `javascript:`),
  *   `%2f` / `%5c` anywhere (also double-encoded `%252f`), tab / CR / LF / any control character
  *   or DEL, non-ASCII whitespace, more than 2048 characters, and anything whose resolution against
- *   the origin leaves the origin.
+ *   the origin leaves the origin; dot segments (`/./`, `/../`), which can fold into `//host`.
  */
 export const DEFAULT_RETURN_TO = '/session';
 
@@ -33,6 +33,8 @@ export function isSafeReturnTo(p: string, origin: string): boolean {
     return false;
   }
   if (u.origin !== new URL(origin).origin) return false;
+  // Dot segments can fold into `//x` (`/.//x/../`): a later redirect to the normalized path would leave.
+  if (u.pathname.startsWith('//') || /(^|\/)\.\.?(\/|$)/.test(p.split(/[?#]/)[0]!)) return false;
   if (u.pathname === '/signout' || u.pathname.startsWith('/signin')) return false;
   return true;
 }

@@ -64,4 +64,49 @@ describe.skipIf(!browserAvailable)('sign-in cookies and redirects in Chromium', 
     expect(r.setCookies).toEqual([expect.stringMatching(/^__Host-tessera-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/)]);
     expect(r.setCookies[0]).not.toMatch(/domain/i);
   });
+
+  const EVIL = ['//evil.example', 'https://evil.example', '/\\evil.example', '%2F%2Fevil.example', '/%5Cevil.example', '\\/evil.example', '/\t/evil.example', 'javascript:alert(1)', '/%2F/evil.example', '/%252F%252Fevil.example', '///evil.example', 'HTTPS:evil.example', ' //evil.example', '/\u3000/evil.example'];
+
+  it.each(EVIL)('return_to %j is refused: the sign-in lands on /session', async (raw) => {
+    const evil = raw;
+    await b.context.clearCookies();
+    await signIn(evil);
+    const u = new URL(b.page.url());
+    expect(u.origin).toBe(t.url);
+    expect(u.pathname).toBe('/session');
+  });
+
+  it('a same-origin return_to is kept', async () => {
+    await b.context.clearCookies();
+    await signIn('/session?from=test');
+    expect(new URL(b.page.url()).search).toBe('?from=test');
+  });
+
+  it('a form without its CSRF token, or with another browser\'s, is a 403 page; sign-out without it does nothing', async () => {
+    await b.context.clearCookies();
+    await signIn();
+    const sessionUrl = b.page.url();
+    // Strip the token from the sign-out form and submit it.
+    await b.page.evaluate(() => document.querySelector<HTMLInputElement>('form[action="/signout"] input[name=csrf]')!.remove());
+    await Promise.all([b.page.waitForLoadState('load'), b.page.getByTestId('signout').click()]);
+    expect(await b.page.getByTestId('reason').textContent()).toBe('csrf');
+    await b.shot('sso-error-csrf');
+    await b.page.goto(sessionUrl);
+    expect(new URL(b.page.url()).pathname).toBe('/session');
+    // A token minted for another browser's cookie does not fit this one.
+    const other = new Jar(t.url);
+    const form = await other.get('/signin/local');
+    await b.page.goto(`${t.url}/signin/local`);
+    await b.page.evaluate((tok) => (document.querySelector<HTMLInputElement>('input[name=csrf]')!.value = tok), csrfOf(form.text));
+    await b.page.fill('#username', alice.name);
+    await b.page.fill('#password', alice.password);
+    const [resp] = await Promise.all([b.page.waitForResponse((r) => r.url().endsWith('/signin/local') && r.request().method() === 'POST'), b.page.click('button[type=submit]')]);
+    expect(resp.status()).toBe(403);
+    // Signing out with the token works and ends the session.
+    await b.page.goto(sessionUrl);
+    await Promise.all([b.page.waitForURL(/signed-out/), b.page.getByTestId('signout').click()]);
+    await b.shot('sso-signed-out');
+    await b.page.goto(sessionUrl);
+    expect(new URL(b.page.url()).pathname).toBe('/signin');
+  });
 });
