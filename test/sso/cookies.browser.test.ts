@@ -87,7 +87,7 @@ describe.skipIf(!browserAvailable)('sign-in cookies and redirects in Chromium', 
     await signIn();
     const sessionUrl = b.page.url();
     // Strip the token from the sign-out form and submit it.
-    await b.page.evaluate(() => document.querySelector<HTMLInputElement>('form[action="/signout"] input[name=csrf]')!.remove());
+    await b.page.evaluate(`document.querySelector('form[action="/signout"] input[name=csrf]').remove()`);
     await Promise.all([b.page.waitForLoadState('load'), b.page.getByTestId('signout').click()]);
     expect(await b.page.getByTestId('reason').textContent()).toBe('csrf');
     await b.shot('sso-error-csrf');
@@ -97,7 +97,7 @@ describe.skipIf(!browserAvailable)('sign-in cookies and redirects in Chromium', 
     const other = new Jar(t.url);
     const form = await other.get('/signin/local');
     await b.page.goto(`${t.url}/signin/local`);
-    await b.page.evaluate((tok) => (document.querySelector<HTMLInputElement>('input[name=csrf]')!.value = tok), csrfOf(form.text));
+    await b.page.evaluate(`document.querySelector('input[name=csrf]').value = ${JSON.stringify(csrfOf(form.text))}`);
     await b.page.fill('#username', alice.name);
     await b.page.fill('#password', alice.password);
     const [resp] = await Promise.all([b.page.waitForResponse((r) => r.url().endsWith('/signin/local') && r.request().method() === 'POST'), b.page.click('button[type=submit]')]);

@@ -48,15 +48,15 @@ describe.skipIf(!browserAvailable)('local sign-in in Chromium', () => {
     await p().getByTestId('connector-local').click();
     await p().waitForURL(/\/signin\/local/);
     // The first field has focus; the tab order is account → user → password → button.
-    expect(await p().evaluate(() => document.activeElement?.id)).toBe('account');
+    expect(await p().evaluate('document.activeElement?.id')).toBe('account');
     await p().keyboard.press('Tab');
-    expect(await p().evaluate(() => document.activeElement?.id)).toBe('username');
+    expect(await p().evaluate('document.activeElement?.id')).toBe('username');
     await p().keyboard.press('Tab');
-    expect(await p().evaluate(() => document.activeElement?.id)).toBe('password');
+    expect(await p().evaluate('document.activeElement?.id')).toBe('password');
     await b.shot('sso-password');
     await password(mfaUser);
     expect(new URL(p().url()).pathname).toBe('/signin/mfa');
-    expect(await p().evaluate(() => document.activeElement?.id)).toBe('code');
+    expect(await p().evaluate('document.activeElement?.id')).toBe('code');
     await b.shot('sso-mfa-code');
     // No session exists before the second factor.
     expect((await b.context.cookies(t.url)).some((c) => c.name === '__Host-tessera-session')).toBe(false);
