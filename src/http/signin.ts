@@ -490,7 +490,7 @@ export function sessionView(s: LoginSession, now: Date): SessionView {
   return {
     id: s.id,
     kind: p.kind,
-    principal: `${p.identity.providerArn} ${p.identity.subject}`,
+    principal: p.identity.providerArn,
     provider: p.identity.providerArn,
     subject: p.identity.subject,
     connectorId: p.connectorId,

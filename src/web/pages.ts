@@ -105,7 +105,7 @@ export function mfaEnrolPage(o: { csrf: string; who: string; qrDataUrl: string; 
 <p>Your sign-in as <strong data-testid="mfa-who">${o.who}</strong> requires an authenticator app. Scan this QR code with it, then enter two consecutive codes.</p>
 <img class="qr" src="${o.qrDataUrl}" alt="QR code for your authenticator app" width="200" height="200">
 <p class="muted" id="seed-help">Cannot scan? Enter this key manually (time-based, 6 digits, 30 seconds):</p>
-<code class="seed" data-testid="seed" aria-describedby="seed-help">${o.seed}</code>
+<code class="seed" data-testid="seed" aria-describedby="seed-help">${o.seed.replace(/(.{4})(?=.)/g, '$1 ')}</code>
 ${alert(o.error)}
 <form method="post" action="/signin/mfa/enrol" novalidate>
 ${csrfField(o.csrf)}
@@ -230,8 +230,9 @@ export function sessionPage(o: { view: SessionView; csrf: string; notice?: strin
     html`<h1>Signed in</h1>
 ${o.notice ? html`<div class="notice" role="status">${o.notice}</div>` : html``}
 <dl class="facts">
-<dt>Principal</dt><dd data-testid="principal">${v.principal}</dd>
-${v.provider ? html`<dt>Provider</dt><dd data-testid="provider">${v.provider}</dd>` : html``}
+${v.provider
+      ? html`<dt>Identity provider</dt><dd data-testid="principal"><span data-testid="provider">${v.provider}</span></dd>`
+      : html`<dt>Principal</dt><dd data-testid="principal">${v.principal}</dd>`}
 ${v.subject !== undefined ? html`<dt>Subject</dt><dd data-testid="subject">${v.subject}</dd>` : html``}
 ${v.connectorId ? html`<dt>Signed in with</dt><dd data-testid="connector">${v.connectorId}</dd>` : html``}
 ${v.displayName ? html`<dt>Name</dt><dd data-testid="display-name">${v.displayName}</dd>` : html``}

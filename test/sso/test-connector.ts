@@ -26,6 +26,8 @@ export interface Upstream {
   url: string;
   /** Codes redeemed so far (a code is good once). */
   redeemed: Set<string>;
+  /** Who signs in when the request names nobody (`login`), and whether the IdP asserts MFA (browser tests set these). */
+  person: { login: string; mfa: boolean };
   close(): Promise<void>;
 }
 
@@ -35,12 +37,13 @@ const sign = (s: string) => createHmac('sha256', KEY).update(s).digest('base64ur
 export async function startUpstream(): Promise<Upstream> {
   const codes = new Map<string, { sub: string; nonce: string; mfa: boolean }>();
   const redeemed = new Set<string>();
+  const person = { login: 'person-1', mfa: false };
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
-    const login = u.searchParams.get('login') ?? 'person-1';
+    const login = u.searchParams.get('login') ?? person.login;
     if (u.pathname === '/authorize') {
       const code = randomBytes(12).toString('base64url');
-      codes.set(code, { sub: login, nonce: u.searchParams.get('nonce') ?? '', mfa: u.searchParams.get('mfa') === '1' });
+      codes.set(code, { sub: login, nonce: u.searchParams.get('nonce') ?? '', mfa: u.searchParams.get('mfa') === '1' || (!u.searchParams.has('login') && person.mfa) });
       const to = new URL(u.searchParams.get('redirect_uri')!);
       to.searchParams.set('code', code);
       if (u.searchParams.has('state')) to.searchParams.set('state', u.searchParams.get('state')!);
@@ -75,6 +78,7 @@ export async function startUpstream(): Promise<Upstream> {
   return {
     url,
     redeemed,
+    person,
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());
