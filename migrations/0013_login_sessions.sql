@@ -40,8 +40,9 @@ CREATE TABLE sign_in_mfa (
   created_at    timestamptz NOT NULL
 );
 
--- Recovery codes: shown once, stored only as keyed hashes (HMAC-SHA-256 under a key derived from
--- the master key), each usable once (used_at set with a conditional UPDATE).
+-- Recovery codes: shown once, stored only as SHA-256 of (principal, code) — each carries 64
+-- random bits, so a fast hash suffices, as for API tokens — each usable once (used_at set with a
+-- conditional UPDATE).
 CREATE TABLE sign_in_recovery_codes (
   principal_key text NOT NULL REFERENCES sign_in_mfa (principal_key) ON DELETE CASCADE,
   code_hash     text NOT NULL,

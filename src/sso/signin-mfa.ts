@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { open, seal } from '../keys/envelope.js';
 import { newTotpSeed, otpauthUri, qrPng, verifyConsecutive, verifyTotp } from '../mfa/index.js';
 import type { Services } from '../services.js';
@@ -10,16 +10,16 @@ import { SignInError } from './types.js';
  * Tessera's own TOTP factor for federated people whose connector requires MFA the IdP did not
  * assert: enrolment at first sign-in (seed, QR code, two consecutive codes as EnableMFADevice),
  * then a code at each sign-in, accepted once (sign_in_mfa.last_counter advanced by one
- * conditional UPDATE), or a recovery code (10, shown once, stored as HMAC-SHA-256 under a key
- * derived from the master key, each usable once). Wrong codes are throttled per identity and
- * per source address like passwords.
+ * conditional UPDATE), or a recovery code (10, shown once, each usable once). Recovery codes
+ * carry 64 random bits, so they are stored as SHA-256 of (principal, code), as API tokens are:
+ * guessing one offline is 2^64 work, and no key is involved that rotate-master-key would
+ * invalidate. Wrong codes are throttled per identity and per source address like passwords.
  */
 export const RECOVERY_CODES = 10;
 const aad = (principalKey: string) => `sign-in-mfa:${principalKey}`;
-const recoveryKey = (masterKey: Buffer) => createHmac('sha256', masterKey).update('tessera/signin/recovery/v1').digest();
 export const normalizeRecoveryCode = (c: string) => c.toLowerCase().replace(/[\s-]/g, '');
-export const recoveryHash = (masterKey: Buffer, principalKey: string, code: string) =>
-  createHmac('sha256', recoveryKey(masterKey)).update(`${principalKey}\n${normalizeRecoveryCode(code)}`).digest('base64url');
+export const recoveryHash = (principalKey: string, code: string) =>
+  createHash('sha256').update(`tessera-recovery-code\n${principalKey}\n${normalizeRecoveryCode(code)}`).digest('base64url');
 export const mfaSubject = (principalKey: string) => `signin-mfa:${principalKey}`;
 
 type Deps = Pick<Services, 'store' | 'attempts' | 'config' | 'masterKey' | 'audit' | 'random'>;
@@ -85,7 +85,7 @@ export async function completeEnrolment(s: Deps, req: SignInAuditFacts, principa
     });
     const stored = await s.store.loginSessions.insertMfa(
       { principalKey, seedSealed: seal(s.masterKey, seed, aad(principalKey)), lastCounter: v.counter, createdAt: req.now },
-      codes.map((c) => recoveryHash(s.masterKey, principalKey, c)),
+      codes.map((c) => recoveryHash(principalKey, c)),
     );
     if (!stored) return new SignInError('mfa_invalid', 'An authenticator is already set up for this identity. Sign in again and enter its code.', 409);
     return 'ok';
@@ -112,7 +112,7 @@ export async function useRecoveryCode(s: Deps, req: SignInAuditFacts, principalK
   await gated(s, req, principalKey, who, 'RecoveryCode', async () => {
     const c = code.slice(0, 64);
     if (normalizeRecoveryCode(c).length !== 16) return new SignInError('mfa_invalid', 'That is not a recovery code of this identity, or it was used already.', 401);
-    const ok = await s.store.loginSessions.useRecoveryCode(principalKey, recoveryHash(s.masterKey, principalKey, c), req.now);
+    const ok = await s.store.loginSessions.useRecoveryCode(principalKey, recoveryHash(principalKey, c), req.now);
     return ok ? 'ok' : new SignInError('mfa_invalid', 'That is not a recovery code of this identity, or it was used already.', 401);
   });
 }
