@@ -87,6 +87,7 @@ describe.skipIf(!browserAvailable)('federated sign-in with Tessera MFA in Chromi
     expect(new URL(p().url()).pathname).toBe('/signin/mfa');
     await p().fill('#code', totpAt(seed, lastStep));
     await submit();
+    expect(new URL(p().url()).pathname).toBe('/signin/mfa');
     expect(await p().getByTestId('error').textContent()).toMatch(/already used/);
     await p().fill('#code', totpAt(seed, lastStep + 1));
     await submit();
