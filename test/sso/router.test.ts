@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { createLogger } from '../../src/log.js';
 import { Jar, signinAudit, testId } from './helpers.js';
 import { setUpConnectors, startUpstream, testFactories, type Upstream } from './test-connector.js';
 
@@ -11,9 +13,16 @@ import { setUpConnectors, startUpstream, testFactories, type Upstream } from './
  */
 let t: TestTessera;
 let up: Upstream;
+const logs: string[] = [];
+const sink = new Writable({
+  write(chunk, _enc, cb) {
+    logs.push(String(chunk));
+    cb();
+  },
+});
 
 beforeAll(async () => {
-  t = await startTestTessera({ connectorFactories: testFactories });
+  t = await startTestTessera({ connectorFactories: testFactories, logger: createLogger('trace', sink) });
   up = await startUpstream();
   await setUpConnectors(t, up, [
     { id: 'corp', type: 'oidc' },
@@ -168,5 +177,23 @@ describe('POST connector (state in the body, SAML-style)', () => {
     expect(r.headers.get('content-type')).toMatch(/^application\/samlmetadata\+xml/);
     expect(await r.text()).toContain(`entityID="${t.url}/signin/corp-saml/callback"`);
     expect((await fetch(`${t.url}/signin/corp/metadata`)).status).toBe(404);
+  });
+});
+
+describe('logs', () => {
+  it('never carry a callback URL, code, state or SAML response', async () => {
+    const jar = new Jar(t.url);
+    const cb = await begin(jar);
+    await jar.get(cb);
+    await jar.get(cb); // reused: a refusal, logged or not
+    await jar.get('/signin/corp/callback?code=SECRETCODE&state=x');
+    expect(logs.length).toBeGreaterThan(0); // the sink is wired
+    const text = logs.join('');
+    const u = new URL(cb);
+    expect(text).not.toContain(u.searchParams.get('code')!);
+    expect(text).not.toContain(u.searchParams.get('state')!);
+    expect(text).not.toContain('SECRETCODE');
+    expect(text).not.toMatch(/callback\?/);
+    expect(text).not.toContain('SAMLResponse');
   });
 });
