@@ -420,7 +420,10 @@ export function signInRouter(services: Services): express.Router {
   r.get('/session', async (req, res) => {
     const c = ctxOf(req);
     const session = await sessions.read(c.cookies[c.names.session], c.now);
-    if (!session) return res.redirect(303, '/signin');
+    if (!session) {
+      if (c.cookies[c.names.session] !== undefined) clearCookie(res, c, c.names.session);
+      return res.redirect(303, '/signin');
+    }
     send(res, pages.sessionPage({ view: sessionView(session, c.now), csrf: csrfToken(services.masterKey, c.cookies[c.names.session]!) }));
   });
 

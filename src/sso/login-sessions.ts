@@ -26,6 +26,9 @@ export const digestOf = (secret: string) => createHash('sha256').update(secret).
 
 /** lastSeenAt is written back at most this often (a write per request buys nothing). */
 const TOUCH_EVERY_MS = 30_000;
+/** Registry rows past their absolute end are deleted at most this often per process, a batch at a time, a day after they ended. */
+const PURGE_EVERY_MS = 60_000;
+const PURGE_AFTER_MS = 86_400_000;
 
 type Deps = Pick<Services, 'cache' | 'store' | 'config' | 'random'>;
 
@@ -53,6 +56,7 @@ export function accountOf(p: SignedInPrincipal): string {
 export const isSessionSecret = (s: unknown): s is string => typeof s === 'string' && /^[A-Za-z0-9_-]{43}$/.test(s);
 
 export class LoginSessions {
+  private lastPurge = 0;
   constructor(private readonly s: Deps) {}
 
   /**
@@ -91,6 +95,7 @@ export class LoginSessions {
     const ttl = this.ttl(session, req.now);
     await this.s.cache.set(idKey(id), digest, this.s.config.signIn.maxSeconds);
     await this.s.cache.set(sessionKey(digest), JSON.stringify(session), ttl);
+    this.purge(req.now);
     return { secret, session };
   }
 
@@ -163,6 +168,13 @@ export class LoginSessions {
     // The tombstone outlives any session (maxSeconds), so a late write-back cannot revive it.
     await this.s.cache.set(endedKey(digest), '1', this.s.config.signIn.maxSeconds);
     await this.s.cache.del(sessionKey(digest));
+  }
+
+  /** Housekeeping, best effort: a failed purge is retried by a later sign-in. */
+  private purge(now: Date): void {
+    if (now.getTime() - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = now.getTime();
+    this.s.store.loginSessions.purge(new Date(now.getTime() - PURGE_AFTER_MS), 1000).catch(() => {});
   }
 
   private ttl(session: LoginSession, now: Date): number {
