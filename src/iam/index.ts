@@ -3,6 +3,7 @@ import { userOperations } from './users/index.js';
 import { policyOperations } from './policies/index.js';
 import { providerOperations } from './providers/index.js';
 import { signInConnectorOperations } from './sign-in/index.js';
+import { loginSessionOperations } from '../sso/admin/index.js';
 
 /** IAM actions (Version 2010-05-08), registered per area. */
-export const iamOperations: Operation[] = [...userOperations, ...policyOperations, ...providerOperations, ...signInConnectorOperations];
+export const iamOperations: Operation[] = [...userOperations, ...policyOperations, ...providerOperations, ...signInConnectorOperations, ...loginSessionOperations];

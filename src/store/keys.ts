@@ -110,7 +110,8 @@ export interface SealedValue {
 /**
  * Every column sealed under the master key (AAD in brackets): access_keys.secret_sealed
  * [access_key_id], mfa_devices.seed_sealed [serial_number], sts_keys.material_sealed [kid],
- * sign_in_connectors.secrets_sealed [`sign-in-connector:<account_id>:<id>`].
+ * sign_in_connectors.secrets_sealed [`sign-in-connector:<account_id>:<id>`], sign_in_mfa.seed_sealed
+ * [`sign-in-mfa:<principal_key>`].
  * A new sealed column is one entry here. Each entry's statements are written out (no table or
  * column name is interpolated into SQL).
  */
@@ -135,6 +136,12 @@ const SEALED_COLUMNS = {
     sample: `SELECT secrets_sealed AS sealed, 'sign-in-connector:' || account_id || ':' || id AS aad FROM sign_in_connectors LIMIT 1`,
     lockAll: `SELECT 'sign-in-connector:' || account_id || ':' || id AS aad, secrets_sealed AS sealed FROM sign_in_connectors FOR UPDATE`,
     update: `UPDATE sign_in_connectors SET secrets_sealed = $2 WHERE account_id = split_part($1, ':', 2) AND id = split_part($1, ':', 3)`,
+  },
+  // Tessera's sign-in TOTP seeds of federated people (src/sso/signin-mfa.ts).
+  'sign_in_mfa.seed_sealed': {
+    sample: `SELECT seed_sealed AS sealed, 'sign-in-mfa:' || principal_key AS aad FROM sign_in_mfa LIMIT 1`,
+    lockAll: `SELECT 'sign-in-mfa:' || principal_key AS aad, seed_sealed AS sealed FROM sign_in_mfa FOR UPDATE`,
+    update: `UPDATE sign_in_mfa SET seed_sealed = $2 WHERE 'sign-in-mfa:' || principal_key = $1`,
   },
 } as const;
 

@@ -134,7 +134,7 @@ describe('wrong master key', () => {
       expect(await sealedSnapshot()).toEqual(before);
       const r = await rotateMasterKey(db, cluster.masterKey, next);
       // root key, one MFA seed, and the session + two JWT keys (JWKS above created them).
-      expect(r.rewrapped).toEqual({ 'access_keys.secret_sealed': 1, 'mfa_devices.seed_sealed': 1, 'sts_keys.material_sealed': 3, 'sign_in_connectors.secrets_sealed': 1 });
+      expect(r.rewrapped).toEqual({ 'access_keys.secret_sealed': 1, 'mfa_devices.seed_sealed': 1, 'sts_keys.material_sealed': 3, 'sign_in_connectors.secrets_sealed': 1, 'sign_in_mfa.seed_sealed': 0 });
       const row = (await pg.query<{ secrets_sealed: Buffer }>(`SELECT secrets_sealed FROM sign_in_connectors WHERE id = 'sealed'`)).rows[0]!;
       expect(openConnectorSecrets(next, cluster.accountId, 'sealed', row.secrets_sealed)).toEqual({ clientSecret: 's3cret' });
     } finally {

@@ -100,6 +100,7 @@ export interface IamOperations {
   ListInstanceProfiles: { input: ListInstanceProfilesRequest; output: ListInstanceProfilesResponse };
   ListInstanceProfilesForRole: { input: ListInstanceProfilesForRoleRequest; output: ListInstanceProfilesForRoleResponse };
   ListInstanceProfileTags: { input: ListInstanceProfileTagsRequest; output: ListInstanceProfileTagsResponse };
+  ListLoginSessions: { input: ListLoginSessionsRequest; output: ListLoginSessionsResponse };
   ListMFADevices: { input: ListMFADevicesRequest; output: ListMFADevicesResponse };
   ListMFADeviceTags: { input: ListMFADeviceTagsRequest; output: ListMFADeviceTagsResponse };
   ListOpenIDConnectProviders: { input: ListOpenIDConnectProvidersRequest; output: ListOpenIDConnectProvidersResponse };
@@ -134,6 +135,8 @@ export interface IamOperations {
   RemoveUserFromGroup: { input: RemoveUserFromGroupRequest; output: void };
   ResetServiceSpecificCredential: { input: ResetServiceSpecificCredentialRequest; output: ResetServiceSpecificCredentialResponse };
   ResyncMFADevice: { input: ResyncMFADeviceRequest; output: void };
+  RevokeLoginSession: { input: RevokeLoginSessionRequest; output: void };
+  RevokeLoginSessions: { input: RevokeLoginSessionsRequest; output: RevokeLoginSessionsResponse };
   RevokeRoleSessions: { input: RevokeRoleSessionsRequest; output: RevokeRoleSessionsResponse };
   RevokeSession: { input: RevokeSessionRequest; output: void };
   SetDefaultPolicyVersion: { input: SetDefaultPolicyVersionRequest; output: void };
@@ -1101,6 +1104,22 @@ export interface ListInstanceProfileTagsResponse {
   Marker?: string;
 }
 
+export interface ListLoginSessionsRequest {
+  UserName?: string;
+  ConnectorId?: string;
+  ProviderArn?: string;
+  Subject?: string;
+  IncludeEnded?: boolean;
+  Marker?: string;
+  MaxItems?: number;
+}
+
+export interface ListLoginSessionsResponse {
+  LoginSessions: LoginSession[];
+  IsTruncated?: boolean;
+  Marker?: string;
+}
+
 export interface ListMFADevicesRequest {
   UserName?: string;
   Marker?: string;
@@ -1388,6 +1407,19 @@ export interface LoginProfile {
   PasswordResetRequired?: boolean;
 }
 
+export interface LoginSession {
+  Id: string;
+  Arn: string;
+  PrincipalArn: string;
+  ConnectorId?: string;
+  Subject?: string;
+  CreateDate: Date;
+  ExpiryDate: Date;
+  RevokeDate?: Date;
+  SourceIp?: string;
+  UserAgent?: string;
+}
+
 export interface ManagedPolicyDetail {
   PolicyName?: string;
   PolicyId?: string;
@@ -1557,6 +1589,21 @@ export interface ResyncMFADeviceRequest {
   AuthenticationCode1: string;
   /** sensitive */
   AuthenticationCode2: string;
+}
+
+export interface RevokeLoginSessionRequest {
+  Id: string;
+}
+
+export interface RevokeLoginSessionsRequest {
+  UserName?: string;
+  ConnectorId?: string;
+  ProviderArn?: string;
+  Subject?: string;
+}
+
+export interface RevokeLoginSessionsResponse {
+  RevokedSessionIds: string[];
 }
 
 export interface RevokeRoleSessionsRequest {
