@@ -223,11 +223,14 @@ export function createOidcConnector(cfg: ConnectorConfig, deps: ConnectorDeps, p
     login: {
       stateParam: { in: 'query', name: 'state' },
       async beginLogin(rt: ConnectorRuntime, state: string) {
-        // Fail before sending the person upstream when the IAM provider cannot take them.
-        if (!preset.providerArnFor) await requireProvider(deps, cfg.providerArn, preset.issuer, preset.clientId, deps.allowInsecure);
         const config = await configuration().catch((e: unknown) => {
           throw signInErrorOf(e);
         });
+        // Fail before sending the person upstream when the IAM provider cannot take them. The
+        // discovered issuer is what ID tokens carry (Entra: the tenant GUID even when configured
+        // by domain); a templated one ({tenantid}, multi-tenant) is only known at the callback.
+        const issuer = config.serverMetadata().issuer;
+        if (!preset.providerArnFor && !issuer.includes('{')) await requireProvider(deps, cfg.providerArn, issuer, preset.clientId, deps.allowInsecure);
         const verifier = oidc.randomPKCECodeVerifier();
         const nonce = oidc.randomNonce();
         const url = oidc.buildAuthorizationUrl(config, {
