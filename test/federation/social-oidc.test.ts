@@ -15,6 +15,7 @@ import { startTestOp, type TestOp } from '../fixtures/oidc-op.js';
 const CALLBACK = 'http://127.0.0.1:9/signin/x/callback';
 const ACCOUNT = '123456789012';
 const TENANT = '8f1e7a2c-5b3d-4c6e-9f0a-1b2c3d4e5f60';
+const GROUP_ID = 'a1b2c3d4-0000-4000-8000-00000000beef';
 const OTHER_TENANT = '00000000-1111-2222-3333-444444444444';
 const providers = new Map<string, OidcProviderRecord>();
 const arnFor = (issuer: string) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer.replace(/^https?:\/\//, '')}`;
@@ -66,7 +67,8 @@ let entraMulti: TestOp;
 let gitlab: TestOp;
 beforeAll(async () => {
   google = await startTestOp({ redirectUris: [CALLBACK], idTokenExtras: (sub) => (sub === 'alice' ? { hd: 'corp.example' } : {}) });
-  entra = await startTestOp({ redirectUris: [CALLBACK], path: `/${TENANT}/v2.0`, idTokenExtras: (sub) => ({ tid: sub === 'alice' ? TENANT : OTHER_TENANT }) });
+  // Entra puts group object ids in the ID token whatever the scope (groupMembershipClaims).
+  entra = await startTestOp({ redirectUris: [CALLBACK], path: `/${TENANT}/v2.0`, idTokenExtras: (sub) => ({ tid: sub === 'alice' ? TENANT : OTHER_TENANT, groups: [GROUP_ID] }) });
   entraMulti = await startTestOp({ redirectUris: [CALLBACK], path: '/organizations/v2.0', idTokenExtras: (sub) => ({ tid: sub === 'alice' ? TENANT : OTHER_TENANT }) });
   gitlab = await startTestOp({ redirectUris: [CALLBACK], conformIdTokenClaims: true, idTokenExtras: (sub) => ({ groups_direct: sub === 'alice' ? ['corp/platform'] : [] }) });
   for (const op of [google, entra, entraMulti, gitlab]) register(op.issuer, op.clientId);
@@ -105,7 +107,7 @@ describe('microsoft', () => {
     const id = await run();
     expect(id.federated.issuer).toBe(entra.issuer);
     expect(id.federated.providerArn).toBe(arnFor(entra.issuer));
-    expect(id.groups).toEqual(['engineering', 'admins']);
+    expect(id.groups).toEqual([GROUP_ID]);
   });
   it('refuses a token of another tenant (tid)', async () => {
     const { run } = await signIn(entra, build(microsoftConnector, conf()), 'bob');
