@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oidcConnector } from '../../src/federation/oidc/connector.js';
 import type { ConnectorConfig, ConnectorDeps, SignInConnector } from '../../src/federation/connector.js';
@@ -311,6 +313,57 @@ describe('oidc connector: refusals', () => {
     expect(e.reason).toBe('upstream_error');
     expect(e.status).toBe(502);
   });
+});
+
+describe('oidc connector: hostile upstream answers', () => {
+  it('a discovery document over the size cap is refused, not buffered', async () => {
+    let sent = 0;
+    const big = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // Streamed without a content-length: the cap is enforced on the bytes read.
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (sent < 8 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((r) => big.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(big.address() as AddressInfo).port}`;
+    providers.set(arnFor(url), { arn: arnFor(url), url, clientIds: [op.clientId] });
+    try {
+      const e = await refused(build(config({ providerArn: arnFor(url) }, { issuer: url })).login.beginLogin(rt(), 's'));
+      expect(e.reason).toBe('upstream_error');
+      expect(e.message).toContain('answered too much');
+      expect(sent).toBeLessThan(8 * 1024 * 1024);
+    } finally {
+      big.closeAllConnections();
+      await new Promise((r) => big.close(r));
+    }
+  });
+});
+
+describe('oidc connector: a silent upstream', () => {
+  it('an issuer that accepts the connection and never answers is given up after 10 s', async () => {
+    const silent = http.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    providers.set(arnFor(url), { arn: arnFor(url), url, clientIds: [op.clientId] });
+    const t0 = Date.now();
+    try {
+      const e = await refused(build(config({ providerArn: arnFor(url) }, { issuer: url })).login.beginLogin(rt(), 's'));
+      expect(e.reason).toBe('upstream_error');
+      expect(e.status).toBe(502);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(9_500);
+      expect(Date.now() - t0).toBeLessThan(13_000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+    }
+  }, 20_000);
 });
 
 describe('oidc connector: settings', () => {

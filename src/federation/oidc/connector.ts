@@ -117,7 +117,13 @@ function signInErrorOf(e: unknown): SignInError {
   if (e instanceof oidc.AuthorizationResponseError) {
     return new SignInError('upstream_error', `The identity provider refused the sign-in (${upstreamErrorCode(e.error)}).`, 400, { cause: e });
   }
-  if (e instanceof UpstreamTooLarge || (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))) {
+  // openid-client wraps what the fetch threw: look down the cause chain.
+  for (let c: unknown = e, i = 0; c instanceof Error && i < 5; c = c.cause, i++) {
+    if (c instanceof UpstreamTooLarge || c.name === 'TimeoutError' || c.name === 'AbortError') {
+      return new SignInError('upstream_error', 'The identity provider did not answer in time or answered too much.', 502, { cause: e });
+    }
+  }
+  if (e instanceof UpstreamTooLarge) {
     return new SignInError('upstream_error', 'The identity provider did not answer in time or answered too much.', 502, { cause: e });
   }
   const code = e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : '';
