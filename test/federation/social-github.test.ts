@@ -115,6 +115,22 @@ describe('github connector', () => {
     expect(e.message).toContain('Only members of corp');
   });
 
+  it('follows Link pagination (250 teams over three pages), on the API origin only', async () => {
+    const u = gh.users.get('octocat')!;
+    const saved = u.teams;
+    u.teams = Array.from({ length: 250 }, (_, i) => ({ org: 'corp', slug: `team-${i}` }));
+    try {
+      const c = build();
+      const before = gh.hits()['/api/v3/user/teams'] ?? 0;
+      const { begun, query } = await signIn(c, 'octocat');
+      const id = await complete(c, query, begun.remember);
+      expect(id.groups.filter((g) => g.startsWith('corp/team-'))).toHaveLength(250);
+      expect((gh.hits()['/api/v3/user/teams'] ?? 0) - before).toBe(3);
+    } finally {
+      u.teams = saved;
+    }
+  });
+
   it('a primary email that is not verified is refused (a verified non-primary one does not count)', async () => {
     const c = build();
     const { begun, query } = await signIn(c, 'unverified');

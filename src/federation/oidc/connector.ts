@@ -3,7 +3,7 @@ import type { ConnectorConfig, ConnectorDeps, ConnectorFactory, ConnectorIdentit
 import { SignInConfigError, SignInError } from '../sign-in-errors.js';
 import { validateSessionTags } from '../session-tags.js';
 import { AwsError } from '../../errors/index.js';
-import { issuerKey, normalizeIssuer } from './issuer-url.js';
+import { normalizeIssuer } from './issuer-url.js';
 import { namesProvider, webIdentityFromClaims, type OidcProviderRecord } from './verify.js';
 import { boundedFetch, groupsOf, rejectUnknown, str, strList, textClaim, upstreamErrorCode, upstreamMfaOf, UPSTREAM_TIMEOUT_MS, UpstreamTooLarge } from './upstream.js';
 
@@ -123,9 +123,6 @@ function signInErrorOf(e: unknown): SignInError {
       return new SignInError('upstream_error', 'The identity provider did not answer in time or answered too much.', 502, { cause: e });
     }
   }
-  if (e instanceof UpstreamTooLarge) {
-    return new SignInError('upstream_error', 'The identity provider did not answer in time or answered too much.', 502, { cause: e });
-  }
   const code = e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : '';
   // openid-client's validation codes (OAUTH_JWT_CLAIM_COMPARISON_FAILED, OAUTH_INVALID_RESPONSE, …): the token or answer is not acceptable.
   if (code.startsWith('OAUTH_') || e instanceof oidc.ClientError) {
@@ -141,8 +138,8 @@ function signInErrorOf(e: unknown): SignInError {
 export async function requireProvider(deps: ConnectorDeps, arn: string, issuer: string, clientId: string, allowInsecure: boolean): Promise<OidcProviderRecord> {
   const p = await deps.oidcProvider(arn);
   if (!p) throw new SignInError('provider_missing', `This sign-in method names the IAM OIDC provider ${arn}, which does not exist. An administrator must create it.`, 403);
-  const iss = normalizeIssuer(issuer, allowInsecure);
-  if (!iss || !(namesProvider(issuer, p.url) || iss.url === p.url) || issuerKey(iss.url) !== issuerKey(p.url)) {
+  // STS's own rule (namesProvider): the issuer is the provider's URL as IAM stored it, or it with one trailing slash.
+  if (!normalizeIssuer(issuer, allowInsecure) || !namesProvider(issuer, p.url)) {
     throw new SignInError('provider_missing', `The IAM OIDC provider ${arn} is registered for ${p.url}, not for the issuer ${issuer}.`, 403);
   }
   if (!p.clientIds.includes(clientId)) {
