@@ -22,6 +22,11 @@ import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from '.
 import { OutboxListener, writeInvalidations } from './store/outbox.js';
 import { createConnectorDirectory, providerLookups, storedConnectors } from './federation/registry.js';
 import type { ConnectorFactory } from './federation/connector.js';
+import { oidcConnector } from './federation/oidc/connector.js';
+import { githubConnector } from './federation/social/github.js';
+import { googleConnector } from './federation/social/google.js';
+import { microsoftConnector } from './federation/social/microsoft.js';
+import { gitlabConnector } from './federation/social/gitlab.js';
 
 /**
  * The composition root's builder: every service is constructed here, once, from its
@@ -45,6 +50,11 @@ export interface BuildOptions {
 
 /** The sign-in connector types an installation can configure (src/federation/*). */
 export const BUILT_IN_CONNECTORS: readonly ConnectorFactory[] = [
+  oidcConnector,
+  githubConnector,
+  googleConnector,
+  microsoftConnector,
+  gitlabConnector,
 ];
 
 export async function buildServices(o: BuildOptions): Promise<Services & { dispose(): Promise<void> }> {

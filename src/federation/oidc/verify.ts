@@ -101,6 +101,18 @@ export async function verifyWebIdentityToken(token: string, v: WebIdentityVerifi
   assertIssuerMatches(iss, provider.url, v.allowInsecure);
   await v.jwks.verifySignature(provider.url, jws);
   checkTimes(claims, v.now);
+  return webIdentityFromClaims(claims, provider, iss);
+}
+
+/**
+ * THE claims → FederatedIdentity mapping of a web identity token whose signature, issuer and times
+ * were already checked: subject, audience (∈ the provider's client ids), the condition keys and
+ * the persistent keys as AWS shapes them, session tags and source identity. AssumeRoleWithWebIdentity
+ * and the OIDC sign-in connectors (src/federation/oidc/connector.ts) both build identities with
+ * it, so a person signed in through a connector is exactly the principal STS would make of the
+ * same ID token. Throws InvalidIdentityToken.
+ */
+export function webIdentityFromClaims(claims: Record<string, unknown>, provider: OidcProviderRecord, iss: string): FederatedIdentity {
   if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw invalid('Missing subject (sub) in the web identity token');
   for (const k of ['sub', 'azp', 'jti', 'amr'] as const) {
     const val = claims[k];
@@ -144,3 +156,4 @@ export async function verifyWebIdentityToken(token: string, v: WebIdentityVerifi
     tokenExpiresAt: new Date((claims.exp as number) * 1000),
   };
 }
+
