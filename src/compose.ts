@@ -22,6 +22,8 @@ import { INVALIDATION_CHANNEL, type InvalidationMessage, type Services } from '.
 import { OutboxListener, writeInvalidations } from './store/outbox.js';
 import { createConnectorDirectory, providerLookups, storedConnectors } from './federation/registry.js';
 import type { ConnectorFactory } from './federation/connector.js';
+import { samlConnector } from './federation/saml/connector.js';
+import { workerPool } from './workers/pool.js';
 
 /**
  * The composition root's builder: every service is constructed here, once, from its
@@ -45,6 +47,7 @@ export interface BuildOptions {
 
 /** The sign-in connector types an installation can configure (src/federation/*). */
 export const BUILT_IN_CONNECTORS: readonly ConnectorFactory[] = [
+  samlConnector,
 ];
 
 export async function buildServices(o: BuildOptions): Promise<Services & { dispose(): Promise<void> }> {
@@ -71,6 +74,8 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
       publicUrl: o.config.publicUrl,
       ...providerLookups(store, federationDirectory),
       consumeOnce: (scope, id, expiresAt, now) => oneTimeUses.consume(scope, id, expiresAt, now),
+      // The SAML worker pool AssumeRoleWithSAML verifies in (src/sts/AssumeRoleWithSAML.ts).
+      samlVerifier: (b64, verification) => workerPool('saml').run('saml.verifySignIn', { b64, verification }),
     },
   });
   const apply = (m: InvalidationMessage) => {
