@@ -325,7 +325,35 @@ describe('SAML sign-in connector: encrypted assertions', () => {
     const a = await begin(c);
     const e = await refused(complete(c, a.form, a.remember));
     expect(e.reason).toBe('assertion_invalid');
-    expect(e.message).toMatch(/could not be decrypted/);
+    expect(e.message).toMatch(/could not be decrypted and verified/);
+  });
+
+  it('refuses a tampered ciphertext with the same message as a wrong key (no decryption oracle)', async () => {
+    const c = connector(withKey(), { encrypt: true, postProcess: (x) => x.replace(/(<(?:\w+:)?CipherValue>)([A-Za-z0-9+/]{8})/g, (_m, tag: string, v: string) => tag + (v[0] === 'A' ? 'B' : 'A') + v.slice(1)) });
+    const a = await begin(c);
+    const e = await refused(complete(c, a.form, a.remember));
+    expect(e.message).toMatch(/could not be decrypted and verified/);
+  });
+
+  it('refuses two EncryptedAssertions, or a plaintext assertion beside one (wrapping)', async () => {
+    const dup = connector(withKey(), { encrypt: true, postProcess: (x) => x.replace(/(<(\w+:)?EncryptedAssertion[\s\S]*?<\/(\w+:)?EncryptedAssertion>)/, '$1$1') });
+    const a = await begin(dup);
+    expect((await refused(complete(dup, a.form, a.remember))).message).toMatch(/more than one assertion|duplicate IDs/);
+    const plain = connector(withKey());
+    const p = await begin(plain);
+    const assertionXml = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xmlOf(p.form.SAMLResponse))![0];
+    const mixed = connector(withKey(), { encrypt: true, postProcess: (x) => x.replace(/(<\/samlp:Status>)/, `$1${assertionXml}`) });
+    const m = await begin(mixed);
+    expect((await refused(complete(mixed, m.form, m.remember))).message).toMatch(/more than one assertion/);
+  });
+
+  it('refuses 3DES data encryption and RSA PKCS#1 v1.5 key transport before decrypting', async () => {
+    const c = connector(withKey(), { encrypt: true, postProcess: (x) => x.replace('http://www.w3.org/2001/04/xmlenc#aes256-cbc', 'http://www.w3.org/2001/04/xmlenc#tripledes-cbc') });
+    const a = await begin(c);
+    expect((await refused(complete(c, a.form, a.remember))).message).toMatch(/AES is required/);
+    const k = connector(withKey(), { encrypt: true, postProcess: (x) => x.replace('http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p', 'http://www.w3.org/2001/04/xmlenc#rsa-1_5') });
+    const b = await begin(k);
+    expect((await refused(complete(k, b.form, b.remember))).message).toMatch(/RSA-OAEP is required/);
   });
 
   it('refuses a plaintext assertion when requireEncryptedAssertions', async () => {

@@ -102,6 +102,21 @@ const STRONG_DIGESTS = new Set([
   'http://www.w3.org/2001/04/xmlenc#sha512',
 ]);
 
+/** EncryptedAssertion algorithms decrypted: AES (no 3DES) for the data, RSA-OAEP for the key (never RSA PKCS#1 v1.5). */
+const DATA_ENCRYPTION = new Set([
+  'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+  'http://www.w3.org/2009/xmlenc11#aes128-gcm',
+  'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
+  'http://www.w3.org/2001/04/xmlenc#aes128-cbc',
+]);
+const KEY_TRANSPORT = new Set(['http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p', 'http://www.w3.org/2009/xmlenc11#rsa-oaep']);
+const XMLENC_NS = 'http://www.w3.org/2001/04/xmlenc#';
+/**
+ * Every failure on the encrypted path has this one message: telling "could not decrypt" from
+ * "decrypted, but the signature is wrong" would be a decryption oracle (CBC padding attacks).
+ */
+const ENCRYPTED_INVALID = 'The encrypted SAML assertion could not be decrypted and verified with this service provider\'s key';
+
 const invalid = (m: string, cause?: unknown) => Errors.invalidIdentityToken(m, cause);
 const SIGNATURE_INVALID = 'Response signature invalid';
 
@@ -177,6 +192,7 @@ function checkStructure(doc: Document, allowEncrypted: boolean): { response: Ele
     if (encrypted[0]!.parentNode !== response || encrypted[0]!.namespaceURI !== NS.assertion) throw invalid('Invalid SAML response: misplaced assertion');
     if (duplicateIds) throw invalid('Invalid SAML response: duplicate IDs');
     for (const sig of signatures) checkSignatureElement(sig, [response]);
+    checkEncryptionAlgorithms(encrypted[0]!);
     return { response, assertion: null };
   }
   if (assertions.length !== 1) throw invalid(assertions.length === 0 ? 'Invalid SAML response: no assertion' : 'Invalid SAML response: more than one assertion');
@@ -186,6 +202,22 @@ function checkStructure(doc: Document, allowEncrypted: boolean): { response: Ele
   if (signatures.length === 0) throw invalid(SIGNATURE_INVALID);
   for (const sig of signatures) checkSignatureElement(sig, [response, assertion]);
   return { response, assertion };
+}
+
+/** One EncryptedData (AES) whose key is an EncryptedKey under RSA-OAEP, inside or beside it. */
+function checkEncryptionAlgorithms(ea: Element): void {
+  const data = children(ea, XMLENC_NS, 'EncryptedData');
+  if (data.length !== 1) throw invalid('Invalid SAML response: malformed EncryptedAssertion');
+  const alg = child(data[0]!, XMLENC_NS, 'EncryptionMethod')?.getAttribute('Algorithm');
+  if (!alg || !DATA_ENCRYPTION.has(alg)) throw invalid('Unsupported SAML assertion encryption: AES is required');
+  const keys: Element[] = [...children(ea, XMLENC_NS, 'EncryptedKey')];
+  const keyInfo = child(data[0]!, NS.dsig, 'KeyInfo');
+  if (keyInfo) keys.push(...children(keyInfo, XMLENC_NS, 'EncryptedKey'));
+  if (keys.length === 0) throw invalid('Invalid SAML response: malformed EncryptedAssertion');
+  for (const k of keys) {
+    const ka = child(k, XMLENC_NS, 'EncryptionMethod')?.getAttribute('Algorithm');
+    if (!ka || !KEY_TRANSPORT.has(ka)) throw invalid('Unsupported SAML key transport: RSA-OAEP is required');
+  }
 }
 
 /**
@@ -236,11 +268,9 @@ async function verifySignature(b64: string, v: SamlVerification, encrypted: bool
     const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: b64.replace(/\s+/g, '') });
     xml = profile?.getAssertionXml?.();
   } catch (e) {
-    // node-saml decrypts before it checks the assertion's signature: name the failing step.
-    if (encrypted && !/signature/i.test(e instanceof Error ? e.message : '')) throw invalid('The encrypted SAML assertion could not be decrypted with this service provider\'s key', e);
-    throw invalid(SIGNATURE_INVALID, e);
+    throw invalid(encrypted ? ENCRYPTED_INVALID : SIGNATURE_INVALID, e);
   }
-  if (!xml) throw invalid(SIGNATURE_INVALID);
+  if (!xml) throw invalid(encrypted ? ENCRYPTED_INVALID : SIGNATURE_INVALID);
   return xml;
 }
 
