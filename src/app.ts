@@ -10,6 +10,7 @@ import { oidcDiscoveryRouter } from './http/oidc-discovery.js';
 import { Errors, isAwsError } from './errors/index.js';
 import { renderJsonError, sendError } from './http/errors.js';
 import { createTokenExchangeHandler } from './http/oauth-token.js';
+import { signInRouter } from './http/signin.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];
@@ -66,6 +67,8 @@ export function createExpressApp(services: Services): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
+  // People signing in (issue 11): /signin/*, /session, /signout, /signed-out, /assets/tessera.css.
+  app.use(signInRouter(services));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'NotFound', message: 'No such endpoint' });

@@ -89,6 +89,18 @@ export const configSchema = z
     TESSERA_MFA_USER_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
     /** Each further lock within a day of the previous one lasts twice as long, up to this many seconds (≥ both lock durations; equal: no doubling). Default 14400. */
     TESSERA_MFA_MAX_LOCK_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(14_400),
+    /** A login session (people signed in in a browser) ends after this many seconds without a request. Default 3600. */
+    TESSERA_SIGNIN_IDLE_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(3600),
+    /** A login session ends this many seconds after sign-in, however active. Default 43200 (12 h). */
+    TESSERA_SIGNIN_MAX_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(43_200),
+    /** Wrong passwords or sign-in MFA codes for one identity, within TESSERA_SIGNIN_WINDOW_SECONDS, that lock its sign-in. Default 5. */
+    TESSERA_SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    /** Wrong passwords or codes from one source address, within the window, that lock sign-in from it. Default 50. */
+    TESSERA_SIGNIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+    /** The sign-in counting window in seconds (starts at the first wrong attempt). Default 900. */
+    TESSERA_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** How long a first sign-in lock lasts, in seconds (doubling on repeats up to TESSERA_MFA_MAX_LOCK_SECONDS). Default 900. */
+    TESSERA_SIGNIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
     /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
@@ -147,6 +159,15 @@ export interface Config {
   logLevel: RawConfig['LOG_LEVEL'];
   /** Wrong-MFA-code lockout policies (TESSERA_MFA_*): per device and per user. */
   mfaThrottle: { device: LockPolicy; user: LockPolicy };
+  /** People signing in (TESSERA_SIGNIN_*): login-session timeouts and the wrong-password/code lockouts. */
+  signIn: {
+    idleSeconds: number;
+    maxSeconds: number;
+    identity: LockPolicy;
+    address: LockPolicy;
+    /** Whether TESSERA_PUBLIC_URL was set (else publicUrl is a guess and loopback requests use their own origin). */
+    publicUrlSet: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -235,6 +256,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         lockSeconds: c.TESSERA_MFA_USER_LOCK_SECONDS,
         maxLockSeconds: c.TESSERA_MFA_MAX_LOCK_SECONDS,
       },
+    },
+    signIn: {
+      idleSeconds: c.TESSERA_SIGNIN_IDLE_SECONDS,
+      maxSeconds: c.TESSERA_SIGNIN_MAX_SECONDS,
+      identity: {
+        maxFailures: c.TESSERA_SIGNIN_MAX_FAILURES,
+        windowSeconds: c.TESSERA_SIGNIN_WINDOW_SECONDS,
+        lockSeconds: c.TESSERA_SIGNIN_LOCK_SECONDS,
+        maxLockSeconds: Math.max(c.TESSERA_SIGNIN_LOCK_SECONDS, c.TESSERA_MFA_MAX_LOCK_SECONDS),
+      },
+      address: {
+        maxFailures: c.TESSERA_SIGNIN_ADDRESS_MAX_FAILURES,
+        windowSeconds: c.TESSERA_SIGNIN_WINDOW_SECONDS,
+        lockSeconds: c.TESSERA_SIGNIN_LOCK_SECONDS,
+        maxLockSeconds: Math.max(c.TESSERA_SIGNIN_LOCK_SECONDS, c.TESSERA_MFA_MAX_LOCK_SECONDS),
+      },
+      publicUrlSet: c.TESSERA_PUBLIC_URL !== undefined,
     },
   };
 }

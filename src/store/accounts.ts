@@ -87,6 +87,8 @@ export interface AccountRepository {
   putAlias(accountId: string, alias: string, at: Date): Promise<void | 'exists'>;
   /** False when the account has no such alias. */
   deleteAlias(accountId: string, alias: string): Promise<boolean>;
+  /** The account with this alias (exact), or null (local sign-in's "account ID or alias"). */
+  accountOfAlias(alias: string): Promise<string | null>;
 }
 
 interface PolicyRow {
@@ -157,6 +159,11 @@ export class PgAccountRepository implements AccountRepository {
   async deletePasswordPolicy(accountId: string): Promise<boolean> {
     const r = await this.q.query('DELETE FROM account_password_policy WHERE account_id = $1', [accountId]);
     return (r.rowCount ?? 0) > 0;
+  }
+
+  async accountOfAlias(alias: string): Promise<string | null> {
+    const r = await this.q.query<{ account_id: string }>('SELECT account_id FROM account_aliases WHERE alias = $1', [alias]);
+    return r.rows[0]?.account_id ?? null;
   }
 
   async aliases(accountId: string): Promise<string[]> {

@@ -19,6 +19,7 @@ import { PgUserRefRepository, type UserRefRepository } from './user-refs.js';
 import { PgAuthorizationDetailsRepository, type AuthorizationDetailsRepository } from './authorization-details.js';
 import { PgManagedPolicyRepository, type ManagedPolicyRepository } from './managed-policies.js';
 import { PgSignInConnectorRepository, type SignInConnectorRepository } from './sign-in-connectors.js';
+import { PgLoginSessionRepository, type LoginSessionRepository } from './login-sessions.js';
 
 /** The invalidation outbox (store/outbox.ts): written inside the change's transaction. */
 export interface OutboxRepository {
@@ -55,6 +56,8 @@ export interface Repositories {
   federation: FederationRepository;
   /** Sign-in connectors, their secrets sealed (store/sign-in-connectors.ts). */
   signInConnectors: SignInConnectorRepository;
+  /** Login sessions' durable registry and the sign-in MFA of federated people (store/login-sessions.ts). */
+  loginSessions: LoginSessionRepository;
 }
 
 export interface Store extends Repositories {
@@ -83,6 +86,7 @@ export function repositories(q: Sql): Repositories {
     managedPolicies: new PgManagedPolicyRepository(q),
     federation: new PgFederationRepository(q),
     signInConnectors: new PgSignInConnectorRepository(q),
+    loginSessions: new PgLoginSessionRepository(q),
   };
 }
 
