@@ -27,6 +27,8 @@ import { githubConnector } from './federation/social/github.js';
 import { googleConnector } from './federation/social/google.js';
 import { microsoftConnector } from './federation/social/microsoft.js';
 import { gitlabConnector } from './federation/social/gitlab.js';
+import { samlConnector } from './federation/saml/connector.js';
+import { workerPool } from './workers/pool.js';
 
 /**
  * The composition root's builder: every service is constructed here, once, from its
@@ -55,6 +57,7 @@ export const BUILT_IN_CONNECTORS: readonly ConnectorFactory[] = [
   googleConnector,
   microsoftConnector,
   gitlabConnector,
+  samlConnector,
 ];
 
 export async function buildServices(o: BuildOptions): Promise<Services & { dispose(): Promise<void> }> {
@@ -81,6 +84,8 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
       publicUrl: o.config.publicUrl,
       ...providerLookups(store, federationDirectory),
       consumeOnce: (scope, id, expiresAt, now) => oneTimeUses.consume(scope, id, expiresAt, now),
+      // The SAML worker pool AssumeRoleWithSAML verifies in (src/sts/AssumeRoleWithSAML.ts).
+      samlVerifier: (b64, verification) => workerPool('saml').run('saml.verifySignIn', { b64, verification }),
     },
   });
   const apply = (m: InvalidationMessage) => {

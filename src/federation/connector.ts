@@ -1,5 +1,5 @@
 import type { OidcProviderRecord } from './oidc/verify.js';
-import type { SamlProviderRecord } from './saml/verify.js';
+import type { SamlProviderRecord, SamlSignIn, SamlVerification } from './saml/verify.js';
 
 /**
  * Upstream identity providers behind small capability interfaces (one per thing a provider can
@@ -184,6 +184,11 @@ export interface ConnectorDeps {
   fetch?: typeof fetch;
   /** Tessera's public URL (SP entity ids, metadata URLs). */
   publicUrl: string;
+  /**
+   * SAML verification (src/federation/saml/verify.ts verifySamlSignIn) off the event loop: the
+   * composition root passes the SAML worker pool AssumeRoleWithSAML uses; absent, it runs inline.
+   */
+  samlVerifier?: (b64: string, verification: SamlVerification) => Promise<SamlSignIn>;
 }
 
 export interface ConnectorFactory {

@@ -5,11 +5,13 @@
  */
 import { getContextKeys } from '../policy/index.js';
 import { parseSamlMetadata } from '../federation/saml/metadata.js';
-import { verifySamlResponse, type SamlVerification } from '../federation/saml/verify.js';
+import { verifySamlResponse, verifySamlSignIn, type SamlVerification } from '../federation/saml/verify.js';
 import { simulatePage, type SimulationJob } from '../iam/providers/simulation-core.js';
 
 export const TASKS = {
   'saml.verify': (i: { b64: string; verification: SamlVerification }) => verifySamlResponse(i.b64, i.verification),
+  /** The same verification for a SAML sign-in connector (src/federation/saml/connector.ts). */
+  'saml.verifySignIn': (i: { b64: string; verification: SamlVerification }) => verifySamlSignIn(i.b64, i.verification),
   'saml.metadata': (i: { xml: string }) => parseSamlMetadata(i.xml),
   'policy.simulate': (i: SimulationJob) => simulatePage(i),
   'policy.contextKeys': (i: { policies: string[] }) => getContextKeys(i.policies),

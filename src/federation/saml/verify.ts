@@ -22,6 +22,13 @@ import { samlConditionKeys } from './condition-keys.js';
  *   readAttributes (Role pairs, RoleSessionName, SessionDuration, SourceIdentity, PrincipalTag:*,
  *   TransitiveTagKeys) → normalize.
  * Replay (each assertion ID once) is checked by the caller (services.oneTimeUses, durable).
+ *
+ * Sign-in connectors (src/federation/saml/connector.ts) call the same code through
+ * verifySamlSignIn, which also returns what a browser sign-in needs (InResponseTo, the
+ * AuthnContext, the attributes) and, given the SP's private key, accepts ONE EncryptedAssertion:
+ * node-saml decrypts it while verifying, and the decrypted assertion goes through the same
+ * structure checks (checkAssertionStructure) before anything reads it. AssumeRoleWithSAML passes
+ * no key, so it keeps refusing encrypted assertions.
  */
 export interface SamlProviderRecord {
   arn: string;
@@ -44,6 +51,25 @@ export interface SamlVerification {
   sp: SamlServiceProvider;
   accountId: string;
   now: Date;
+  /** The SP private key (PEM) EncryptedAssertions are encrypted to; without it they are refused. */
+  decryptionKey?: string | undefined;
+}
+
+/** What a browser sign-in needs beyond the identity (structured-clone safe: it crosses the worker boundary). */
+export interface SamlSignIn {
+  identity: FederatedIdentity;
+  /**
+   * Response/@InResponseTo (covered by a signature only when the Response is signed) and the
+   * accepted bearer SubjectConfirmationData/@InResponseTo (always inside the signed assertion).
+   */
+  inResponseTo: { response: string | null; confirmation: string | null };
+  /** Whether the assertion arrived as an EncryptedAssertion. */
+  encrypted: boolean;
+  /** AuthnStatement/AuthnContext/AuthnContextClassRef and AuthnStatement/@AuthnInstant of the signed assertion. */
+  authnContextClassRef?: string | undefined;
+  authnInstant?: Date | undefined;
+  /** Every attribute of the signed assertion, by Name. */
+  attributes: Record<string, string[]>;
 }
 
 export const MAX_SAML_RESPONSE_LENGTH = 100_000;
@@ -76,6 +102,21 @@ const STRONG_DIGESTS = new Set([
   'http://www.w3.org/2001/04/xmlenc#sha512',
 ]);
 
+/** EncryptedAssertion algorithms decrypted: AES (no 3DES) for the data, RSA-OAEP for the key (never RSA PKCS#1 v1.5). */
+const DATA_ENCRYPTION = new Set([
+  'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+  'http://www.w3.org/2009/xmlenc11#aes128-gcm',
+  'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
+  'http://www.w3.org/2001/04/xmlenc#aes128-cbc',
+]);
+const KEY_TRANSPORT = new Set(['http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p', 'http://www.w3.org/2009/xmlenc11#rsa-oaep']);
+const XMLENC_NS = 'http://www.w3.org/2001/04/xmlenc#';
+/**
+ * Every failure on the encrypted path has this one message: telling "could not decrypt" from
+ * "decrypted, but the signature is wrong" would be a decryption oracle (CBC padding attacks).
+ */
+const ENCRYPTED_INVALID = 'The encrypted SAML assertion could not be decrypted and verified with this service provider\'s key';
+
 const invalid = (m: string, cause?: unknown) => Errors.invalidIdentityToken(m, cause);
 const SIGNATURE_INVALID = 'Response signature invalid';
 
@@ -103,12 +144,28 @@ function parse(xml: string): Document {
   }
 }
 
-/** Signature-wrapping defence: exactly the shapes a legitimate IdP produces, nothing else. One walk over the DOM. */
-function checkStructure(doc: Document): { response: Element; assertion: Element } {
+/** One ds:Signature: on `parent` (an allowed element), one Reference to its parent's ID, SHA-256 or stronger. */
+function checkSignatureElement(sig: Element, allowed: readonly Element[]): void {
+  const parent = sig.parentNode as Element | null;
+  if (sig.namespaceURI !== NS.dsig || !parent || !allowed.includes(parent)) throw invalid(SIGNATURE_INVALID);
+  const signedInfo = child(sig, NS.dsig, 'SignedInfo');
+  const method = signedInfo ? child(signedInfo, NS.dsig, 'SignatureMethod')?.getAttribute('Algorithm') : null;
+  if (!method || !STRONG_SIGNATURES.has(method)) throw invalid('Unsupported SAML signature algorithm: SHA-256 or stronger is required');
+  const refs = signedInfo ? children(signedInfo, NS.dsig, 'Reference') : [];
+  if (refs.length !== 1 || refs[0]!.getAttribute('URI') !== `#${parent.getAttribute('ID') ?? ''}`) throw invalid(SIGNATURE_INVALID);
+  const digest = child(refs[0]!, NS.dsig, 'DigestMethod')?.getAttribute('Algorithm');
+  if (!digest || !STRONG_DIGESTS.has(digest)) throw invalid('Unsupported SAML digest algorithm: SHA-256 or stronger is required');
+}
+
+/**
+ * Signature-wrapping defence: exactly the shapes a legitimate IdP produces, nothing else. One walk over the DOM.
+ * `assertion` is null when the Response carries one EncryptedAssertion instead (only allowed with a decryption key).
+ */
+function checkStructure(doc: Document, allowEncrypted: boolean): { response: Element; assertion: Element | null } {
   const response = doc.documentElement!;
   if (response.localName !== 'Response' || response.namespaceURI !== NS.protocol) throw invalid('Invalid SAML response: the root element must be samlp:Response');
   let responses = 0;
-  let encrypted = 0;
+  const encrypted: Element[] = [];
   let duplicateIds = false;
   const assertions: Element[] = [];
   const signatures: Element[] = [];
@@ -116,7 +173,7 @@ function checkStructure(doc: Document): { response: Element; assertion: Element 
   forEachElement(response, (el) => {
     switch (el.localName) {
       case 'Response': responses++; break;
-      case 'EncryptedAssertion': encrypted++; break;
+      case 'EncryptedAssertion': encrypted.push(el); break;
       case 'Assertion': assertions.push(el); break;
       case 'Signature': signatures.push(el); break;
     }
@@ -128,24 +185,61 @@ function checkStructure(doc: Document): { response: Element; assertion: Element 
     }
   });
   if (responses !== 1) throw invalid('Invalid SAML response: nested Response elements');
-  if (encrypted > 0) throw invalid('Encrypted SAML assertions are not supported');
+  if (encrypted.length > 0) {
+    if (!allowEncrypted) throw invalid('Encrypted SAML assertions are not supported');
+    // One EncryptedAssertion, a direct child, and nothing else: its signatures are inside the ciphertext.
+    if (encrypted.length !== 1 || assertions.length !== 0) throw invalid('Invalid SAML response: more than one assertion');
+    if (encrypted[0]!.parentNode !== response || encrypted[0]!.namespaceURI !== NS.assertion) throw invalid('Invalid SAML response: misplaced assertion');
+    if (duplicateIds) throw invalid('Invalid SAML response: duplicate IDs');
+    for (const sig of signatures) checkSignatureElement(sig, [response]);
+    checkEncryptionAlgorithms(encrypted[0]!);
+    return { response, assertion: null };
+  }
   if (assertions.length !== 1) throw invalid(assertions.length === 0 ? 'Invalid SAML response: no assertion' : 'Invalid SAML response: more than one assertion');
   const assertion = assertions[0]!;
   if (assertion.parentNode !== response || assertion.namespaceURI !== NS.assertion) throw invalid('Invalid SAML response: misplaced assertion');
   if (duplicateIds) throw invalid('Invalid SAML response: duplicate IDs');
   if (signatures.length === 0) throw invalid(SIGNATURE_INVALID);
-  for (const sig of signatures) {
-    const parent = sig.parentNode as Element | null;
-    if (sig.namespaceURI !== NS.dsig || (parent !== response && parent !== assertion)) throw invalid(SIGNATURE_INVALID);
-    const signedInfo = child(sig, NS.dsig, 'SignedInfo');
-    const method = signedInfo ? child(signedInfo, NS.dsig, 'SignatureMethod')?.getAttribute('Algorithm') : null;
-    if (!method || !STRONG_SIGNATURES.has(method)) throw invalid('Unsupported SAML signature algorithm: SHA-256 or stronger is required');
-    const refs = signedInfo ? children(signedInfo, NS.dsig, 'Reference') : [];
-    if (refs.length !== 1 || refs[0]!.getAttribute('URI') !== `#${parent.getAttribute('ID') ?? ''}`) throw invalid(SIGNATURE_INVALID);
-    const digest = child(refs[0]!, NS.dsig, 'DigestMethod')?.getAttribute('Algorithm');
-    if (!digest || !STRONG_DIGESTS.has(digest)) throw invalid('Unsupported SAML digest algorithm: SHA-256 or stronger is required');
-  }
+  for (const sig of signatures) checkSignatureElement(sig, [response, assertion]);
   return { response, assertion };
+}
+
+/** One EncryptedData (AES) whose key is an EncryptedKey under RSA-OAEP, inside or beside it. */
+function checkEncryptionAlgorithms(ea: Element): void {
+  const data = children(ea, XMLENC_NS, 'EncryptedData');
+  if (data.length !== 1) throw invalid('Invalid SAML response: malformed EncryptedAssertion');
+  const alg = child(data[0]!, XMLENC_NS, 'EncryptionMethod')?.getAttribute('Algorithm');
+  if (!alg || !DATA_ENCRYPTION.has(alg)) throw invalid('Unsupported SAML assertion encryption: AES is required');
+  const keys: Element[] = [...children(ea, XMLENC_NS, 'EncryptedKey')];
+  const keyInfo = child(data[0]!, NS.dsig, 'KeyInfo');
+  if (keyInfo) keys.push(...children(keyInfo, XMLENC_NS, 'EncryptedKey'));
+  if (keys.length === 0) throw invalid('Invalid SAML response: malformed EncryptedAssertion');
+  for (const k of keys) {
+    const ka = child(k, XMLENC_NS, 'EncryptionMethod')?.getAttribute('Algorithm');
+    if (!ka || !KEY_TRANSPORT.has(ka)) throw invalid('Unsupported SAML key transport: RSA-OAEP is required');
+  }
+}
+
+/**
+ * The decrypted assertion of an EncryptedAssertion, as node-saml returned it: the same shape
+ * rules as a plaintext one (within the caps, no DOCTYPE, no nested Assertion/Response, unique
+ * IDs, signatures only on it and SHA-256+).
+ */
+function checkAssertionStructure(xml: string): Element {
+  const assertion = parse(xml).documentElement!;
+  if (assertion.localName !== 'Assertion' || assertion.namespaceURI !== NS.assertion) throw invalid(SIGNATURE_INVALID);
+  const ids = new Set<string>();
+  forEachElement(assertion, (el) => {
+    if (el !== assertion && ['Assertion', 'EncryptedAssertion', 'Response'].includes(el.localName ?? '')) throw invalid('Invalid SAML response: more than one assertion');
+    if (el.localName === 'Signature') checkSignatureElement(el, [assertion]);
+    for (const name of ['ID', 'Id', 'id']) {
+      const v = el.getAttribute(name);
+      if (v === null || v === '') continue;
+      if (ids.has(v)) throw invalid('Invalid SAML response: duplicate IDs');
+      ids.add(v);
+    }
+  });
+  return assertion;
 }
 
 function checkStatus(response: Element): void {
@@ -154,7 +248,7 @@ function checkStatus(response: Element): void {
   if (code !== SUCCESS) throw invalid(`SAML response status is not Success: ${code ?? 'missing'}`);
 }
 
-async function verifySignature(b64: string, v: SamlVerification): Promise<string> {
+async function verifySignature(b64: string, v: SamlVerification, encrypted: boolean): Promise<string> {
   const certs = v.provider.signingCertificates;
   if (certs.length === 0) throw invalid(SIGNATURE_INVALID);
   const saml = new SAML({
@@ -167,15 +261,16 @@ async function verifySignature(b64: string, v: SamlVerification): Promise<string
     // Time windows are checked below against the request's time, not node-saml's clock.
     acceptedClockSkewMs: -1,
     validateInResponseTo: 'never' as never,
+    ...(v.decryptionKey ? { decryptionPvk: v.decryptionKey } : {}),
   });
   let xml: string | undefined;
   try {
     const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: b64.replace(/\s+/g, '') });
     xml = profile?.getAssertionXml?.();
   } catch (e) {
-    throw invalid(SIGNATURE_INVALID, e);
+    throw invalid(encrypted ? ENCRYPTED_INVALID : SIGNATURE_INVALID, e);
   }
-  if (!xml) throw invalid(SIGNATURE_INVALID);
+  if (!xml) throw invalid(encrypted ? ENCRYPTED_INVALID : SIGNATURE_INVALID);
   return xml;
 }
 
@@ -209,7 +304,7 @@ interface Confirmed {
   notOnOrAfter: number;
 }
 
-function checkBearer(assertion: Element, sp: SamlServiceProvider, nowMs: number): { subject: Element; nameId: Element; confirmed: Confirmed } {
+function checkBearer(assertion: Element, sp: SamlServiceProvider, nowMs: number): { subject: Element; nameId: Element; confirmed: Confirmed & { inResponseTo: string | null } } {
   const subject = child(assertion, NS.assertion, 'Subject');
   const nameId = subject ? child(subject, NS.assertion, 'NameID') : undefined;
   if (!subject || !nameId || !text(nameId)) throw invalid('SAML assertion has no Subject NameID');
@@ -228,7 +323,7 @@ function checkBearer(assertion: Element, sp: SamlServiceProvider, nowMs: number)
       lastExpired = nooa;
       continue;
     }
-    return { subject, nameId, confirmed: { recipient, notOnOrAfter: nooa } };
+    return { subject, nameId, confirmed: { recipient, notOnOrAfter: nooa, inResponseTo: data.getAttribute('InResponseTo') || null } };
   }
   if (lastExpired !== undefined) throw expired(nowMs, lastExpired);
   throw invalid('SAML assertion has no valid bearer SubjectConfirmation for this service provider (Recipient)');
@@ -293,26 +388,37 @@ export function nameQualifier(issuer: string, accountId: string, providerName: s
   return createHash('sha1').update(`${issuer}${accountId}/${providerName}`, 'utf8').digest('base64');
 }
 
+/** AssumeRoleWithSAML's verification: the identity only. */
 export async function verifySamlResponse(b64: string, v: SamlVerification): Promise<FederatedIdentity> {
+  return (await verifySamlSignIn(b64, v)).identity;
+}
+
+export async function verifySamlSignIn(b64: string, v: SamlVerification): Promise<SamlSignIn> {
   const nowMs = v.now.getTime();
   const xml = decode(b64);
   const doc = parse(xml);
-  const { response, assertion: docAssertion } = checkStructure(doc);
+  const { response, assertion: docAssertion } = checkStructure(doc, v.decryptionKey !== undefined);
+  const encrypted = docAssertion === null;
   checkStatus(response);
   const destination = response.getAttribute('Destination');
   if (destination && !v.sp.recipients.includes(destination)) throw invalid('SAML response Destination does not match this service provider');
   if (v.provider.validUntil && v.provider.validUntil.getTime() <= nowMs) throw invalid('The SAML provider metadata has expired');
 
   // Everything below reads the signed assertion only.
-  const signedXml = await verifySignature(b64, v);
+  const signedXml = await verifySignature(b64, v, encrypted);
   let assertion: Element;
-  try {
-    assertion = parseXml(signedXml).documentElement!;
-  } catch (e) {
-    throw invalid(SIGNATURE_INVALID, e);
+  if (encrypted) {
+    // The only assertion there is (node-saml refuses a second one), checked as a plaintext one is.
+    assertion = checkAssertionStructure(signedXml);
+  } else {
+    try {
+      assertion = parseXml(signedXml).documentElement!;
+    } catch (e) {
+      throw invalid(SIGNATURE_INVALID, e);
+    }
   }
   const id = assertion.getAttribute('ID') ?? '';
-  if (assertion.localName !== 'Assertion' || !id || id !== docAssertion.getAttribute('ID')) throw invalid(SIGNATURE_INVALID);
+  if (assertion.localName !== 'Assertion' || !id || (docAssertion !== null && id !== docAssertion.getAttribute('ID'))) throw invalid(SIGNATURE_INVALID);
 
   const issuer = text(child(assertion, NS.assertion, 'Issuer'));
   if (issuer !== v.provider.entityId) throw invalid('Issuer in the SAML assertion does not match the SAML provider');
@@ -351,7 +457,7 @@ export async function verifySamlResponse(b64: string, v: SamlVerification): Prom
     doc: `${v.accountId}/${v.provider.name}`,
     attributes: attrs,
   });
-  return {
+  const identity: FederatedIdentity = {
     kind: 'saml',
     providerArn: v.provider.arn,
     keyPrefix: 'saml',
@@ -372,5 +478,15 @@ export async function verifySamlResponse(b64: string, v: SamlVerification): Prom
     tokenId: id,
     tokenExpiresAt: new Date(acceptableUntil),
     saml: { nameQualifier: nq, audience: conditions.audience, roles },
+  };
+  const authnContext = authn ? child(authn, NS.assertion, 'AuthnContext') : undefined;
+  const authnInstant = time(authn?.getAttribute('AuthnInstant'));
+  return {
+    identity,
+    inResponseTo: { response: response.getAttribute('InResponseTo') || null, confirmation: confirmed.inResponseTo },
+    encrypted,
+    authnContextClassRef: text(authnContext ? child(authnContext, NS.assertion, 'AuthnContextClassRef') : undefined),
+    authnInstant: authnInstant === undefined ? undefined : new Date(authnInstant),
+    attributes: Object.fromEntries(attrs),
   };
 }
