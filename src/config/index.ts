@@ -101,6 +101,12 @@ export const configSchema = z
     TESSERA_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
     /** How long a first sign-in lock lasts, in seconds (doubling on repeats up to TESSERA_MFA_MAX_LOCK_SECONDS). Default 900. */
     TESSERA_SIGNIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    /**
+     * Every federated sign-in needs a second factor: the IdP's own (OIDC amr, SAML AuthnContext) or
+     * Tessera's TOTP step, enrolled at first sign-in — as a connector's requireMfa does for its own
+     * sign-ins. IAM users (local sign-in) use their IAM virtual MFA device. Default false.
+     */
+    TESSERA_SIGNIN_REQUIRE_MFA: bool.default(false),
     /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
@@ -165,6 +171,8 @@ export interface Config {
     maxSeconds: number;
     identity: LockPolicy;
     address: LockPolicy;
+    /** TESSERA_SIGNIN_REQUIRE_MFA: a second factor for every federated sign-in. */
+    requireMfa: boolean;
     /** Whether TESSERA_PUBLIC_URL was set (else publicUrl is a guess and loopback requests use their own origin). */
     publicUrlSet: boolean;
   };
@@ -259,6 +267,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     signIn: {
       idleSeconds: c.TESSERA_SIGNIN_IDLE_SECONDS,
+      requireMfa: c.TESSERA_SIGNIN_REQUIRE_MFA,
       maxSeconds: c.TESSERA_SIGNIN_MAX_SECONDS,
       identity: {
         maxFailures: c.TESSERA_SIGNIN_MAX_FAILURES,

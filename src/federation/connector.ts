@@ -143,7 +143,7 @@ export interface SignInConnector {
   readonly type: ConnectorType;
   readonly displayName: string;
   readonly capabilities: readonly ConnectorCapability[];
-  /** Whether a person signing in through it must pass Tessera's TOTP step even when the IdP says MFA. */
+  /** Whether a person signing in through it needs a second factor: the IdP's asserted MFA counts, else Tessera's TOTP step. */
   readonly requireMfa: boolean;
   readonly login: RedirectLogin;
   readonly refresh?: RefreshLogin | undefined;

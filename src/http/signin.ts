@@ -393,7 +393,9 @@ export function signInRouter(services: Services): express.Router {
     }
     const principal: SignedInPrincipal = { kind: 'federated', connectorId: conn.id, connectorType: conn.type, identity: storeIdentity(identity) };
     const returnTo = rec ? rec.returnTo : DEFAULT_RETURN_TO;
-    if (conn.requireMfa && !identity.upstreamMfa) {
+    // A second factor is due when the connector or the installation requires one and the IdP did
+    // not assert it (amr / AuthnContextClassRef): Tessera's TOTP, enrolled at first sign-in.
+    if ((conn.requireMfa || services.config.signIn.requireMfa) && !identity.upstreamMfa) {
       const flow = flowCookie(res, c);
       const key = principalKeyOf(principal);
       const enrolled = await hasSignInMfa(services, key);

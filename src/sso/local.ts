@@ -121,6 +121,8 @@ export async function checkLocalPassword(
     throw bad();
   }
   await gate.succeed();
+  // AWS records a console password sign-in as the user's PasswordLastUsed (GetUser, credential report).
+  await s.store.users.markPasswordUsed(result.principal.userId, req.now);
   return result;
 }
 

@@ -77,6 +77,8 @@ export interface UserRepository {
    */
   delete(userId: string): Promise<boolean | 'conflict'>;
 
+  /** Records a console-password sign-in (GetUser's PasswordLastUsed), never moving it back. */
+  markPasswordUsed(userId: string, at: Date): Promise<void>;
   /** The user's login profile, or null. `lock`: FOR UPDATE. */
   loginProfile(userId: string, opts?: { lock?: boolean }): Promise<LoginProfile | null>;
   /** 'exists' when the user already has one. */
@@ -239,6 +241,10 @@ export class PgUserRepository implements UserRepository {
       if (e instanceof PgConstraintError && e.pgCode === '23503') return 'conflict';
       throw e;
     }
+  }
+
+  async markPasswordUsed(userId: string, at: Date): Promise<void> {
+    await this.q.query('UPDATE users SET password_last_used = $2 WHERE user_id = $1 AND (password_last_used IS NULL OR password_last_used < $2)', [userId, at]);
   }
 
   async loginProfile(userId: string, opts: { lock?: boolean } = {}): Promise<LoginProfile | null> {

@@ -68,6 +68,10 @@ describe.skipIf(!browserAvailable)('local sign-in in Chromium', () => {
     expect(await p().getByTestId('mfa').getAttribute('data-present')).toBe('true');
     expect(await p().getByTestId('mfa').getAttribute('data-method')).toBe('totp');
     await b.shot('sso-session-local-mfa');
+    // A console-password sign-in is the user's PasswordLastUsed (GetUser), as in AWS.
+    const used = (await t.services.store.users.get(t.accountId, mfaUser.name))?.passwordLastUsed;
+    expect(used).toBeInstanceOf(Date);
+    expect(Date.now() - used!.getTime()).toBeLessThan(60_000);
     const ok = (await signinAudit(t)).filter((a) => a.outcome === 'success' && a.principal_arn === mfaUser.arn).map((a) => a.action);
     expect(ok).toEqual(expect.arrayContaining(['MfaCode', 'SignIn']));
   });
