@@ -82,7 +82,7 @@ export async function buildServices(o: BuildOptions): Promise<Services & { dispo
       logger: o.logger,
       allowInsecure: o.config.allowInsecureIssuers,
       publicUrl: o.config.publicUrl,
-      ...providerLookups(store, federationDirectory),
+      ...providerLookups(federationDirectory),
       consumeOnce: (scope, id, expiresAt, now) => oneTimeUses.consume(scope, id, expiresAt, now),
       // The SAML worker pool AssumeRoleWithSAML verifies in (src/sts/AssumeRoleWithSAML.ts).
       samlVerifier: (b64, verification) => workerPool('saml').run('saml.verifySignIn', { b64, verification }),

@@ -32,6 +32,8 @@ export interface FederationSources<R> {
   /** The account's OIDC provider registered for the normalized issuer `url`, or null. */
   oidcProvider(accountId: string, url: string): Promise<OidcProviderRecord | null>;
   samlProvider(arn: string): Promise<SamlProviderRecord | null>;
+  /** The OIDC provider with exactly this ARN (sign-in connectors name their provider by ARN), or null. */
+  oidcProviderByArn(arn: string): Promise<OidcProviderRecord | null>;
 }
 
 export interface FederationDirectoryOptions {
@@ -48,6 +50,7 @@ export class FederationDirectory<R extends object = object> {
   /** Token `iss` → its normalized provider URL (a URL parse saved per request on the hot path). */
   private readonly issuers = new Lru<string, { url: string } | null>({ max: 1000 });
   private readonly saml = new Lru<string, SamlProviderRecord | null>({ max: MAX, ttlMs: TTL_MS });
+  private readonly oidcByArn = new Lru<string, OidcProviderRecord | null>({ max: MAX, ttlMs: TTL_MS });
   private readonly inflight = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -61,6 +64,12 @@ export class FederationDirectory<R extends object = object> {
     this.roles.clear();
     this.oidc.clear();
     this.saml.clear();
+    this.oidcByArn.clear();
+  }
+
+  /** The OIDC provider with this ARN, or null (a sign-in connector's provider: read at every sign-in). */
+  oidcProviderByArn(arn: string): Promise<OidcProviderRecord | null> {
+    return this.cached(this.oidcByArn, `a:${arn}`, arn, () => this.sources.oidcProviderByArn(arn));
   }
 
   /** The role named by `arn` (account + case-insensitive name; a path must be the role's), or null. */

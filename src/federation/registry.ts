@@ -80,20 +80,15 @@ export function storedConnectors(store: Pick<Store, 'signInConnectors'>, masterK
   return async () => (await store.signInConnectors.listEnabled()).map((row) => connectorConfigOf(row, masterKey));
 }
 
-const OIDC_PROVIDER_ARN = /^arn:[a-z][a-z0-9-]*:iam::(\d{12}):oidc-provider\/(.+)$/;
 
 /** ConnectorDeps' provider lookups by ARN: OIDC from the store (one indexed row), SAML through the cached federation directory. */
 export function providerLookups(
-  store: Pick<Store, 'federation'>,
-  federation: Pick<FederationDirectory, 'samlProvider'>,
+  federation: Pick<FederationDirectory, 'samlProvider' | 'oidcProviderByArn'>,
 ): Pick<ConnectorDeps, 'oidcProvider' | 'samlProvider'> {
+  // Both through the federation directory: cached per process (5 s), emptied by every
+  // invalidation, the same records STS reads.
   return {
-    async oidcProvider(arn: string): Promise<OidcProviderRecord | null> {
-      const m = OIDC_PROVIDER_ARN.exec(arn);
-      if (!m) return null;
-      const p = await store.federation.oidcProviderByResource(m[1]!, m[2]!);
-      return p && p.arn === arn ? p : null;
-    },
+    oidcProvider: (arn: string): Promise<OidcProviderRecord | null> => federation.oidcProviderByArn(arn),
     samlProvider: (arn: string): Promise<SamlProviderRecord | null> => federation.samlProvider(arn),
   };
 }

@@ -152,7 +152,7 @@ async function providerStillVouches(services: Services, identity: FederatedIdent
     const p = await services.federationDirectory.samlProvider(identity.providerArn);
     return p !== null && p.arn === identity.providerArn && !(p.validUntil && p.validUntil.getTime() <= now.getTime());
   }
-  const p = await providerLookups(services.store, services.federationDirectory).oidcProvider(identity.providerArn);
+  const p = await providerLookups(services.federationDirectory).oidcProvider(identity.providerArn);
   return p !== null && p.clientIds.includes(identity.audience);
 }
 

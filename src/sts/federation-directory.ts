@@ -5,6 +5,7 @@ import { FederationDirectory } from '../federation/directory.js';
 import { normalizeIssuer } from '../federation/oidc/issuer-url.js';
 import { findRole, type RoleRecord } from './roles.js';
 
+const OIDC_PROVIDER_ARN = /^arn:[a-z][a-z0-9-]*:iam::(\d{12}):oidc-provider\/(.+)$/;
 const SAML_PROVIDER_ARN = /^arn:[a-z][a-z0-9-]*:iam::(\d{12}):saml-provider\/([\w._-]{1,128})$/;
 
 /**
@@ -24,6 +25,12 @@ export function createFederationDirectory(config: Config, store: Pick<Store, 'fe
         if (!n) return null;
         const p = await store.federation.oidcProviderByResource(accountId, n.resource);
         return p && p.url === n.url ? p : null;
+      },
+      oidcProviderByArn: async (arn) => {
+        const m = OIDC_PROVIDER_ARN.exec(arn);
+        if (!m) return null;
+        const p = await store.federation.oidcProviderByResource(m[1]!, m[2]!);
+        return p && p.arn === arn ? p : null;
       },
       samlProvider: async (arn) => {
         const m = SAML_PROVIDER_ARN.exec(arn);
