@@ -41,7 +41,13 @@ import { SignInError, storeIdentity, type LoginSession, type MfaState, type Sign
  */
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const RESERVED = new Set(['local', 'mfa', 'recovery', 'password']);
-const SECURITY_PATHS = /^\/(?:signin(?:\/|$)|session$|signout(?:\/|$)|signed-out$|assets\/)/;
+/**
+ * Everything under these prefixes is this router's: the security headers, the HTML error page and
+ * a 404 page for what no route matches. Case-insensitive and trailing-slash tolerant on purpose:
+ * the routes themselves are exact (caseSensitive, strict), so `/SESSION` or `/session/` is a 404
+ * page here, never a page served without its CSP or an error handed to the JSON API renderer.
+ */
+const SECURITY_PATHS = /^\/(?:signin|session|signout|signed-out|assets)(?:\/|$)/i;
 
 export const SESSION_COOKIE = '__Host-tessera-session';
 export const FLOW_COOKIE = '__Host-tessera-flow';
@@ -58,7 +64,7 @@ interface Ctx extends SignInAuditFacts {
 const loopbackHost = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::(\d{1,5}))?$/i;
 
 export function signInRouter(services: Services): express.Router {
-  const r = express.Router();
+  const r = express.Router({ caseSensitive: true, strict: true });
   const sessions = new LoginSessions(services);
   const body = express.urlencoded({ extended: false, limit: 256 * 1024, parameterLimit: 200 });
   const configured = new URL(services.config.publicUrl);
@@ -452,6 +458,12 @@ export function signInRouter(services: Services): express.Router {
   });
 
   r.get('/signed-out', (_req, res) => send(res, pages.signedOutPage()));
+
+  // Nothing matched under the sign-in prefixes: a 404 page of ours (headers above), not the API's JSON.
+  r.use((req, _res, next) => {
+    if (!SECURITY_PATHS.test(req.path)) return next();
+    next(new SignInError('invalid_request', 'There is no such page.', 404));
+  });
 
   // ── refusals: a clear page, an audit event; never a 500 for what a client sent ────────────
   r.use(async (err: unknown, req: Request, res: Response, next: NextFunction) => {

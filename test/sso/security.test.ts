@@ -73,6 +73,29 @@ describe('headers', () => {
     expect(r.headers.get('strict-transport-security')).toBeNull(); // plain http
   });
 
+  // Express routes ignore case and a trailing slash by default: each variant must be either our page
+  // with every header, or our HTML 404 page (also with them) — never a page without its CSP, never the API's JSON.
+  it.each(['/SIGNIN/local', '/Signin', '/session/', '/SESSION', '/signed-out/', '/Signed-Out', '/signin/local/', '/signin/a/b/c', '/signin/corp/x', '/SIGNIN/nope', '/ASSETS/tessera.css'])(
+    'variant %s: our headers and an HTML page',
+    async (p) => {
+      const r = await fetch(`${t.url}${p}`, { redirect: 'manual' });
+      expect(r.status).toBeLessThan(500);
+      expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('cache-control')).toBe('no-store');
+      if (r.status !== 303) expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    },
+  );
+  it.each(['/SIGNIN/local', '/SIGNOUT', '/Signin/corp/Callback'])('POST variant %s: our HTML refusal', async (p) => {
+    const j = new Jar(t.url);
+    await j.get('/signin');
+    const r = await j.post(p, 'x=1');
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
   it('HSTS when the public URL is https', async () => {
     const s = await startTestTessera({ env: { TESSERA_PUBLIC_URL: 'https://sso.tessera.example' } });
     try {
