@@ -204,8 +204,10 @@ export function signInRouter(services: Services): express.Router {
     const pending: PendingSignIn = {
       principal: result.principal,
       returnTo,
-      step: result.resetRequired ? 'password-change' : 'mfa',
+      // The second factor first, then a required password change (never the change on the password alone).
+      step: result.mfaSerial ? 'mfa' : 'password-change',
       factor: result.mfaSerial ? { kind: 'iam-device', serialNumber: result.mfaSerial } : undefined,
+      passwordChange: result.resetRequired,
       createdAt: c.now.toISOString(),
     };
     if (!result.resetRequired && !result.mfaSerial) {
@@ -242,12 +244,8 @@ export function signInRouter(services: Services): express.Router {
       }
       throw e;
     }
-    if (p.factor) {
-      const next: PendingSignIn = { ...p, step: 'mfa' };
-      await savePending(services, flow, next);
-      return res.redirect(303, nextStep(next));
-    }
-    await finish(res, c, p.principal, { present: false }, p.returnTo, 'password');
+    if (p.factor && !p.mfa) throw new SignInError('session_expired', 'This sign-in has expired or was already completed. Sign in again.', 400);
+    await finish(res, c, p.principal, p.mfa ?? { present: false }, p.returnTo, p.mfa ? 'password+totp' : 'password');
     res.redirect(303, p.returnTo);
   });
 
@@ -275,7 +273,13 @@ export function signInRouter(services: Services): express.Router {
       }
       throw e;
     }
-    await finish(res, c, p.principal, { present: true, method: 'totp', authTime: c.now.toISOString() }, p.returnTo, p.principal.kind === 'iam-user' ? 'password+totp' : 'federated+totp');
+    const mfa: MfaState = { present: true, method: 'totp', authTime: c.now.toISOString() };
+    if (p.passwordChange) {
+      const next: PendingSignIn = { ...p, step: 'password-change', mfa };
+      await savePending(services, flow, next);
+      return res.redirect(303, nextStep(next));
+    }
+    await finish(res, c, p.principal, mfa, p.returnTo, p.principal.kind === 'iam-user' ? 'password+totp' : 'federated+totp');
     res.redirect(303, p.returnTo);
   });
 

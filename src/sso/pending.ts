@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Services } from '../services.js';
-import type { SignedInPrincipal } from './types.js';
+import type { MfaState, SignedInPrincipal } from './types.js';
 import { SignInError } from './types.js';
 
 /**
@@ -19,6 +19,13 @@ export interface PendingSignIn {
   step: PendingStep;
   /** Which factor the MFA step checks: the IAM user's virtual MFA device, or Tessera's sign-in factor (federated). */
   factor: { kind: 'iam-device'; serialNumber: string } | { kind: 'signin' } | undefined;
+  /**
+   * The profile requires a new password. The change comes AFTER the MFA step: whoever has only
+   * the (temporary) password must not be able to change it without the second factor.
+   */
+  passwordChange?: boolean | undefined;
+  /** The MFA step's result, once it passed (carried to the session past the password change). */
+  mfa?: MfaState | undefined;
   /** The seed being enrolled, sealed under the master key (never plain in the cache). */
   enrolSeedSealed?: string | undefined;
   createdAt: string;

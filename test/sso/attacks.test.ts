@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { Jar, csrfOf, makeLocalUser, signinAudit, testId } from './helpers.js';
+import { timeStep, totpAt } from '../../src/mfa/totp.js';
+import { setUpConnectors, startUpstream, testFactories, type Upstream } from './test-connector.js';
+
+/**
+ * Attack cases from an external review of the sign-in flows (issue 11), at the HTTP level: step
+ * ordering of the pending sign-in, and the other findings, each pinned by a case.
+ */
+let t: TestTessera;
+let up: Upstream;
+beforeAll(async () => {
+  t = await startTestTessera({ connectorFactories: testFactories });
+  up = await startUpstream();
+  await setUpConnectors(t, up, [{ id: 'corp', type: 'oidc' }]);
+});
+afterAll(async () => {
+  await up?.close();
+  await t?.stop();
+});
+
+async function passwordStep(j: Jar, name: string, password: string) {
+  const form = await j.get('/signin/local');
+  return j.post('/signin/local', { csrf: csrfOf(form.text), account: '', username: name, password });
+}
+
+describe('a required password change needs the second factor first', () => {
+  it('with only the (temporary) password, the password cannot be changed; after the TOTP code it can', async () => {
+    const u = await makeLocalUser(t, 'ria', { reset: true, mfa: true });
+    const j = new Jar(t.url);
+    const r = await passwordStep(j, u.name, u.password);
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/signin/mfa');
+    // Going straight to the change page, or posting to it, is refused: no change on the password alone.
+    expect((await j.get('/signin/password')).status).toBe(400);
+    const mfaPage = await j.get('/signin/mfa');
+    const skip = await j.post('/signin/password', { csrf: csrfOf(mfaPage.text), old_password: u.password, new_password: 'Hijacked-Pw-1!x', confirm_password: 'Hijacked-Pw-1!x' });
+    expect(skip.status).toBe(400);
+    // The old password still works (nothing was changed).
+    expect((await passwordStep(new Jar(t.url), u.name, u.password)).location).toBe('/signin/mfa');
+
+    const step = timeStep(new Date());
+    const code = await j.post('/signin/mfa', { csrf: csrfOf(mfaPage.text), code: totpAt(u.seed!, step > u.lastStep! ? step : u.lastStep! + 1) });
+    expect(code.status).toBe(303);
+    expect(code.location).toBe('/signin/password');
+    expect(j.cookies.has('tessera-session')).toBe(false);
+    const change = await j.get('/signin/password');
+    const done = await j.post('/signin/password', { csrf: csrfOf(change.text), old_password: u.password, new_password: 'Brand-New-Pw-2!y', confirm_password: 'Brand-New-Pw-2!y' });
+    expect(done.status).toBe(303);
+    expect(done.location).toBe('/session');
+    const session = await j.get('/session');
+    expect(session.status).toBe(200);
+    expect(testId(session.text, 'mfa')).toMatch(/yes|totp/i);
+    const events = (await signinAudit(t)).filter((a) => a.action === 'SignIn' && a.outcome === 'success').at(-1);
+    expect(events?.detail).toMatchObject({ method: 'password+totp', mfa: 'totp' });
+  });
+});
