@@ -38,7 +38,7 @@ export type { LockPolicy } from '../config/index.js';
 export interface AttemptEntry {
   subject: string;
   policy: LockPolicy;
-  /** Reset this subject's count on a success. Default true (false e.g. for a source address). */
+  /** Reset this subject's count on a success. Default true (false e.g. for a source address: the success is then only not counted). */
   resetOnSuccess?: boolean;
 }
 
@@ -151,6 +151,10 @@ export class AttemptLimiter {
         if (reset.length > 0) {
           await this.store.reset(reset);
         }
+        // Subjects a success does not reset (a source address) get this attempt back: it was
+        // counted before the check, and a right answer is not a failure — else one office's
+        // ordinary sign-ins behind one NAT address would lock it.
+        await this.uncount(entries.filter((e) => e.resetOnSuccess === false).map((e) => e.subject), now);
       },
       fail: async () => {
         once();

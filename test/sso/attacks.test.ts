@@ -56,3 +56,23 @@ describe('a required password change needs the second factor first', () => {
     expect(events?.detail).toMatchObject({ method: 'password+totp', mfa: 'totp' });
   });
 });
+
+describe('per-address throttle counts failures, not sign-ins', () => {
+  it('many people signing in from one address (an office NAT) are not locked out; wrong passwords from it still are', async () => {
+    const s = await startTestTessera({ env: { TESSERA_SIGNIN_ADDRESS_MAX_FAILURES: '3' } });
+    try {
+      const users = [];
+      for (const n of ['nat-a', 'nat-b', 'nat-c', 'nat-d', 'nat-e']) users.push(await makeLocalUser(s, n));
+      for (const u of users) {
+        const r = await passwordStep(new Jar(s.url), u.name, u.password);
+        expect(r.status, `${u.name}: ${testId(r.text, 'error') ?? ''}`).toBe(303);
+        expect(r.location).toBe('/session');
+      }
+      // Three wrong passwords (for different names, so only the address counts): then the address is locked.
+      for (const n of ['x1', 'x2', 'x3']) expect((await passwordStep(new Jar(s.url), n, 'wrong')).status).toBe(401);
+      expect((await passwordStep(new Jar(s.url), users[0]!.name, users[0]!.password)).status).toBe(429);
+    } finally {
+      await s.stop();
+    }
+  });
+});
