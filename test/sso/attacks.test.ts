@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/log.js';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { Jar, csrfOf, makeLocalUser, signinAudit, testId } from './helpers.js';
 import { timeStep, totpAt } from '../../src/mfa/totp.js';
@@ -71,6 +73,37 @@ describe('per-address throttle counts failures, not sign-ins', () => {
       // Three wrong passwords (for different names, so only the address counts): then the address is locked.
       for (const n of ['x1', 'x2', 'x3']) expect((await passwordStep(new Jar(s.url), n, 'wrong')).status).toBe(401);
       expect((await passwordStep(new Jar(s.url), users[0]!.name, users[0]!.password)).status).toBe(429);
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('trace logs of the local flows', () => {
+  it('carry no password, TOTP code, cookie or CSRF token', async () => {
+    const logs: string[] = [];
+    const sink = new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } });
+    const s = await startTestTessera({ logger: createLogger('trace', sink) });
+    try {
+      const u = await makeLocalUser(s, 'logan', { mfa: true, reset: true });
+      const j = new Jar(s.url);
+      await passwordStep(j, u.name, 'Wrong-Secret-Pw-9!');
+      const r = await passwordStep(j, u.name, u.password);
+      expect(r.location).toBe('/signin/mfa');
+      const page = await j.get('/signin/mfa');
+      const step = timeStep(new Date());
+      const bad = totpAt(u.seed!, step + 30);
+      await j.post('/signin/mfa', { csrf: csrfOf(page.text), code: bad });
+      const good = totpAt(u.seed!, step > u.lastStep! ? step : u.lastStep! + 1);
+      await j.post('/signin/mfa', { csrf: csrfOf(page.text), code: good });
+      const ch = await j.get('/signin/password');
+      await j.post('/signin/password', { csrf: csrfOf(ch.text), old_password: u.password, new_password: 'Logan-New-Pw-7!z', confirm_password: 'Logan-New-Pw-7!z' });
+      expect((await j.get('/session')).status).toBe(200);
+      const text = logs.join('');
+      expect(logs.length).toBeGreaterThan(0);
+      for (const secret of [u.password, 'Wrong-Secret-Pw-9!', 'Logan-New-Pw-7!z', u.seed!, csrfOf(page.text), ...j.cookies.values()]) expect(text).not.toContain(secret);
+      // Six digits can occur inside a timestamp by chance: only as a number of their own.
+      for (const code of [bad, good]) expect(text).not.toMatch(new RegExp(`(?<![0-9])${code}(?![0-9])`));
     } finally {
       await s.stop();
     }
