@@ -6,6 +6,7 @@ import { isAwsError } from '../errors/index.js';
 import type { Services } from '../services.js';
 import type { Lockout } from '../throttle/attempts.js';
 import { auditSignIn, type SignInAuditFacts } from './audit.js';
+import { addressKey } from './address.js';
 import { SignInError, type SignedInPrincipal } from './types.js';
 
 /**
@@ -34,7 +35,7 @@ let dummyHash: Promise<string> | undefined;
 const dummy = () => (dummyHash ??= hashPassword(`no such user ${Math.random()}`));
 
 export const identitySubject = (accountId: string, userName: string) => `signin-user:${accountId}:${userName.toLowerCase()}`;
-export const addressSubject = (ip: string) => `signin-ip:${ip}`;
+export const addressSubject = (ip: string) => `signin-ip:${addressKey(ip)}`;
 
 export function signInAttemptEntries(config: Deps['config'], identity: string, ip: string) {
   return [

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log.js';
+import { addressKey } from '../../src/sso/address.js';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { Jar, csrfOf, makeLocalUser, signinAudit, testId } from './helpers.js';
 import { timeStep, totpAt } from '../../src/mfa/totp.js';
@@ -104,6 +105,38 @@ describe('trace logs of the local flows', () => {
       for (const secret of [u.password, 'Wrong-Secret-Pw-9!', 'Logan-New-Pw-7!z', u.seed!, csrfOf(page.text), ...j.cookies.values()]) expect(text).not.toContain(secret);
       // Six digits can occur inside a timestamp by chance: only as a number of their own.
       for (const code of [bad, good]) expect(text).not.toMatch(new RegExp(`(?<![0-9])${code}(?![0-9])`));
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe('per-address throttle and IPv6', () => {
+  it('one /64 is one address; spellings of one address are one key', () => {
+    expect(addressKey('2001:db8:1:2::1')).toBe(addressKey('2001:0DB8:1:2:ffff:ffff:ffff:ffff'));
+    expect(addressKey('2001:db8:1:2::1')).not.toBe(addressKey('2001:db8:1:3::1'));
+    expect(addressKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(addressKey('192.0.2.7')).not.toBe(addressKey('192.0.2.8'));
+  });
+
+  it('wrong passwords from fresh addresses of one IPv6 /64 lock the /64', async () => {
+    const s = await startTestTessera({ env: { TESSERA_SIGNIN_ADDRESS_MAX_FAILURES: '3', TESSERA_TRUST_PROXY_HOPS: '1' } });
+    try {
+      const attempt = async (from: string, user: string) => {
+        const g = await fetch(`${s.url}/signin/local`, { headers: { 'x-forwarded-for': from } });
+        const cookie = g.headers.getSetCookie()[0]!.split(';')[0]!;
+        const r = await fetch(`${s.url}/signin/local`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'x-forwarded-for': from, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ csrf: csrfOf(await g.text()), account: '', username: user, password: 'wrong' }).toString(),
+        });
+        return r.status;
+      };
+      for (let i = 1; i <= 3; i++) expect(await attempt(`2001:db8:77:1::${i}`, `v6-${i}`)).toBe(401);
+      expect(await attempt('2001:db8:77:1:abcd::99', 'v6-next')).toBe(429);
+      // Another /64 is another address.
+      expect(await attempt('2001:db8:77:2::1', 'v6-other')).toBe(401);
     } finally {
       await s.stop();
     }
