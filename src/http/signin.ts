@@ -189,8 +189,9 @@ export function signInRouter(services: Services): express.Router {
     requireCsrf(c, req, c.names.flow);
     const flow = c.cookies[c.names.flow]!;
     const returnTo = safeReturnTo(field(req.body, 'return_to'), c.origin);
-    const account = (field(req.body, 'account') ?? '').slice(0, 63);
-    const userName = (field(req.body, 'username') ?? '').slice(0, 64);
+    // Names reach the throttle's subjects and the audit log (Postgres text / jsonb): no U+0000 there (it was a 500).
+    const account = noNul(field(req.body, 'account') ?? '').slice(0, 63);
+    const userName = noNul(field(req.body, 'username') ?? '').slice(0, 64);
     const password = field(req.body, 'password') ?? '';
     let result;
     try {
@@ -530,6 +531,8 @@ function field(body: unknown, name: string): string | undefined {
   const v = (body as Record<string, unknown>)[name];
   return typeof v === 'string' ? v : undefined;
 }
+
+const noNul = (s: string) => s.replace(/\u0000/g, '\ufffd');
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
