@@ -11,7 +11,7 @@ import { LoginSessions, principalArnOf, principalKeyOf, accountOf } from '../sso
 import { bindingOf, isToken, newToken, saveFlow, takeFlow, type FlowRecord } from '../sso/flow-state.js';
 import { dropPending, loadPending, savePending, type PendingSignIn } from '../sso/pending.js';
 import { changeRequiredPassword, checkLocalMfa, checkLocalPassword, SignInLockedError } from '../sso/local.js';
-import { checkSignInCode, completeEnrolment, enrolmentView, hasSignInMfa, newEnrolment, useRecoveryCode } from '../sso/signin-mfa.js';
+import { assertStableSubject, checkSignInCode, completeEnrolment, enrolmentView, hasSignInMfa, newEnrolment, useRecoveryCode } from '../sso/signin-mfa.js';
 import { auditSignIn, type SignInAuditFacts } from '../sso/audit.js';
 import { SignInError, storeIdentity, type LoginSession, type MfaState, type SignedInPrincipal } from '../sso/types.js';
 
@@ -407,6 +407,11 @@ export function signInRouter(services: Services): express.Router {
     // A second factor is due when the connector or the installation requires one and the IdP did
     // not assert it (amr / AuthnContextClassRef): Tessera's TOTP, enrolled at first sign-in.
     if ((conn.requireMfa || services.config.signIn.requireMfa) && !identity.upstreamMfa) {
+      try {
+        assertStableSubject(principal);
+      } catch (e) {
+        throw withConnector(e, conn.id);
+      }
       const flow = flowCookie(res, c);
       const key = principalKeyOf(principal);
       const enrolled = await hasSignInMfa(services, key);

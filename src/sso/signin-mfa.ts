@@ -4,7 +4,7 @@ import { newTotpSeed, otpauthUri, qrPng, verifyConsecutive, verifyTotp } from '.
 import type { Services } from '../services.js';
 import { auditSignIn, type SignInAuditFacts } from './audit.js';
 import { addressSubject, auditLockouts, SignInLockedError } from './local.js';
-import { SignInError } from './types.js';
+import { SignInError, type SignedInPrincipal } from './types.js';
 
 /**
  * Tessera's own TOTP factor for federated people whose connector requires MFA the IdP did not
@@ -24,6 +24,17 @@ export const mfaSubject = (principalKey: string) => `signin-mfa:${principalKey}`
 
 type Deps = Pick<Services, 'store' | 'attempts' | 'config' | 'masterKey' | 'audit' | 'random'>;
 type Who = { accountId?: string | undefined; principalArn?: string | undefined; connectorId?: string | undefined; subject?: string | undefined };
+
+/**
+ * Tessera's factor is keyed by provider and subject. A transient subject (SAML NameID format
+ * transient) is new at every sign-in: each would enrol a fresh authenticator, so "MFA" would be
+ * proved by the first factor alone. Such an identity cannot take a required second factor here.
+ */
+export function assertStableSubject(p: SignedInPrincipal): void {
+  if (p.kind === 'federated' && p.identity.subjectType === 'transient') {
+    throw new SignInError('identity_not_allowed', 'Your identity provider sent a one-time (transient) name for you, so Tessera cannot keep your authenticator, and this sign-in requires one. Ask your administrator to have the identity provider send a persistent NameID.', 403);
+  }
+}
 
 export async function hasSignInMfa(s: Pick<Services, 'store'>, principalKey: string): Promise<boolean> {
   return (await s.store.loginSessions.mfa(principalKey)) !== null;

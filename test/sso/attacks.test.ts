@@ -16,7 +16,7 @@ let up: Upstream;
 beforeAll(async () => {
   t = await startTestTessera({ connectorFactories: testFactories });
   up = await startUpstream();
-  await setUpConnectors(t, up, [{ id: 'corp', type: 'oidc' }]);
+  await setUpConnectors(t, up, [{ id: 'corp', type: 'oidc' }, { id: 'mfa-saml', type: 'saml', requireMfa: true }]);
 });
 afterAll(async () => {
   await up?.close();
@@ -140,5 +140,31 @@ describe('per-address throttle and IPv6', () => {
     } finally {
       await s.stop();
     }
+  });
+});
+
+describe('Tessera keeps a second factor only for a stable subject', () => {
+  /** A SP-initiated sign-in through the SAML-style test connector as `login`. */
+  async function samlAs(j: Jar, login: string) {
+    const start = await j.get('/signin/mfa-saml');
+    const sso = new URL(start.location!);
+    sso.searchParams.set('login', login);
+    const page = await (await fetch(sso)).text();
+    const form: Record<string, string> = {};
+    for (const m of page.matchAll(/name="(\w+)" value="([^"]*)"/g)) form[m[1]!] = m[2]!;
+    return j.post(new URL(sso.searchParams.get('acs')!).pathname, form);
+  }
+
+  it('a transient NameID where MFA is required is refused: each sign-in would enrol a fresh authenticator (MFA by the first factor alone)', async () => {
+    const j = new Jar(t.url);
+    const r = await samlAs(j, 'transient-4f2a');
+    expect(r.status).toBe(403);
+    expect(testId(r.text, 'reason')).toBe('identity_not_allowed');
+    expect((await signinAudit(t)).at(-1)).toMatchObject({ outcome: 'failure', error_code: 'identity_not_allowed', detail: { connectorId: 'mfa-saml' } });
+    expect((await j.get('/signin/mfa/enrol')).status).toBe(400);
+    expect(j.cookies.has('tessera-session')).toBe(false);
+    // A persistent subject gets the enrolment as before.
+    const k = new Jar(t.url);
+    expect((await samlAs(k, 'persistent-person')).location).toBe('/signin/mfa/enrol');
   });
 });

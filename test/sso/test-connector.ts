@@ -96,6 +96,8 @@ function identity(providerArn: string, kind: 'oidc' | 'saml', sub: string, audie
       keyPrefix,
       issuer: kind === 'saml' ? 'https://saml.test.example' : 'https://idp.test.example',
       subject: sub,
+      // A SAML login named `transient-…` stands for a transient NameID (a new subject each sign-in).
+      ...(kind === 'saml' && sub.startsWith('transient-') ? { subjectType: 'transient' } : {}),
       audience,
       conditionKeys: { [`${keyPrefix}:sub`]: sub, [`${keyPrefix}:aud`]: audience },
       persistentKeys: { [`${keyPrefix}:sub`]: sub },
