@@ -119,6 +119,21 @@ export function signInRouter(services: Services): express.Router {
     return v;
   };
 
+  /**
+   * A NEW flow cookie, for the moment a first factor is proven and a pending sign-in is stored
+   * under it: whoever knew or planted the pre-auth cookie (a shared computer, a cookie set over
+   * plain http by a sibling host) cannot continue the pending steps — above all the enrolment,
+   * which shows the new authenticator's seed. The pre-auth counterpart of a new session id.
+   */
+  const rotateFlow = async (res: Response, c: Ctx): Promise<string> => {
+    const old = c.cookies[c.names.flow];
+    if (old) await dropPending(services, old);
+    const v = newToken(services);
+    setCookie(res, c, c.names.flow, v, { sameSite: 'None', maxAge: 3600 });
+    c.cookies[c.names.flow] = v;
+    return v;
+  };
+
   const requireCsrf = (c: Ctx, req: Request, cookieName: string) => {
     if (!csrfValid(services.masterKey, c.cookies[cookieName], field(req.body, 'csrf'))) {
       throw new SignInError('csrf', 'This form has expired or did not come from this site. Go back, reload the page and try again.', 403);
@@ -215,7 +230,7 @@ export function signInRouter(services: Services): express.Router {
       await finish(res, c, result.principal, { present: false }, returnTo, 'password');
       return res.redirect(303, returnTo);
     }
-    await savePending(services, flow, pending);
+    await savePending(services, await rotateFlow(res, c), pending);
     res.redirect(303, nextStep(pending));
   });
 
@@ -412,7 +427,7 @@ export function signInRouter(services: Services): express.Router {
       } catch (e) {
         throw withConnector(e, conn.id);
       }
-      const flow = flowCookie(res, c);
+      const flow = await rotateFlow(res, c);
       const key = principalKeyOf(principal);
       const enrolled = await hasSignInMfa(services, key);
       const pending: PendingSignIn = {

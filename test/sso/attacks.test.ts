@@ -47,7 +47,7 @@ describe('a required password change needs the second factor first', () => {
     const code = await j.post('/signin/mfa', { csrf: csrfOf(mfaPage.text), code: totpAt(u.seed!, step > u.lastStep! ? step : u.lastStep! + 1) });
     expect(code.status).toBe(303);
     expect(code.location).toBe('/signin/password');
-    expect(j.cookies.has('tessera-session')).toBe(false);
+    expect(j.cookies.has('__Host-tessera-session')).toBe(false);
     const change = await j.get('/signin/password');
     const done = await j.post('/signin/password', { csrf: csrfOf(change.text), old_password: u.password, new_password: 'Brand-New-Pw-2!y', confirm_password: 'Brand-New-Pw-2!y' });
     expect(done.status).toBe(303);
@@ -162,9 +162,47 @@ describe('Tessera keeps a second factor only for a stable subject', () => {
     expect(testId(r.text, 'reason')).toBe('identity_not_allowed');
     expect((await signinAudit(t)).at(-1)).toMatchObject({ outcome: 'failure', error_code: 'identity_not_allowed', detail: { connectorId: 'mfa-saml' } });
     expect((await j.get('/signin/mfa/enrol')).status).toBe(400);
-    expect(j.cookies.has('tessera-session')).toBe(false);
+    expect(j.cookies.has('__Host-tessera-session')).toBe(false);
     // A persistent subject gets the enrolment as before.
     const k = new Jar(t.url);
     expect((await samlAs(k, 'persistent-person')).location).toBe('/signin/mfa/enrol');
+  });
+});
+
+describe('the pre-auth flow cookie is replaced when a first factor is proven', () => {
+  const FLOW = '__Host-tessera-flow';
+  it('local: whoever holds the earlier flow cookie cannot reach the MFA step', async () => {
+    const u = await makeLocalUser(t, 'fixa', { mfa: true });
+    const victim = new Jar(t.url);
+    await victim.get('/signin/local');
+    const planted = victim.cookies.get(FLOW)!; // what an attacker who planted or read the pre-auth cookie knows
+    const r = await passwordStep(victim, u.name, u.password);
+    expect(r.location).toBe('/signin/mfa');
+    expect(victim.cookies.get(FLOW)).not.toBe(planted);
+    const attacker = new Jar(t.url);
+    attacker.cookies.set(FLOW, planted);
+    expect((await attacker.get('/signin/mfa')).status).toBe(400);
+    expect((await victim.get('/signin/mfa')).status).toBe(200);
+  });
+
+  it('federated: whoever holds the earlier flow cookie cannot see or complete the enrolment (the new seed)', async () => {
+    const victim = new Jar(t.url);
+    await victim.get('/signin');
+    const planted = victim.cookies.get(FLOW)!;
+    const start = await victim.get('/signin/mfa-saml');
+    const sso = new URL(start.location!);
+    sso.searchParams.set('login', 'fixation-victim');
+    const page = await (await fetch(sso)).text();
+    const form: Record<string, string> = {};
+    for (const m of page.matchAll(/name="(\w+)" value="([^"]*)"/g)) form[m[1]!] = m[2]!;
+    const cb = await victim.post(new URL(sso.searchParams.get('acs')!).pathname, form);
+    expect(cb.location).toBe('/signin/mfa/enrol');
+    expect(victim.cookies.get(FLOW)).not.toBe(planted);
+    const attacker = new Jar(t.url);
+    attacker.cookies.set(FLOW, planted);
+    const seen = await attacker.get('/signin/mfa/enrol');
+    expect(seen.status).toBe(400);
+    expect(seen.text).not.toContain('otpauth');
+    expect((await victim.get('/signin/mfa/enrol')).status).toBe(200);
   });
 });
