@@ -214,9 +214,14 @@ export async function changeRequiredPassword(
   }
   await gate.succeed();
   const refuse = (m: string) => new SignInError('password_reset_required', m, 400);
-  if (input.newPassword !== input.confirm) throw refuse('The new passwords do not match.');
-  if (input.newPassword.length > 128) throw refuse('Password should have a maximum length of 128');
-  if (input.newPassword === input.oldPassword) throw refuse('The new password must be different from the current one.');
+  // Every refused change is audited, not only the policy's.
+  const early = input.newPassword !== input.confirm ? 'The new passwords do not match.'
+    : input.newPassword.length > 128 ? 'Password should have a maximum length of 128'
+    : input.newPassword === input.oldPassword ? 'The new password must be different from the current one.' : undefined;
+  if (early) {
+    await auditSignIn(s, req, { action: 'PasswordChange', outcome: 'failure', reason: 'password_policy', ...who });
+    throw refuse(early);
+  }
   const policy = await s.store.accounts.passwordPolicy(p.accountId);
   try {
     checkPolicy(input.newPassword, policy, [p.userName, p.accountId]);

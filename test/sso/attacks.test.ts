@@ -206,3 +206,17 @@ describe('the pre-auth flow cookie is replaced when a first factor is proven', (
     expect((await victim.get('/signin/mfa/enrol')).status).toBe(200);
   });
 });
+
+describe('audit of the required password change', () => {
+  it('a refused new password (mismatch, same as the old one) is an audit event', async () => {
+    const u = await makeLocalUser(t, 'audra', { reset: true });
+    const j = new Jar(t.url);
+    expect((await passwordStep(j, u.name, u.password)).location).toBe('/signin/password');
+    const page = await j.get('/signin/password');
+    const before = (await signinAudit(t)).length;
+    expect((await j.post('/signin/password', { csrf: csrfOf(page.text), old_password: u.password, new_password: 'Audra-New-1!x', confirm_password: 'Audra-New-1!y' })).status).toBe(400);
+    expect((await j.post('/signin/password', { csrf: csrfOf(page.text), old_password: u.password, new_password: u.password, confirm_password: u.password })).status).toBe(400);
+    const events = (await signinAudit(t)).slice(before).filter((a) => a.action === 'PasswordChange');
+    expect(events.map((e) => [e.outcome, e.error_code])).toEqual([['failure', 'password_policy'], ['failure', 'password_policy']]);
+  });
+});
