@@ -366,7 +366,10 @@ export function signInRouter(services: Services): express.Router {
   r.get('/signin/:id', async (req, res) => {
     const c = ctxOf(req);
     const conn = await connectorOf(req.params.id);
+    const had = isToken(c.cookies[c.names.flow]);
     const flow = flowCookie(res, c);
+    // The flow is bound to this cookie: it must outlive the flow (10 min), however old the cookie is.
+    if (had) setCookie(res, c, c.names.flow, flow, { sameSite: 'None', maxAge: 3600 });
     const state = newToken(services);
     const returnTo = safeReturnTo(req.query.return_to, c.origin);
     let begun;

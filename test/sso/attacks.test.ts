@@ -220,3 +220,15 @@ describe('audit of the required password change', () => {
     expect(events.map((e) => [e.outcome, e.error_code])).toEqual([['failure', 'password_policy'], ['failure', 'password_policy']]);
   });
 });
+
+describe('the flow cookie outlives the flow bound to it', () => {
+  it('starting a sign-in renews the existing flow cookie (same value, a fresh Max-Age), so a page opened 59 minutes ago still works', async () => {
+    const j = new Jar(t.url);
+    await j.get('/signin');
+    const flow = j.cookies.get('__Host-tessera-flow')!;
+    const start = await j.get('/signin/corp');
+    expect(start.status).toBe(302);
+    const set = start.setCookies.find((c) => c.startsWith('__Host-tessera-flow='));
+    expect(set).toMatch(new RegExp(`^__Host-tessera-flow=${flow}; .*Max-Age=3600`));
+  });
+});
