@@ -4,6 +4,8 @@ import { createLogger } from '../../src/log.js';
 import { addressKey } from '../../src/sso/address.js';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { Jar, csrfOf, makeLocalUser, signinAudit, testId } from './helpers.js';
+import { DeleteLoginProfileCommand } from '@aws-sdk/client-iam';
+import { iamClient } from '../support/clients.js';
 import { timeStep, totpAt } from '../../src/mfa/totp.js';
 import { setUpConnectors, startUpstream, testFactories, type Upstream } from './test-connector.js';
 
@@ -230,5 +232,22 @@ describe('the flow cookie outlives the flow bound to it', () => {
     expect(start.status).toBe(302);
     const set = start.setCookies.find((c) => c.startsWith('__Host-tessera-flow='));
     expect(set).toMatch(new RegExp(`^__Host-tessera-flow=${flow}; .*Max-Age=3600`));
+  });
+});
+
+describe('removing a user\'s console access ends their sessions', () => {
+  it('DeleteLoginProfile ends the live login sessions of that user (and only theirs)', async () => {
+    const gone = await makeLocalUser(t, 'leaver');
+    const stays = await makeLocalUser(t, 'stayer');
+    const a = new Jar(t.url);
+    const b = new Jar(t.url);
+    expect((await passwordStep(a, gone.name, gone.password)).location).toBe('/session');
+    expect((await passwordStep(b, stays.name, stays.password)).location).toBe('/session');
+    expect((await a.get('/session')).status).toBe(200);
+    await iamClient(t, t.root).send(new DeleteLoginProfileCommand({ UserName: gone.name }));
+    const after = await a.get('/session');
+    expect(after.status).toBe(303);
+    expect(after.location).toBe('/signin');
+    expect((await b.get('/session')).status).toBe(200);
   });
 });
