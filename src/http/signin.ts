@@ -192,6 +192,9 @@ export function signInRouter(services: Services): express.Router {
     send(res, pages.choosePage({ connectors: list, returnTo: safeReturnTo(req.query.return_to, c.origin) }));
   });
 
+  // Routes are strict: the one trailing-slash spelling people type is sent to the page.
+  r.get('/signin/', (_req, res) => res.redirect(303, '/signin'));
+
   // ── local ──────────────────────────────────────────────────────────────────────────────────
   r.get('/signin/local', (req, res) => {
     const c = ctxOf(req);

@@ -86,6 +86,12 @@ describe('headers', () => {
       if (r.status !== 303) expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
     },
   );
+  it('/signin/ (a typed trailing slash) goes to /signin', async () => {
+    const r = await fetch(`${t.url}/signin/`, { redirect: 'manual' });
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe('/signin');
+    expect(r.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
   it.each(['/SIGNIN/local', '/SIGNOUT', '/Signin/corp/Callback'])('POST variant %s: our HTML refusal', async (p) => {
     const j = new Jar(t.url);
     await j.get('/signin');
