@@ -107,6 +107,8 @@ export const configSchema = z
      * sign-ins. IAM users (local sign-in) use their IAM virtual MFA device. Default false.
      */
     TESSERA_SIGNIN_REQUIRE_MFA: bool.default(false),
+    /** Sign-ins one source address (IPv6: its /64) may start per minute (each writes flow state; a SAML start may sign). Default 60. */
+    TESSERA_SIGNIN_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
     /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
@@ -173,6 +175,8 @@ export interface Config {
     address: LockPolicy;
     /** TESSERA_SIGNIN_REQUIRE_MFA: a second factor for every federated sign-in. */
     requireMfa: boolean;
+    /** TESSERA_SIGNIN_STARTS_PER_MINUTE: sign-ins one address may start per minute. */
+    startsPerMinute: number;
     /** Whether TESSERA_PUBLIC_URL was set (else publicUrl is a guess and loopback requests use their own origin). */
     publicUrlSet: boolean;
   };
@@ -268,6 +272,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     signIn: {
       idleSeconds: c.TESSERA_SIGNIN_IDLE_SECONDS,
       requireMfa: c.TESSERA_SIGNIN_REQUIRE_MFA,
+      startsPerMinute: c.TESSERA_SIGNIN_STARTS_PER_MINUTE,
       maxSeconds: c.TESSERA_SIGNIN_MAX_SECONDS,
       identity: {
         maxFailures: c.TESSERA_SIGNIN_MAX_FAILURES,

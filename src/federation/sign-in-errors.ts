@@ -22,7 +22,8 @@ export type SignInFailure =
   | 'mfa_replayed'
   | 'password_reset_required'
   | 'csrf'
-  | 'session_expired';
+  | 'session_expired'
+  | 'too_many_starts';
 
 /** A refused sign-in step: `message` is safe to show a person (no secret, code or token). */
 export class SignInError extends Error {

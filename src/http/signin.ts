@@ -1,3 +1,4 @@
+import { addressKey } from '../sso/address.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Services } from '../services.js';
 import type { ConnectorRuntime, SignInConnector } from '../federation/connector.js';
@@ -369,6 +370,12 @@ export function signInRouter(services: Services): express.Router {
   r.get('/signin/:id', async (req, res) => {
     const c = ctxOf(req);
     const conn = await connectorOf(req.params.id);
+    // Starting is unauthenticated and costs a cache write (and a signature for signed SAML
+    // requests): bounded per source address, a fixed one-minute window shared by the replicas.
+    const starts = await services.cache.incr(`signin-starts:${addressKey(c.sourceIp)}`, 60);
+    if (starts > services.config.signIn.startsPerMinute) {
+      throw new SignInError('too_many_starts', 'Too many sign-ins were started from your address. Wait a minute, then try again.', 429);
+    }
     const had = isToken(c.cookies[c.names.flow]);
     const flow = flowCookie(res, c);
     // The flow is bound to this cookie: it must outlive the flow (10 min), however old the cookie is.

@@ -194,6 +194,7 @@ const TITLES: Record<string, string> = {
   unsolicited_response: 'Unsolicited sign-in response',
   not_found: 'Not found',
   session_expired: 'Your sign-in has expired',
+  too_many_starts: 'Too many sign-ins started',
 };
 
 export function errorPage(o: { reason: string; message: string; requestId: string; status: number }): Page {

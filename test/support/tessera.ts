@@ -54,6 +54,8 @@ export async function startTestTessera(
     TESSERA_MASTER_KEY: masterKey.toString('base64'),
     LOG_LEVEL: 'silent',
     TESSERA_ALLOW_INSECURE_ISSUERS: 'true',
+    // Every test signs in from 127.0.0.1; the start limit has its own test (test/sso/start-limit.test.ts).
+    TESSERA_SIGNIN_STARTS_PER_MINUTE: '100000',
     ...(redisUrl() ? { REDIS_URL: redisUrl()! } : {}),
     ...opts.env,
   });

@@ -345,6 +345,8 @@ describe('admin actions (CreateSignInConnector … DeleteSignInConnector)', () =
       [oidcParams('v11', { ProviderArn: 'arn:aws:iam::999999999999:oidc-provider/idp.corp.example' }), 'ValidationError', `ProviderArn must be the ARN of an IAM OIDC or SAML provider of account ${acct}.`, 400],
       [oidcParams('v12', { ProviderArn: `arn:aws:iam::${acct}:oidc-provider/nobody.example` }), 'NoSuchEntity', `OpenIDConnect Provider not found for arn arn:aws:iam::${acct}:oidc-provider/nobody.example`, 404],
       [{ ...oidcParams('v13'), Type: 'gitlab' }, 'ValidationError', 'Sign-in connector type gitlab is not available in this installation (available: oidc, saml).', 400],
+      [oidcParams('mfa'), 'ValidationError', "The sign-in connector id mfa is reserved (local, mfa, recovery, password, session, assets): Tessera's own sign-in pages use it.", 400],
+      [oidcParams('local'), 'ValidationError', "The sign-in connector id local is reserved (local, mfa, recovery, password, session, assets): Tessera's own sign-in pages use it.", 400],
       [oidcParams('corp'), 'EntityAlreadyExists', 'A sign-in connector with id corp already exists.', 409],
     ];
     for (const [params, code, message, status] of cases) {
