@@ -1,6 +1,6 @@
-import { addressKey } from '../sso/address.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Services } from '../services.js';
+import { addressKey } from '../sso/address.js';
 import type { ConnectorRuntime, SignInConnector } from '../federation/connector.js';
 import { requestInfo } from './request-context.js';
 import { STYLESHEET } from '../web/stylesheet.js';

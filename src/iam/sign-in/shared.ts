@@ -109,14 +109,14 @@ export async function checkProvider(ctx: AuthedContext, t: Pick<Repositories, 'p
   return p.arn;
 }
 
+/** Ids the sign-in router serves itself (/signin/local, /signin/mfa, …): a connector there could never be reached. */
+export const RESERVED_CONNECTOR_IDS: ReadonlySet<string> = new Set(['local', 'mfa', 'recovery', 'password', 'session', 'assets']);
+
 /**
  * Check a whole configuration with its type's factory: the secrets it names must be the type's
  * secret names, no secret may hide in Settings (it would be stored and shown in clear), and the
  * factory's `validate` must accept it (its SignInConfigError message becomes the ValidationError).
  */
-/** Ids the sign-in router serves itself (/signin/local, /signin/mfa, …): a connector there could never be reached. */
-export const RESERVED_CONNECTOR_IDS: ReadonlySet<string> = new Set(['local', 'mfa', 'recovery', 'password', 'session', 'assets']);
-
 export function validateConfig(ctx: AuthedContext, cfg: ConnectorConfig): void {
   if (RESERVED_CONNECTOR_IDS.has(cfg.id)) {
     throw Errors.validation(`The sign-in connector id ${cfg.id} is reserved (${[...RESERVED_CONNECTOR_IDS].join(', ')}): Tessera's own sign-in pages use it.`);
