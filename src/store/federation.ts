@@ -53,47 +53,47 @@ export interface FederationRepository {
   samlProvider(accountId: string, name: string): Promise<FederationSamlProvider | null>;
 }
 
+const ASSUMABLE_ROLE_COLUMNS = 'role_id, account_id, role_name, path, arn, assume_role_policy, trust_principals, max_session_duration';
+
+interface AssumableRoleRow {
+  role_id: string;
+  account_id: string;
+  role_name: string;
+  path: string;
+  arn: string;
+  assume_role_policy: string;
+  trust_principals: Record<string, string>;
+  max_session_duration: number;
+}
+
+const toAssumableRole = (row: AssumableRoleRow): AssumableRole => ({
+  roleId: row.role_id,
+  accountId: row.account_id,
+  roleName: row.role_name,
+  path: row.path,
+  roleArn: row.arn,
+  trustPolicy: row.assume_role_policy,
+  trustPrincipals: row.trust_principals,
+  maxSessionDuration: row.max_session_duration,
+});
+
 export class PgFederationRepository implements FederationRepository {
   constructor(protected readonly q: Sql) {}
 
   async assumableRole(accountId: string, roleName: string): Promise<AssumableRole | null> {
-    const r = await this.q.query<{ role_id: string; account_id: string; role_name: string; path: string; arn: string; assume_role_policy: string; trust_principals: Record<string, string>; max_session_duration: number }>(
-      `SELECT role_id, account_id, role_name, path, arn, assume_role_policy, trust_principals, max_session_duration
-         FROM roles WHERE account_id = $1 AND lower(role_name) = lower($2)`,
-      [accountId, roleName],
-    );
+    const r = await this.q.query<AssumableRoleRow>(`SELECT ${ASSUMABLE_ROLE_COLUMNS} FROM roles WHERE account_id = $1 AND lower(role_name) = lower($2)`, [accountId, roleName]);
     const row = r.rows[0];
-    if (!row) return null;
-    return {
-      roleId: row.role_id,
-      accountId: row.account_id,
-      roleName: row.role_name,
-      path: row.path,
-      roleArn: row.arn,
-      trustPolicy: row.assume_role_policy,
-      trustPrincipals: row.trust_principals,
-      maxSessionDuration: row.max_session_duration,
-    };
+    return row ? toAssumableRole(row) : null;
   }
 
   async assumableRoles(accountId: string, q: KeysetQuery): Promise<ListedAssumableRole[]> {
-    const r = await this.q.query<{ role_id: string; account_id: string; role_name: string; path: string; arn: string; assume_role_policy: string; trust_principals: Record<string, string>; max_session_duration: number; description: string | null }>(
-      `SELECT role_id, account_id, role_name, path, arn, assume_role_policy, trust_principals, max_session_duration, description
+    const r = await this.q.query<AssumableRoleRow & { description: string | null }>(
+      `SELECT ${ASSUMABLE_ROLE_COLUMNS}, description
          FROM roles WHERE account_id = $1 AND lower(role_name) COLLATE "C" > $2
         ORDER BY lower(role_name) COLLATE "C" LIMIT $3`,
       [accountId, q.after ?? '', q.limit],
     );
-    return r.rows.map((row) => ({
-      roleId: row.role_id,
-      accountId: row.account_id,
-      roleName: row.role_name,
-      path: row.path,
-      roleArn: row.arn,
-      trustPolicy: row.assume_role_policy,
-      trustPrincipals: row.trust_principals,
-      maxSessionDuration: row.max_session_duration,
-      ...(row.description !== null ? { description: row.description } : {}),
-    }));
+    return r.rows.map((row) => ({ ...toAssumableRole(row), ...(row.description !== null ? { description: row.description } : {}) }));
   }
 
   async oidcProviderByResource(accountId: string, resource: string): Promise<FederationOidcProvider | null> {
