@@ -1,4 +1,4 @@
-import type { ConnectorIdentity, ConnectorType } from '../federation/connector.js';
+import type { AssertedSession, ConnectorIdentity, ConnectorType, FederatedIdentity } from '../federation/connector.js';
 
 /**
  * The sign-in contract (issue 11): what a login session holds and the ports the people path
@@ -33,29 +33,14 @@ export type SignedInPrincipal =
       arn: string;
     };
 
-/** ConnectorIdentity as JSON (Dates → ISO strings; no refresh token: that is sealed separately). */
-export interface StoredConnectorIdentity {
-  providerArn: string;
-  kind: 'oidc' | 'saml';
-  keyPrefix: string;
-  issuer: string;
-  subject: string;
-  subjectType?: string | undefined;
-  audience: string;
-  conditionKeys: Record<string, string | string[]>;
-  persistentKeys: Record<string, string | string[]>;
-  session: {
-    sessionName?: string | undefined;
-    sourceIdentity?: string | undefined;
-    tags?: Record<string, string> | undefined;
-    transitiveTagKeys?: string[] | undefined;
-    sessionDuration?: number | undefined;
-    notOnOrAfter?: string | undefined;
-  };
-  saml?: { nameQualifier: string; audience: string; roles: { roleArn: string; providerArn: string }[] } | undefined;
-  groups: string[];
-  displayName?: string | undefined;
-  email?: string | undefined;
+/**
+ * ConnectorIdentity as JSON: the FederatedIdentity without its token facts (id, expiry), Dates as
+ * ISO strings, plus what a person has. No refresh token: that is sealed separately.
+ */
+export interface StoredConnectorIdentity
+  extends Omit<FederatedIdentity, 'session' | 'tokenId' | 'tokenExpiresAt'>,
+    Pick<ConnectorIdentity, 'groups' | 'displayName' | 'email'> {
+  session: Omit<AssertedSession, 'notOnOrAfter'> & { notOnOrAfter?: string | undefined };
 }
 
 /** A login session (Redis, or the in-process cache in dev mode). The cookie carries only its id. */
