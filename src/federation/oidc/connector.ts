@@ -296,17 +296,35 @@ export function createOidcConnector(cfg: ConnectorConfig, deps: ConnectorDeps, p
   };
 }
 
-export const oidcConnector: ConnectorFactory = {
+/**
+ * A factory of the OpenID family (oidc and the social presets): the IAM OIDC provider ARN and the
+ * one `clientSecret` checked alike; `settings` parses the type's settings (validation does not know
+ * the runtime's insecure mode, so it accepts loopback http and create() decides); `build` makes
+ * the connector from them.
+ */
+export function openIdFactory<S>(o: {
+  type: ConnectorType;
+  /** A confidential client only (GitHub): no public-client PKCE-only mode. */
+  secretRequired?: boolean;
+  settings(cfg: ConnectorConfig, allowInsecure: boolean): S;
+  build(cfg: ConnectorConfig, deps: ConnectorDeps, settings: S): SignInConnector;
+}): ConnectorFactory {
+  const secretNames = ['clientSecret'] as const;
+  return {
+    type: o.type,
+    secretNames,
+    validate(cfg) {
+      checkProviderArn(cfg);
+      checkSecrets(cfg, secretNames);
+      if (o.secretRequired && !cfg.secrets.clientSecret) throw new SignInConfigError('secrets.clientSecret is required');
+      o.settings(cfg, true);
+    },
+    create: (cfg, deps) => o.build(cfg, deps, o.settings(cfg, deps.allowInsecure)),
+  };
+}
+
+export const oidcConnector = openIdFactory({
   type: 'oidc',
-  secretNames: ['clientSecret'],
-  validate(cfg) {
-    checkProviderArn(cfg);
-    checkSecrets(cfg, this.secretNames);
-    // Validation does not know the runtime's insecure mode: accept loopback http here, create() decides.
-    oidcSettings(cfg, true);
-  },
-  create(cfg, deps) {
-    const s = oidcSettings(cfg, deps.allowInsecure);
-    return createOidcConnector(cfg, deps, { type: 'oidc', ...s });
-  },
-};
+  settings: oidcSettings,
+  build: (cfg, deps, s) => createOidcConnector(cfg, deps, { type: 'oidc', ...s }),
+});

@@ -1,6 +1,6 @@
 import { calculatePKCECodeChallenge, randomPKCECodeVerifier } from 'openid-client';
-import type { ConnectorConfig, ConnectorDeps, ConnectorFactory, ConnectorIdentity, SignInConnector } from '../connector.js';
-import { checkProviderArn, checkSecrets, requireProvider } from '../oidc/connector.js';
+import type { ConnectorConfig, ConnectorDeps, ConnectorIdentity, SignInConnector } from '../connector.js';
+import { openIdFactory, requireProvider } from '../oidc/connector.js';
 import { normalizeIssuer } from '../oidc/issuer-url.js';
 import { webIdentityFromClaims } from '../oidc/verify.js';
 import { boundedFetch, isText, MAX_GROUPS, rejectUnknown, str, strList, textClaim, upstreamErrorCode, UpstreamTooLarge } from '../oidc/upstream.js';
@@ -178,16 +178,9 @@ function createGitHubConnector(cfg: ConnectorConfig, deps: ConnectorDeps, s: Git
   };
 }
 
-export const githubConnector: ConnectorFactory = {
+export const githubConnector = openIdFactory({
   type: 'github',
-  secretNames: ['clientSecret'],
-  validate(cfg) {
-    checkProviderArn(cfg);
-    checkSecrets(cfg, this.secretNames);
-    if (!cfg.secrets.clientSecret) throw new SignInConfigError('secrets.clientSecret is required');
-    settings(cfg.settings, true);
-  },
-  create(cfg, deps) {
-    return createGitHubConnector(cfg, deps, settings(cfg.settings, deps.allowInsecure));
-  },
-};
+  secretRequired: true,
+  settings: (cfg, allowInsecure) => settings(cfg.settings, allowInsecure),
+  build: createGitHubConnector,
+});

@@ -1,5 +1,4 @@
-import type { ConnectorFactory } from '../connector.js';
-import { checkProviderArn, checkSecrets, commonOidcSettings, createOidcConnector } from '../oidc/connector.js';
+import { commonOidcSettings, createOidcConnector, openIdFactory } from '../oidc/connector.js';
 import { normalizeIssuer } from '../oidc/issuer-url.js';
 import { rejectUnknown, str } from '../oidc/upstream.js';
 import { SignInConfigError } from '../sign-in-errors.js';
@@ -25,15 +24,8 @@ function settings(s: Record<string, unknown>, allowInsecure: boolean) {
   return { ...common, issuer: n.url, groupsClaim: s.groupsClaim === undefined ? ['groups', 'groups_direct'] : common.groupsClaim };
 }
 
-export const gitlabConnector: ConnectorFactory = {
+export const gitlabConnector = openIdFactory({
   type: 'gitlab',
-  secretNames: ['clientSecret'],
-  validate(cfg) {
-    checkProviderArn(cfg);
-    checkSecrets(cfg, this.secretNames);
-    settings(cfg.settings, true);
-  },
-  create(cfg, deps) {
-    return createOidcConnector(cfg, deps, { type: 'gitlab', ...settings(cfg.settings, deps.allowInsecure) });
-  },
-};
+  settings: (cfg, allowInsecure) => settings(cfg.settings, allowInsecure),
+  build: (cfg, deps, s) => createOidcConnector(cfg, deps, { type: 'gitlab', ...s }),
+});

@@ -1,5 +1,4 @@
-import type { ConnectorFactory } from '../connector.js';
-import { checkProviderArn, checkSecrets, commonOidcSettings, createOidcConnector } from '../oidc/connector.js';
+import { commonOidcSettings, createOidcConnector, openIdFactory } from '../oidc/connector.js';
 import { normalizeIssuer } from '../oidc/issuer-url.js';
 import { rejectUnknown, str } from '../oidc/upstream.js';
 import { SignInConfigError, SignInError } from '../sign-in-errors.js';
@@ -26,16 +25,10 @@ function settings(s: Record<string, unknown>, allowInsecure: boolean) {
   return { issuer, hostedDomain: hostedDomain?.toLowerCase(), ...commonOidcSettings(s) };
 }
 
-export const googleConnector: ConnectorFactory = {
+export const googleConnector = openIdFactory({
   type: 'google',
-  secretNames: ['clientSecret'],
-  validate(cfg) {
-    checkProviderArn(cfg);
-    checkSecrets(cfg, this.secretNames);
-    settings(cfg.settings, true);
-  },
-  create(cfg, deps) {
-    const s = settings(cfg.settings, deps.allowInsecure);
+  settings: (cfg, allowInsecure) => settings(cfg.settings, allowInsecure),
+  build(cfg, deps, s) {
     const hd = s.hostedDomain;
     return createOidcConnector(cfg, deps, {
       type: 'google',
@@ -48,4 +41,4 @@ export const googleConnector: ConnectorFactory = {
       },
     });
   },
-};
+});

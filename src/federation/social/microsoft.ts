@@ -1,5 +1,4 @@
-import type { ConnectorFactory } from '../connector.js';
-import { checkProviderArn, checkSecrets, commonOidcSettings, createOidcConnector } from '../oidc/connector.js';
+import { commonOidcSettings, createOidcConnector, openIdFactory } from '../oidc/connector.js';
 import { issuerKey, normalizeIssuer } from '../oidc/issuer-url.js';
 import { rejectUnknown, str, strList } from '../oidc/upstream.js';
 import { SignInConfigError, SignInError } from '../sign-in-errors.js';
@@ -46,16 +45,10 @@ function settings(s: Record<string, unknown>, allowInsecure: boolean) {
   return { ...common, issuer: `${authority}/${tenant}/v2.0`, tenant: tenant.toLowerCase(), multi, allowedTenants, groupsClaim: common.groupsClaim };
 }
 
-export const microsoftConnector: ConnectorFactory = {
+export const microsoftConnector = openIdFactory({
   type: 'microsoft',
-  secretNames: ['clientSecret'],
-  validate(cfg) {
-    checkProviderArn(cfg);
-    checkSecrets(cfg, this.secretNames);
-    settings(cfg.settings, true);
-  },
-  create(cfg, deps) {
-    const s = settings(cfg.settings, deps.allowInsecure);
+  settings: (cfg, allowInsecure) => settings(cfg.settings, allowInsecure),
+  build(cfg, deps, s) {
     const arnPrefix = cfg.providerArn.slice(0, cfg.providerArn.indexOf(':oidc-provider/') + ':oidc-provider/'.length);
     return createOidcConnector(cfg, deps, {
       type: 'microsoft',
@@ -70,4 +63,4 @@ export const microsoftConnector: ConnectorFactory = {
       ...(s.multi ? { providerArnFor: (iss: string) => `${arnPrefix}${issuerKey(iss)}` } : {}),
     });
   },
-};
+});
