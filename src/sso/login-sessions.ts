@@ -40,8 +40,11 @@ export interface RequestFacts {
 
 /** Who a principal is, for the registry and the sign-in MFA tables. */
 export function principalKeyOf(p: SignedInPrincipal): string {
-  return p.kind === 'iam-user' ? `user:${p.userId}` : `${p.identity.providerArn}#${p.identity.subject}`;
+  return p.kind === 'iam-user' ? userPrincipalKey(p.userId) : `${p.identity.providerArn}#${p.identity.subject}`;
 }
+
+/** The principal key of an IAM user's login sessions (by unique id, so a re-created name is another person). */
+export const userPrincipalKey = (userId: string): string => `user:${userId}`;
 
 /** The ARN a principal is listed under: the IAM user's ARN, or the identity provider's ARN. */
 export function principalArnOf(p: SignedInPrincipal): string {

@@ -2,7 +2,7 @@ import { defineOperation } from '../../protocols/operation.js';
 import { authorize } from '../authorize.js';
 import { noSuchLoginProfile } from './password.js';
 import { arnOfUser, resolveUser } from './shared.js';
-import { LoginSessions } from '../../sso/login-sessions.js';
+import { LoginSessions, userPrincipalKey } from '../../sso/login-sessions.js';
 
 export const DeleteLoginProfile = defineOperation({
   service: 'iam',
@@ -16,7 +16,7 @@ export const DeleteLoginProfile = defineOperation({
     if (!deleted) throw noSuchLoginProfile(u.name);
     // No password, no browser sign-in: the user's live login sessions end too (every replica at
     // once), or removing someone's console access would leave them signed in until the timeout.
-    const ended = await new LoginSessions(ctx.services).revokeAllOf(`user:${u.id}`, ctx.req.now);
+    const ended = await new LoginSessions(ctx.services).revokeAllOf(userPrincipalKey(u.id), ctx.req.now);
     ctx.audit.userId = u.id;
     if (ended.length > 0) Object.assign(ctx.audit, { revokedLoginSessionIds: ended });
   },

@@ -2,6 +2,7 @@ import { Errors } from '../../errors/index.js';
 import { arnFor } from '../../iam/common.js';
 import type { AuthedContext } from '../../protocols/operation.js';
 import type { LoginSessionFilter, LoginSessionRow } from '../../store/login-sessions.js';
+import { userPrincipalKey } from '../login-sessions.js';
 import type { LoginSession as LoginSessionShape } from '../../protocols/generated/iam.js';
 
 /** The login-session admin actions' shared parts: resource ARNs, the person filter, the wire shape. */
@@ -29,7 +30,7 @@ export async function personFilter(ctx: AuthedContext, input: PersonFilterInput,
     if (input.Subject !== undefined) throw Errors.invalidInput('Subject goes with ConnectorId or ProviderArn, not UserName.');
     const u = await ctx.services.store.users.get(ctx.caller.accountId, input.UserName);
     if (!u) throw Errors.noSuchEntity(`The user with name ${input.UserName} cannot be found.`, `user/${input.UserName}`);
-    return { principalKey: `user:${u.id}` };
+    return { principalKey: userPrincipalKey(u.id) };
   }
   if (input.Subject === undefined) throw Errors.invalidInput('Subject is required with ConnectorId or ProviderArn.');
   if (input.ConnectorId !== undefined) return { connectorId: input.ConnectorId, subject: input.Subject };
