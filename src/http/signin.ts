@@ -110,14 +110,18 @@ export function signInRouter(services: Services): express.Router {
     res.append('Set-Cookie', `${name}=; Path=/; HttpOnly${c.secure ? '; Secure' : ''}; SameSite=Lax; Max-Age=0`);
   };
 
-  /** This browser's flow cookie, set when absent. */
-  const flowCookie = (res: Response, c: Ctx): string => {
-    const have = c.cookies[c.names.flow];
-    if (isToken(have)) return have;
+  /** A fresh flow cookie for this browser (SameSite=None: a SAML IdP answers with a cross-site POST). */
+  const issueFlow = (res: Response, c: Ctx): string => {
     const v = newToken(services);
     setCookie(res, c, c.names.flow, v, { sameSite: 'None', maxAge: 3600 });
     c.cookies[c.names.flow] = v;
     return v;
+  };
+
+  /** This browser's flow cookie, set when absent. */
+  const flowCookie = (res: Response, c: Ctx): string => {
+    const have = c.cookies[c.names.flow];
+    return isToken(have) ? have : issueFlow(res, c);
   };
 
   /**
@@ -129,10 +133,7 @@ export function signInRouter(services: Services): express.Router {
   const rotateFlow = async (res: Response, c: Ctx): Promise<string> => {
     const old = c.cookies[c.names.flow];
     if (old) await dropPending(services, old);
-    const v = newToken(services);
-    setCookie(res, c, c.names.flow, v, { sameSite: 'None', maxAge: 3600 });
-    c.cookies[c.names.flow] = v;
-    return v;
+    return issueFlow(res, c);
   };
 
   const requireCsrf = (c: Ctx, req: Request, cookieName: string) => {
