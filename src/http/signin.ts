@@ -2,13 +2,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Services } from '../services.js';
 import { addressKey } from '../sso/address.js';
 import type { ConnectorRuntime, SignInConnector } from '../federation/connector.js';
-import { requestInfo } from './request-context.js';
+import { errName, field, formBody, peopleKit, SESSION_COOKIE, FLOW_COOKIE, type PeopleCtx } from './people.js';
 import { STYLESHEET } from '../web/stylesheet.js';
 import * as pages from '../web/pages.js';
 import type { Page, SessionView } from '../web/pages.js';
 import { safeReturnTo, DEFAULT_RETURN_TO } from '../sso/return-to.js';
-import { csrfToken, csrfValid } from '../sso/csrf.js';
-import { LoginSessions, principalArnOf, principalKeyOf, accountOf } from '../sso/login-sessions.js';
+import { csrfToken } from '../sso/csrf.js';
+import { principalArnOf, principalKeyOf, accountOf } from '../sso/login-sessions.js';
 import { bindingOf, isToken, newToken, saveFlow, takeFlow, type FlowRecord } from '../sso/flow-state.js';
 import { dropPending, loadPending, savePending, type PendingSignIn } from '../sso/pending.js';
 import { changeRequiredPassword, checkLocalMfa, checkLocalPassword, SignInLockedError } from '../sso/local.js';
@@ -50,65 +50,14 @@ const RESERVED = new Set(['local', 'mfa', 'recovery', 'password']);
  */
 const SECURITY_PATHS = /^\/(?:signin|session|signout|signed-out|assets)(?:\/|$)/i;
 
-export const SESSION_COOKIE = '__Host-tessera-session';
-export const FLOW_COOKIE = '__Host-tessera-flow';
-
-interface Ctx extends SignInAuditFacts {
-  origin: string;
-  /** Tessera's base URL for this request (callback URLs). */
-  base: string;
-  secure: boolean;
-  names: { session: string; flow: string };
-  cookies: Record<string, string>;
-}
-
-const loopbackHost = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::(\d{1,5}))?$/i;
+export { SESSION_COOKIE, FLOW_COOKIE };
+type Ctx = PeopleCtx;
 
 export function signInRouter(services: Services): express.Router {
   const r = express.Router({ caseSensitive: true, strict: true });
-  const sessions = new LoginSessions(services);
-  const body = express.urlencoded({ extended: false, limit: 256 * 1024, parameterLimit: 200 });
-  const configured = new URL(services.config.publicUrl);
-
-  /** The origin this request is served under: TESSERA_PUBLIC_URL when set, else (dev) a loopback Host naming this very socket. */
-  const ctxOf = (req: Request): Ctx => {
-    let base = services.config.publicUrl;
-    if (!services.config.signIn.publicUrlSet) {
-      const host = String(req.headers.host ?? '');
-      const m = loopbackHost.exec(host);
-      if (m && Number(m[1] ?? 80) === req.socket.localPort) base = `http://${host.toLowerCase()}`;
-    }
-    const u = new URL(base);
-    const loopback = loopbackHost.test(u.host);
-    const secure = u.protocol === 'https:' || loopback;
-    const info = requestInfo(req, services);
-    return {
-      requestId: info.requestId,
-      now: info.now,
-      sourceIp: info.sourceIp,
-      userAgent: info.userAgent,
-      origin: u.origin,
-      base: base.replace(/\/+$/, ''),
-      secure,
-      names: secure ? { session: SESSION_COOKIE, flow: FLOW_COOKIE } : { session: 'tessera-session', flow: 'tessera-flow' },
-      cookies: parseCookies(req.headers.cookie),
-    };
-  };
-
-  const send = (res: Response, page: Page) => {
-    res.status(page.status).type('text/html; charset=utf-8').send(page.body);
-  };
-
-  const setCookie = (res: Response, c: Ctx, name: string, value: string, opts: { sameSite: 'Lax' | 'None'; maxAge?: number }) => {
-    const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly'];
-    if (c.secure) parts.push('Secure', `SameSite=${opts.sameSite}`);
-    else parts.push('SameSite=Lax');
-    if (opts.maxAge !== undefined) parts.push(`Max-Age=${opts.maxAge}`);
-    res.append('Set-Cookie', parts.join('; '));
-  };
-  const clearCookie = (res: Response, c: Ctx, name: string) => {
-    res.append('Set-Cookie', `${name}=; Path=/; HttpOnly${c.secure ? '; Secure' : ''}; SameSite=Lax; Max-Age=0`);
-  };
+  const kit = peopleKit(services);
+  const { sessions, ctxOf, send, setCookie, clearCookie, requireCsrf } = kit;
+  const body = formBody();
 
   /** A fresh flow cookie for this browser (SameSite=None: a SAML IdP answers with a cross-site POST). */
   const issueFlow = (res: Response, c: Ctx): string => {
@@ -136,26 +85,8 @@ export function signInRouter(services: Services): express.Router {
     return issueFlow(res, c);
   };
 
-  const requireCsrf = (c: Ctx, req: Request, cookieName: string) => {
-    if (!csrfValid(services.masterKey, c.cookies[cookieName], field(req.body, 'csrf'))) {
-      throw new SignInError('csrf', 'This form has expired or did not come from this site. Go back, reload the page and try again.', 403);
-    }
-  };
-
   // ── security headers on every page of this router ──────────────────────────────────────────
-  r.use((req, res, next) => {
-    if (!SECURITY_PATHS.test(req.path)) return next();
-    res.set({
-      'Content-Security-Policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-      'X-Frame-Options': 'DENY',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-    });
-    if (configured.protocol === 'https:' && services.config.signIn.publicUrlSet) res.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    next();
-  });
+  r.use(kit.securityHeaders(SECURITY_PATHS));
 
   r.get('/assets/tessera.css', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').type('text/css; charset=utf-8').send(STYLESHEET);
@@ -559,30 +490,8 @@ export function sessionView(s: LoginSession, now: Date): SessionView {
   };
 }
 
-/** One string field of a urlencoded body; arrays (`a=1&a=2`), objects and absent are undefined. */
-function field(body: unknown, name: string): string | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const v = (body as Record<string, unknown>)[name];
-  return typeof v === 'string' ? v : undefined;
-}
-
 const noNul = (s: string) => s.replace(/\u0000/g, '\ufffd');
 
-function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i < 0) continue;
-    const k = part.slice(0, i).trim();
-    const v = part.slice(i + 1).trim();
-    // The first occurrence wins (the most specific path comes first); values are base64url only.
-    if (k !== '' && !(k in out) && /^[A-Za-z0-9_-]{0,128}$/.test(v)) out[k] = v;
-  }
-  return out;
-}
-
-const errName = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message.slice(0, 200)}` : typeof e);
 /** The route without its query string (callback URLs carry codes). */
 const routeOf = (req: Request) => req.path.replace(/^\/signin\/[^/]+\/callback$/, '/signin/:id/callback');
 

@@ -30,7 +30,7 @@ const TOUCH_EVERY_MS = 30_000;
 const PURGE_EVERY_MS = 60_000;
 const PURGE_AFTER_MS = 86_400_000;
 
-type Deps = Pick<Services, 'cache' | 'store' | 'config' | 'random'>;
+type Deps = Pick<Services, 'cache' | 'store' | 'config' | 'random' | 'revocations'>;
 
 export interface RequestFacts {
   now: Date;
@@ -143,8 +143,13 @@ export class LoginSessions {
     return session;
   }
 
-  /** Administrator's revocation by public id: marks the row and ends the live session. True when it was live. */
+  /**
+   * Administrator's revocation by public id: marks the row, revokes every credential issued from
+   * the session (its id is the first ancestor of their lineage, src/sso/issue.ts), and ends the
+   * live session. True when it was live.
+   */
   async revoke(id: string, now: Date): Promise<boolean> {
+    await this.s.revocations.revokeSession(this.s.store, id);
     const live = await this.s.store.loginSessions.revoke(id, now);
     const digest = await this.s.cache.get(idKey(id));
     if (digest !== null) {
@@ -154,9 +159,13 @@ export class LoginSessions {
     return live;
   }
 
-  /** Every live session of a principal ("sign out everywhere", RevokeLoginSessions). Returns their ids. */
+  /**
+   * Every live session of a principal ("sign out everywhere", RevokeLoginSessions), and every
+   * credential issued from them. Returns their ids.
+   */
   async revokeAllOf(principalKey: string, now: Date): Promise<string[]> {
     const ids = await this.s.store.loginSessions.revokeAllOf(principalKey, now);
+    for (const id of ids) await this.s.revocations.revokeSession(this.s.store, id);
     for (const id of ids) {
       const digest = await this.s.cache.get(idKey(id));
       if (digest !== null) {

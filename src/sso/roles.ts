@@ -147,7 +147,7 @@ async function federatedRoles(services: Services, p: Extract<SignedInPrincipal, 
 }
 
 /** Whether the identity's IAM provider still accepts it, as STS's verifiers would decide now. */
-async function providerStillVouches(services: Services, identity: FederatedIdentity, now: Date): Promise<boolean> {
+export async function providerStillVouches(services: Services, identity: FederatedIdentity, now: Date): Promise<boolean> {
   if (identity.kind === 'saml') {
     const p = await services.federationDirectory.samlProvider(identity.providerArn);
     return p !== null && p.arn === identity.providerArn && !(p.validUntil && p.validUntil.getTime() <= now.getTime());

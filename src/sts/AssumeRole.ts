@@ -1,6 +1,10 @@
 import { defineOperation } from '../protocols/operation.js';
 import { Errors } from '../errors/index.js';
 import type { ContextValue } from '../iam/authorize.js';
+import type { AuthedContext } from '../protocols/operation.js';
+import type { SessionAncestor } from '../tokens/caller.js';
+import type { MfaInput } from './mfa.js';
+import type { SessionPolicyInput, SessionTagsInput } from './session-input.js';
 import { checkMfa, mfaOf } from './mfa.js';
 import { assumedRoleIdentity, issueCredentials, issuedAudit, lineageOf } from './issue.js';
 import { assumedRoleUserShape, credentialsShape } from './render.js';
@@ -24,7 +28,7 @@ export const AssumeRole = defineOperation({
   name: 'AssumeRole',
   auth: 'sigv4',
   async run(ctx, wire) {
-    const input = {
+    const { output } = await assumeRole(ctx, {
       roleArn: wire.RoleArn,
       roleSessionName: wire.RoleSessionName,
       durationSeconds: wire.DurationSeconds,
@@ -33,12 +37,39 @@ export const AssumeRole = defineOperation({
       mfa: mfaOf(wire),
       ...sessionPolicyOf(wire),
       ...sessionTagsOf(wire),
-    };
+    });
+    return output;
+  },
+});
+
+export interface AssumeRoleInput extends SessionPolicyInput, SessionTagsInput {
+  roleArn: string;
+  roleSessionName: string;
+  durationSeconds: number | undefined;
+  externalId: string | undefined;
+  sourceIdentity: string | undefined;
+  mfa: MfaInput;
+}
+
+/**
+ * What a caller that is not a signed request brings (the people path, src/sso/issue.ts): the
+ * login session's MFA proof — the request then carries aws:MultiFactorAuthPresent=true and
+ * aws:MultiFactorAuthAge as a code given now would, counted from when it was proved — and the
+ * login session as the first ancestor of the lineage, so revoking the login session revokes
+ * every credential issued from it (and every session chained from those).
+ */
+export interface AssumeRoleVia {
+  mfa?: { authTime: Date | undefined } | undefined;
+  lineage?: SessionAncestor[] | undefined;
+}
+
+/** AssumeRole's steps (above), for the operation and for the people path. */
+export async function assumeRole(ctx: AuthedContext, input: AssumeRoleInput, via: AssumeRoleVia = {}) {
     const { caller, services, req } = ctx;
     Object.assign(ctx.audit, { roleArn: input.roleArn, roleSessionName: input.roleSessionName, sourceIdentity: input.sourceIdentity });
     if (caller.isRoot) throw Errors.accessDenied('Roles may not be assumed by root accounts.');
     checkSessionPolicy(input);
-    const lineage = lineageOf(caller);
+    const lineage = via.lineage ?? lineageOf(caller);
     const tags = resolveTags(caller, input);
     const role = await findRole(services, input.roleArn);
     if (!role) throw DENY(caller.arn, 'sts:AssumeRole', input.roleArn);
@@ -62,9 +93,13 @@ export const AssumeRole = defineOperation({
     };
     if (input.externalId !== undefined) extra['sts:ExternalId'] = input.externalId;
     if (sourceIdentity !== undefined) extra['sts:SourceIdentity'] = sourceIdentity;
+    const viaMfa = !mfaNow && via.mfa !== undefined;
     if (mfaNow) {
       extra['aws:MultiFactorAuthPresent'] = true;
       extra['aws:MultiFactorAuthAge'] = 0;
+    } else if (viaMfa) {
+      extra['aws:MultiFactorAuthPresent'] = true;
+      if (via.mfa!.authTime) extra['aws:MultiFactorAuthAge'] = Math.max(0, Math.floor((req.now.getTime() - via.mfa!.authTime.getTime()) / 1000));
     }
     const trust = compileTrust(role);
     const checks = ['sts:AssumeRole'];
@@ -78,7 +113,7 @@ export const AssumeRole = defineOperation({
       }
     }
 
-    const mfa = mfaNow || caller.session?.mfaAuthenticated === true;
+    const mfa = mfaNow || viaMfa || caller.session?.mfaAuthenticated === true;
     const issued = await issueCredentials(services, {
       identity: assumedRoleIdentity(services.config.partition, role, input.roleSessionName),
       session: {
@@ -93,7 +128,7 @@ export const AssumeRole = defineOperation({
         transitiveTagKeys: tags.transitiveTagKeys,
         sourceIdentity,
         mfaAuthenticated: mfa || undefined,
-        mfaAuthTime: mfaNow ? req.now : mfa ? caller.session?.mfaAuthTime : undefined,
+        mfaAuthTime: mfaNow ? req.now : viaMfa ? via.mfa!.authTime : mfa ? caller.session?.mfaAuthTime : undefined,
         chained: caller.credential === 'temporary' || undefined,
         lineage,
       },
@@ -101,11 +136,11 @@ export const AssumeRole = defineOperation({
       now: req.now,
     });
     Object.assign(ctx.audit, { issuedBy: 'AssumeRole', durationSeconds: duration, chained, parentSessionId: lineage?.at(-1)?.sessionId, sessionTagKeys: Object.keys(tags.tags ?? {}), sourceIdentity }, issuedAudit(issued));
-    return {
+    const output = {
       Credentials: credentialsShape(issued),
       AssumedRoleUser: assumedRoleUserShape(issued),
       PackedPolicySize: issued.packedPolicySize,
       SourceIdentity: sourceIdentity,
     };
-  },
-});
+    return { output, issued };
+}

@@ -7,6 +7,7 @@ import { compileTrust } from './trust-check.js';
 import { checkSessionPolicy, type SessionPolicyInput } from './session-input.js';
 import { evaluateFederatedTrust, federatedTrustRequest } from '../trust/federated.js';
 import type { FederatedIdentity } from '../federation/connector.js';
+import type { SessionAncestor } from '../tokens/caller.js';
 
 /**
  * The second half of AssumeRoleWithWebIdentity / AssumeRoleWithSAML, after the token or assertion
@@ -36,7 +37,18 @@ export function auditIdentity(ctx: OpContext, identity: FederatedIdentity): void
   });
 }
 
-export async function assumeFederated(ctx: OpContext, input: FederatedAssumeInput): Promise<IssuedCredentials> {
+/**
+ * What the people path (src/sso/issue.ts) adds: the login session's MFA proof, carried by the
+ * issued session (aws:MultiFactorAuthPresent / Age in every request made with it; the trust
+ * decision itself is made without it, as AssumeRoleWith* requests carry none), and the login
+ * session as the lineage's first ancestor (revoking it revokes what was issued from it).
+ */
+export interface FederatedAssumeVia {
+  mfa?: { authTime: Date | undefined } | undefined;
+  lineage?: SessionAncestor[] | undefined;
+}
+
+export async function assumeFederated(ctx: OpContext, input: FederatedAssumeInput, via: FederatedAssumeVia = {}): Promise<IssuedCredentials> {
   const { identity, role, sessionName, sourceIdentity } = input;
   const now = ctx.req.now;
   checkSessionPolicy(input.sessionPolicy);
@@ -96,6 +108,9 @@ export async function assumeFederated(ctx: OpContext, input: FederatedAssumeInpu
       sourceIdentity,
       federatedProvider: identity.providerArn,
       federatedContext: identity.persistentKeys,
+      mfaAuthenticated: via.mfa ? true : undefined,
+      mfaAuthTime: via.mfa?.authTime,
+      lineage: via.lineage,
     },
     durationSeconds,
     now,
