@@ -11,6 +11,7 @@ import { Errors, isAwsError } from './errors/index.js';
 import { renderJsonError, sendError } from './http/errors.js';
 import { createTokenExchangeHandler } from './http/oauth-token.js';
 import { signInRouter } from './http/signin.js';
+import { portalRouter } from './http/portal.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];
@@ -67,7 +68,9 @@ export function createExpressApp(services: Services): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
-  // People signing in (issue 11): /signin/*, /session, /signout, /signed-out, /assets/tessera.css.
+  // People (issues 11, 12): the portal (/portal, /assets/portal.js) before the sign-in router,
+  // which answers everything else under /assets with its 404 page; then /signin/*, /session, …
+  app.use(portalRouter(services));
   app.use(signInRouter(services));
 
   app.use((_req, res) => {

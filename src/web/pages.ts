@@ -11,7 +11,10 @@ export interface Page {
   body: string;
 }
 
-function layout(title: string, content: SafeHtml, opts: { wide?: boolean; status?: number } = {}): Page {
+/** The header's links for a signed-in person (portal, console, session). */
+const NAV = html`<nav class="nav" aria-label="Main"><a href="/portal" data-testid="nav-portal">Portal</a><a href="/console" data-testid="nav-console">Console</a><a href="/session" data-testid="nav-session">Session</a></nav>`;
+
+export function layout(title: string, content: SafeHtml, opts: { wide?: boolean; status?: number; nav?: boolean; scripts?: readonly string[]; wider?: boolean } = {}): Page {
   const doc = html`<!doctype html>
 <html lang="en">
 <head>
@@ -20,10 +23,11 @@ function layout(title: string, content: SafeHtml, opts: { wide?: boolean; status
 <meta name="referrer" content="no-referrer">
 <title>${title} · Tessera</title>
 <link rel="stylesheet" href="/assets/tessera.css">
+${(opts.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>
-<header class="top"><a href="/signin">Tessera</a></header>
-<main class="${opts.wide ? 'wide' : ''}">
+<header class="top"><a href="${opts.nav ? '/portal' : '/signin'}" class="brand">Tessera</a>${opts.nav ? NAV : html``}</header>
+<main class="${opts.wider ? 'wider' : opts.wide ? 'wide' : ''}">
 <div class="card">
 ${content}
 </div>
@@ -35,8 +39,8 @@ ${content}
   return { status: opts.status ?? 200, body: doc.value };
 }
 
-const csrfField = (csrf: string) => html`<input type="hidden" name="csrf" value="${csrf}">`;
-const alert = (error: string | undefined, id = 'form-error') => (error ? html`<div class="alert" role="alert" id="${id}" data-testid="error">${error}</div>` : html``);
+export const csrfField = (csrf: string) => html`<input type="hidden" name="csrf" value="${csrf}">`;
+export const alert = (error: string | undefined, id = 'form-error') => (error ? html`<div class="alert" role="alert" id="${id}" data-testid="error">${error}</div>` : html``);
 
 export interface ConnectorChoice {
   id: string;
@@ -127,7 +131,7 @@ export function recoveryCodesPage(o: { codes: readonly string[]; continueTo: str
 <p>Each code below signs you in once if you lose your authenticator. They are shown only now: store them somewhere safe.</p>
 <ol class="codes" data-testid="recovery-codes">${o.codes.map((c) => html`<li>${c}</li>`)}</ol>
 <p><a class="button" href="${o.continueTo}" data-testid="continue" autofocus>I have saved them — continue</a></p>`,
-    { wide: true },
+    { wide: true, nav: true },
   );
 }
 
@@ -245,10 +249,11 @@ ${v.email ? html`<dt>Email</dt><dd data-testid="email">${v.email}</dd>` : html``
 <dt>Session</dt><dd data-testid="session-id">${v.id}</dd>
 <dt>Expires</dt><dd data-testid="expires">${v.expiresAt}</dd>
 </dl>
+<p><a class="button" href="/portal" data-testid="to-portal">Go to the portal: your roles and credentials</a></p>
 <div class="actions">
 <form method="post" action="/signout">${csrfField(o.csrf)}<button type="submit" data-testid="signout">Sign out</button></form>
 <form method="post" action="/signout/everywhere">${csrfField(o.csrf)}<button type="submit" class="danger" data-testid="signout-everywhere">Sign out everywhere</button></form>
 </div>`,
-    { wide: true },
+    { wide: true, nav: true },
   );
 }

@@ -43,5 +43,28 @@ code.seed { display: block; padding: .5rem; background: #f6f8fa; border: 1px sol
 ol.codes { columns: 2; font-family: ui-monospace, "DejaVu Sans Mono", monospace; padding-left: 1.5rem; }
 .actions { display: flex; gap: .75rem; flex-wrap: wrap; align-items: center; }
 .actions form { margin: 0; }
+/* people pages: header navigation, the portal */
+.top { display: flex; align-items: center; gap: 1.5rem; }
+.nav { display: flex; gap: 1rem; font-weight: 500; }
+.nav a { color: #c9d6e8; }
+.nav a:hover { color: #fff; }
+main.wider { max-width: 64rem; }
+ul.roles { list-style: none; padding: 0; margin: 0; }
+li.role { border: 1px solid var(--line); border-radius: .4rem; padding: .9rem 1rem; margin: .6rem 0; }
+.role-head { display: flex; justify-content: space-between; align-items: baseline; gap: 1rem; }
+.role-name { font-weight: 700; font-size: 1.05rem; }
+.role-desc { margin: .25rem 0; }
+.role-arn { margin: .25rem 0 0; font-size: .8rem; color: var(--muted); overflow-wrap: anywhere; }
+form.inline { display: flex; align-items: center; gap: .5rem; margin: 0; }
+form.inline button { margin-top: .5rem; }
+.inline-label { display: inline; margin: .5rem 0 0; font-weight: 600; }
+select { font: inherit; padding: .45rem .5rem; border: 1px solid #8c959f; border-radius: .35rem; background: #fff; margin-top: .5rem; }
+section.creds { margin: 1.25rem 0; }
+.creds-head { display: flex; justify-content: space-between; align-items: center; }
+.creds-head h2 { margin: 0; }
+.creds-head button { margin-top: 0; padding: .35rem .9rem; }
+pre { background: #0f1720; color: #e6edf3; padding: .9rem 1rem; border-radius: .4rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; font-size: .8rem; line-height: 1.45; }
+.copied { min-height: 1.5rem; color: var(--ok); font-weight: 600; }
+.empty { border: 1px dashed var(--line); border-radius: .4rem; padding: 1rem; color: var(--muted); }
 footer { text-align: center; color: var(--muted); font-size: .8rem; margin: 1.5rem 0; }
 `;
