@@ -93,7 +93,7 @@ describe.skipIf(!browserAvailable || !hasAwsCli)('portal in Chromium, credential
     await p().getByTestId('copy-bash').click();
     await p().getByTestId('copied').filter({ hasText: 'Copied' }).waitFor();
     if (shot) await b.shot(shot);
-    const text = await p().evaluate(() => navigator.clipboard.readText());
+    const text = await p().evaluate<string>('navigator.clipboard.readText()');
     expect(text).toBe(await p().getByTestId('text-bash').textContent());
     return text;
   }
