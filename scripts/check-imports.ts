@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
-type Layer = 'root' | 'http' | 'context' | 'operations' | 'domain' | 'ports' | 'shared';
+type Layer = 'root' | 'http' | 'context' | 'operations' | 'domain' | 'ports' | 'shared' | 'client';
 
 /**
  * THE RULES. A file belongs to the layer of the longest prefix its path (relative to src/)
@@ -60,6 +60,14 @@ const LAYERS: readonly { layer: Layer; prefixes: readonly string[]; may: readonl
     prefixes: ['store/', 'cache/', 'federation/', 'keys/', 'audit/', 'security/', 'throttle/'],
     may: ['ports', 'shared'],
     why: 'ports (storage, cache, upstream IdPs, keys) know nothing above them',
+  },
+  {
+    layer: 'client',
+    // The person's `tessera login | credentials | logout` (issue 12): a program of its own that
+    // talks to Tessera over HTTP, started by credential_process on every aws command.
+    prefixes: ['client/'],
+    may: ['client'],
+    why: 'the CLI client loads nothing of the server (start-up time, and it runs on other machines)',
   },
   {
     layer: 'shared',

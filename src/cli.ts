@@ -15,6 +15,9 @@ const USAGE = `usage: tessera <command>
   migrate    apply pending database migrations, then exit
   bootstrap  create the root account and its admin key if missing, print a new key once, exit
   apply -f FILE.json  create/update users, groups, roles, policies and identity providers from a file
+  login [--url URL] [--browser]        sign this computer in (device code, or --browser: loopback PKCE)
+  credentials --role ARN [--url URL]  print AWS credential_process JSON for a role
+  logout [--url URL]                  end the sign-in and delete it from this computer
   rotate-master-key  re-wrap every sealed secret from TESSERA_MASTER_KEY to TESSERA_NEW_MASTER_KEY
                      (one transaction), then exit; restart every replica with the new key
 `;

@@ -114,7 +114,13 @@ function durationOf(v: string | undefined): number | undefined {
   return Number(v.trim());
 }
 
-export function createTokenExchangeHandler(services: Services) {
+/**
+ * Other grant types served at the same endpoint (the `tessera` command's: src/http/cli-auth.ts).
+ * Each gets the parsed form and answers (and audits) itself; token exchange is untouched.
+ */
+export type GrantHandler = (params: Params, info: RequestInfo) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+export function createTokenExchangeHandler(services: Services, opts: { grants?: ReadonlyMap<string, GrantHandler> } = {}) {
   return async function tokenExchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const info = requestInfo(req, services);
     const audit: Record<string, unknown> = {};
@@ -134,6 +140,12 @@ export function createTokenExchangeHandler(services: Services) {
       }
       const grant = params.get('grant_type');
       if (grant === undefined) throw new OAuthError('invalid_request', 'Missing grant_type');
+      const other = opts.grants?.get(grant);
+      if (other) {
+        const r = await other(params, info);
+        writeJson(res, r.status, r.body, info.requestId);
+        return;
+      }
       if (grant !== TOKEN_EXCHANGE_GRANT) throw new OAuthError('unsupported_grant_type', `Unsupported grant_type ${grant.slice(0, 200)}`);
       const subjectToken = params.get('subject_token');
       const subjectType = params.get('subject_token_type');
@@ -203,17 +215,22 @@ export function createTokenExchangeHandler(services: Services) {
       status = 503;
       body = { error: 'temporarily_unavailable', error_description: 'Service is unavailable' };
     }
-    const json = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(json),
-      'cache-control': 'no-store',
-      pragma: 'no-cache',
-      'x-amzn-requestid': info.requestId,
-      ...(status === 401 ? { 'www-authenticate': 'AWS4-HMAC-SHA256' } : {}),
-    });
-    res.end(json);
+    writeJson(res, status, body, info.requestId, status === 401 ? { 'www-authenticate': 'AWS4-HMAC-SHA256' } : {});
   };
+}
+
+/** An OAuth JSON answer: no-store (RFC 6749 §5.1). */
+export function writeJson(res: ServerResponse, status: number, body: Record<string, unknown>, requestId: string, extra: Record<string, string> = {}): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(json),
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+    'x-amzn-requestid': requestId,
+    ...extra,
+  });
+  res.end(json);
 }
 
 async function authenticateSession(services: Services, req: IncomingMessage, body: Buffer, info: RequestInfo, subjectToken: string): Promise<Caller> {

@@ -65,6 +65,7 @@ section.creds { margin: 1.25rem 0; }
 .creds-head button { margin-top: 0; padding: .35rem .9rem; }
 pre { background: #0f1720; color: #e6edf3; padding: .9rem 1rem; border-radius: .4rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; font-size: .8rem; line-height: 1.45; }
 .copied { min-height: 1.5rem; color: var(--ok); font-weight: 600; }
+.user-code { font: 700 1.9rem/1.2 ui-monospace, "DejaVu Sans Mono", monospace; letter-spacing: .18em; text-align: center; padding: .6rem; margin: .5rem 0 1rem; border: 2px dashed var(--line); border-radius: .4rem; background: #f6f8fa; }
 .empty { border: 1px dashed var(--line); border-radius: .4rem; padding: 1rem; color: var(--muted); }
 footer { text-align: center; color: var(--muted); font-size: .8rem; margin: 1.5rem 0; }
 `;
