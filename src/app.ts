@@ -11,6 +11,7 @@ import { Errors, isAwsError } from './errors/index.js';
 import { renderJsonError, sendError } from './http/errors.js';
 import { createTokenExchangeHandler } from './http/oauth-token.js';
 import { signInRouter } from './http/signin.js';
+import { cliAuthRouter } from './http/cli-auth.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];
@@ -69,6 +70,8 @@ export function createExpressApp(services: Services): express.Express {
   });
   // People signing in (issue 11): /signin/*, /session, /signout, /signed-out, /assets/tessera.css.
   app.use(signInRouter(services));
+  // The tessera CLI (issue 12): /oauth2/device_authorization, /device, /oauth2/authorize, /oauth2/revoke, /cli/*.
+  app.use(cliAuthRouter(services));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'NotFound', message: 'No such endpoint' });

@@ -11,7 +11,7 @@ export interface Page {
   body: string;
 }
 
-function layout(title: string, content: SafeHtml, opts: { wide?: boolean; status?: number } = {}): Page {
+export function layout(title: string, content: SafeHtml, opts: { wide?: boolean; status?: number } = {}): Page {
   const doc = html`<!doctype html>
 <html lang="en">
 <head>
