@@ -98,7 +98,7 @@ interface DeviceRecord {
 }
 
 interface DeviceResult {
-  status: 'approved' | 'denied';
+  status: 'approved' | 'denied' | 'used';
   sealed?: string;
 }
 
@@ -304,7 +304,7 @@ export class CliGrants {
       ...who(session.principal),
       detail: { approvingLoginSessionId: session.id, ...(loginSessionId ? { loginSessionId } : {}), clientId: CLI_CLIENT_ID, cliSourceIp: device.sourceIp },
     });
-    return result.status;
+    return approve ? 'approved' : 'denied';
   }
 
   /** grant_type=…:device_code: pending / slow_down / expired / denied, or the tokens once (any replica). */
@@ -314,6 +314,8 @@ export class CliGrants {
     const [raw, res] = await this.services.cache.getMany([deviceKey(h), deviceResultKey(h)]);
     if (!raw) throw new CliGrantError('invalid_grant', 'Unknown device_code');
     const device = JSON.parse(raw) as DeviceRecord;
+    const result = res ? (JSON.parse(res) as DeviceResult) : null;
+    if (result?.status === 'used') throw new CliGrantError('invalid_grant', 'This device code was already used');
     const now = f.now.getTime();
     if (device.expiresAt <= now) throw new CliGrantError('expired_token', 'The device code has expired. Run tessera login again.');
     // Polling faster than the interval (RFC 8628 §3.5): slow_down, and 5 s more from then on.
@@ -323,14 +325,14 @@ export class CliGrants {
       await this.services.cache.incr(deviceSlowKey(h), DEVICE_EXPIRES_SECONDS + DEVICE_RECORD_GRACE_SECONDS);
       throw new CliGrantError('slow_down', `Polling too fast: wait ${interval + 5} seconds between requests`);
     }
-    if (!res) throw new CliGrantError('authorization_pending', 'The code has not been approved yet');
-    const result = JSON.parse(res) as DeviceResult;
+    if (!result) throw new CliGrantError('authorization_pending', 'The code has not been approved yet');
     if (result.status === 'denied') throw new CliGrantError('access_denied', 'The sign-in request was denied in the browser');
     if (!(await this.services.oneTimeUses.consume('cli-device-code', h, new Date(device.expiresAt + DEVICE_RECORD_GRACE_SECONDS * 1000), f.now))) {
       throw new CliGrantError('invalid_grant', 'This device code was already used');
     }
     const a = this.openJson<Approved>(`tessera-cli/device/${h}`, result.sealed ?? '');
-    await this.services.cache.del(deviceResultKey(h));
+    // The sealed secret is dropped; what stays says "used" (Postgres above is what decides).
+    await this.services.cache.set(deviceResultKey(h), JSON.stringify({ status: 'used' } satisfies DeviceResult), DEVICE_EXPIRES_SECONDS + DEVICE_RECORD_GRACE_SECONDS);
     if (!a) throw new CliGrantError('invalid_grant', 'Unknown device_code');
     return this.tokensFor(a, f.now);
   }
