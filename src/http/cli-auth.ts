@@ -161,6 +161,9 @@ export function cliAuthRouter(services: Services): express.Router {
       await services.cache.set(`cli:authz:${id}`, JSON.stringify(authzFields(a)), AUTHZ_REQUEST_SECONDS);
       return toSignIn(res, `/oauth2/authorize?request_id=${id}`);
     }
+    // The consent form's answer is a redirect to the loopback URI: CSP form-action covers redirects, so it names that origin.
+    const csp = res.get('Content-Security-Policy');
+    if (csp) res.set('Content-Security-Policy', csp.replace("form-action 'self'", `form-action 'self' ${new URL(a.redirectUri).origin}`));
     kit.send(res, pages.authorizeConsentPage({ csrf: s.csrf, who: whoLabel(s.session.principal), request: { clientName: CLIENT_NAME, clientId: CLI_CLIENT_ID, redirectUri: a.redirectUri, fields: authzFields(a) } }));
   });
 
