@@ -42,7 +42,7 @@ export function deviceConfirmPage(o: { csrf: string; who: string; request: Devic
     'Approve the Tessera CLI',
     html`<h1>Approve this sign-in?</h1>
 <p>A command line on some computer asks to sign in <strong data-testid="device-who">${o.who}</strong>. Approve only if you just ran <code>tessera login</code> yourself and your terminal shows this code:</p>
-<code class="seed" data-testid="user-code">${r.userCode}</code>
+<p><code class="seed" data-testid="user-code">${r.userCode}</code></p>
 <dl class="facts">
 <dt>Application</dt><dd data-testid="client">${r.clientName} (${r.clientId})</dd>
 <dt>Requested from</dt><dd data-testid="source-ip">${r.sourceIp}</dd>
