@@ -56,6 +56,8 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(fast.status).toBe(400);
     expect(fast.body.error).toBe('slow_down');
     expect((await decide(jar, d.user_code, 'approve')).text).toContain('data-outcome="approved"');
+    const resultKey = `cli:device-result:${createHash('sha256').update(d.device_code).digest('base64url')}`;
+    const approved = (await t.services.cache.get(resultKey))!;
     await sleep(4200);
     const ok = await pollDevice(t, d.device_code);
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
@@ -66,6 +68,11 @@ describe('device authorization grant (RFC 8628)', () => {
     const replay = await pollDevice(t, d.device_code);
     expect(replay.status).toBe(400);
     expect(replay.body.error).toBe('invalid_grant');
+    // Also when the cache forgot that it was used (a lost write, a failover): Postgres decides.
+    await t.services.cache.set(resultKey, approved, 600);
+    await t.services.cache.del(`cli:device-poll:${createHash('sha256').update(d.device_code).digest('base64url')}`);
+    const again2 = await pollDevice(t, d.device_code);
+    expect(again2.body.error, JSON.stringify(again2.body)).toBe('invalid_grant');
     // The user code was used once: a second approval attempt is refused.
     const again = await jar.get(`/device?user_code=${d.user_code}`);
     expect(again.status).toBe(400);
