@@ -39,7 +39,8 @@ describe.skipIf(!browserAvailable || !hasAwsCli)('tessera login in Chromium, cre
     writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, '');
     writeFileSync(
       env.AWS_CONFIG_FILE!,
-      `[profile p]\nregion = us-east-1\ncredential_process = ${process.execPath} ${BIN} credentials --role ${roleArn} --url ${t.url}\n`,
+      // endpoint_url in the profile: the v1 CLI (botocore ≥ 1.31) honours it, as it does AWS_ENDPOINT_URL_STS.
+      `[profile p]\nregion = us-east-1\nendpoint_url = ${t.url}\ncredential_process = ${process.execPath} ${BIN} credentials --role ${roleArn} --url ${t.url}\n`,
     );
   });
   afterAll(async () => {
@@ -61,7 +62,7 @@ describe.skipIf(!browserAvailable || !hasAwsCli)('tessera login in Chromium, cre
     if (shots) await b.shot(shots);
     await Promise.all([p().waitForLoadState('load'), p().click('button[type=submit]')]);
   }
-  const aws = (...args: string[]) => run('aws', ['--profile', 'p', '--endpoint-url', t.url, '--output', 'json', ...args], { env });
+  const aws = (...args: string[]) => run('aws', ['--profile', 'p', '--output', 'json', ...args], { env });
 
   it('device code: printed, approved in Chromium after password + TOTP; cache 0600; aws sts get-caller-identity is the role; RevokeLoginSessions ends it with the clear message', async () => {
     const login = tessera(['login', '--url', t.url, '--no-browser'], env);
