@@ -292,3 +292,46 @@ describe('loopback authorization code + PKCE (RFC 8252, RFC 7636)', () => {
     expect(new URL(d.location!).searchParams.get('error')).toBe('access_denied');
   });
 });
+
+describe('hostile input: clear 4xx answers, never a 500', () => {
+  it('OAuth endpoints and the Bearer API', async () => {
+    const post = (path: string, body: string, type = 'application/x-www-form-urlencoded', headers: Record<string, string> = {}) =>
+      fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
+    const cases: [string, Response][] = [
+      ['json to device_authorization', await post('/oauth2/device_authorization', '{"client_id":"tessera-cli"}', 'application/json')],
+      ['bad percent-encoding', await post('/oauth2/device_authorization', 'client_id=%zz')],
+      ['duplicate client_id', await post('/oauth2/device_authorization', 'client_id=tessera-cli&client_id=tessera-cli')],
+      ['token: duplicate grant', await post('/oauth2/token', `grant_type=refresh_token&grant_type=refresh_token&client_id=tessera-cli`)],
+      ['token: no client', await post('/oauth2/token', 'grant_type=refresh_token&refresh_token=tsr_x')],
+      ['token: NUL in code', await post('/oauth2/token', 'grant_type=authorization_code&client_id=tessera-cli&code=%00')],
+      ['token: huge refresh token', await post('/oauth2/token', `grant_type=refresh_token&client_id=tessera-cli&refresh_token=tsr_${'A'.repeat(60_000)}`)],
+      ['revoke: no token', await post('/oauth2/revoke', 'client_id=tessera-cli')],
+      ['credentials: bad JSON', await post('/cli/credentials', '{', 'application/json', { authorization: 'Bearer tsa_x' })],
+      ['credentials: huge body', await post('/cli/credentials', JSON.stringify({ role_arn: 'x'.repeat(40_000) }), 'application/json', { authorization: 'Bearer tsa_x' })],
+      ['credentials: Basic auth', await post('/cli/credentials', '{}', 'application/json', { authorization: 'Basic eDp5' })],
+      ['/cli/nope', await fetch(`${t.url}/cli/nope`)],
+      ['device page: arrays', await fetch(`${t.url}/device?user_code=a&user_code=b`, { redirect: 'manual' })],
+      ['authorize: no params', await fetch(`${t.url}/oauth2/authorize`, { redirect: 'manual' })],
+      ['authorize: unknown request_id', await fetch(`${t.url}/oauth2/authorize?request_id=${'0'.repeat(32)}`, { redirect: 'manual' })],
+    ];
+    for (const [name, r] of cases) {
+      expect(r.status, name).toBeGreaterThanOrEqual(300);
+      expect(r.status, name).toBeLessThan(500);
+      expect(r.headers.get('cache-control'), name).toBe('no-store');
+    }
+    const t1 = await deviceTokens();
+    for (const body of [{ role_arn: 42 }, { role_arn: roleArn, duration_seconds: 'soon' }, { role_arn: roleArn, duration_seconds: -1 }, { role_arn: 'arn:aws:iam::123:role/x' }, [1, 2]]) {
+      const r = await bearer(t.url, t1.access_token, '/cli/credentials', body);
+      expect(r.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(r.status, JSON.stringify(body)).toBeLessThan(500);
+    }
+    // Signed in, weird user codes are just wrong codes (and count).
+    await t.services.cache.del('cli:user-code-fail:addr:127.0.0.1');
+    for (const code of ['<script>', 'BCDF-GHJK-LMNP', '\u0000', 'é'.repeat(20)]) {
+      const r = await jar.get(`/device?user_code=${encodeURIComponent(code)}`);
+      expect(r.status).toBe(400);
+      expect(r.text).not.toContain('<script>');
+    }
+    await t.services.cache.del('cli:user-code-fail:addr:127.0.0.1');
+  });
+});
