@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `tessera` command. `login | credentials | logout` are the person's client (src/client/),
+// The `tessera` command. `login | credentials | logout | roles` are the person's client (src/client/),
 // loaded alone: `credential_process` runs it on every aws command, so it must start fast and
 // never load the server. Everything else (serve | migrate | bootstrap | apply |
 // rotate-master-key) is src/cli.ts.
@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const client = ['login', 'credentials', 'logout'].includes(process.argv[2] ?? '');
+const client = ['login', 'credentials', 'logout', 'roles'].includes(process.argv[2] ?? '');
 const dist = join(root, 'dist', client ? 'client/main.js' : 'cli.js');
 
 async function clientBundle() {
@@ -46,4 +46,4 @@ if (existsSync(dist)) {
   }
 }
 const mod = await import(entry);
-if (client) process.exitCode = await mod.runClient(process.argv.slice(2));
+if (client) process.exitCode = await mod.runClient(process.argv[2], process.argv.slice(3));

@@ -12,7 +12,7 @@ import { renderJsonError, sendError } from './http/errors.js';
 import { createTokenExchangeHandler } from './http/oauth-token.js';
 import { signInRouter } from './http/signin.js';
 import { portalRouter } from './http/portal.js';
-import { cliAuthRouter, cliGrantHandlers } from './http/cli-auth.js';
+import { cliAuthRouter } from './http/cli-auth.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];
@@ -61,7 +61,7 @@ export function createExpressApp(services: Services): express.Express {
   app.disable('etag');
   app.set('trust proxy', services.config.trustProxyHops);
 
-  const tokenExchange = createTokenExchangeHandler(services, { grants: cliGrantHandlers(services) });
+  const tokenExchange = createTokenExchangeHandler(services);
   app.post('/oauth2/token', (req, res) => void tokenExchange(req, res));
   app.use(oidcDiscoveryRouter(services));
   app.get('/healthz', healthz);
@@ -69,8 +69,9 @@ export function createExpressApp(services: Services): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
-  // People (issues 11, 12): the portal (/portal, /assets/portal.js) before the sign-in router,
-  // which answers everything else under /assets with its 404 page; then /signin/*, /session, …
+  // People (issues 11, 12): the tessera CLI's endpoints (/oauth2/device_authorization, /device,
+  // /oauth2/authorize, /oauth2/revoke, /cli/*), the portal (/portal, /assets/portal.js) before the
+  // sign-in router, which answers everything else under /assets with its 404 page; then /signin/*, /session, …
   app.use(cliAuthRouter(services));
   app.use(portalRouter(services));
   app.use(signInRouter(services));

@@ -1,264 +1,434 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import { normalizeUrl, readSignIn, removeSignIn, writeSignIn, type CachedCredentials, type SignInFile } from './store.js';
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cachedUrls, cacheFile, readCache, withLock, writeCache, deleteCache, type CachedCredentials, type SignInCache } from './store.js';
 
 /**
- * The person's side of the `tessera` command (issue 12), node built-ins only so that
- * `credential_process` starts fast:
+ * `tessera login | credentials | logout | roles`: the people CLI (issue 12). Node builtins and
+ * global fetch only, no configuration loading: it starts in well under a second, as
+ * credential_process needs (the AWS CLI runs it for every command).
  *
- *   tessera login [--url URL] [--browser] [--no-open]
- *       device code (RFC 8628: the code is shown here, approved in a browser), or with --browser a
- *       loopback redirect with PKCE (RFC 8252) on 127.0.0.1; the sign-in is kept 0600 in the
- *       config folder (src/client/store.ts)
+ *   tessera login [--url URL] [--browser] [--no-browser]
+ *       device code (RFC 8628) by default: prints the code and the page to approve it on; with
+ *       --browser a loopback redirect with PKCE S256 (RFC 8252). --no-browser: print, do not open.
  *   tessera credentials --role ARN [--duration SECONDS] [--url URL]
- *       AWS credential_process JSON (Version 1, with Expiration), reused until 5 minutes before
- *       expiry, the access token refreshed when it ends
- *   tessera logout [--url URL]    ends the sign-in at Tessera (RFC 7009) and deletes the file
+ *       credential_process JSON (Version 1). Cached credentials are reused until 5 minutes before
+ *       their Expiration, after Tessera confirms the sign-in is still live (a revoked sign-in must
+ *       stop at once); the access token is refreshed (rotated) when due.
+ *   tessera logout [--url URL]      revokes the sign-in (RFC 7009) and deletes its cache file
+ *   tessera roles [--url URL]       the roles this sign-in may pick
  *
- * URL: --url, else $TESSERA_URL, else http://127.0.0.1:8080. A sign-in that has ended (revoked,
- * expired) is reported on stderr with what to run, and exit code 1.
+ * --url defaults to $TESSERA_URL, else the one cached sign-in. Exit 0 on success, 1 on a refusal
+ * (with one line on stderr), 2 on a usage error.
  */
-export const CLIENT_ID = 'tessera-cli';
+const CLIENT_ID = 'tessera-cli';
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-const REFRESH_MARGIN_MS = 5 * 60_000;
-const TIMEOUT_MS = 15_000;
+const VERSION = '0.1.0';
+const UA = `tessera-cli/${VERSION} node/${process.version}`;
+/** Credentials closer than this to their Expiration are replaced (the AWS SDKs refresh at 5 min too). */
+const CREDENTIALS_MARGIN_MS = 5 * 60_000;
+/** An access token closer than this to its expiry is refreshed first. */
+const ACCESS_MARGIN_MS = 60_000;
+const HTTP_TIMEOUT_MS = 30_000;
+const LOOPBACK_TIMEOUT_MS = 5 * 60_000;
 
-const USAGE = `usage:
-  tessera login [--url URL] [--browser] [--no-open]
-  tessera credentials --role ROLE_ARN [--duration SECONDS] [--url URL]
-  tessera logout [--url URL]
-
-In ~/.aws/config:
-  [profile work]
-  credential_process = tessera credentials --role arn:aws:iam::123456789012:role/Developer --url https://tessera.example
-  endpoint_url = https://tessera.example
-`;
-
-class Ended extends Error {}
-class Usage extends Error {}
-
-interface Args {
-  url: string;
-  role?: string;
-  duration?: number;
-  browser: boolean;
-  open: boolean;
+class Exit extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Args {
-  const a: Args = { url: env.TESSERA_URL || 'http://127.0.0.1:8080', browser: false, open: true };
+interface Args {
+  url?: string | undefined;
+  role?: string | undefined;
+  duration?: number | undefined;
+  browser: boolean;
+  noBrowser: boolean;
+}
+
+const USAGE = `usage:
+  tessera login [--url URL] [--browser] [--no-browser]
+  tessera credentials --role ROLE_ARN [--duration SECONDS] [--url URL]
+  tessera logout [--url URL]
+  tessera roles [--url URL]
+`;
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { browser: false, noBrowser: false };
   for (let i = 0; i < argv.length; i++) {
-    const k = argv[i]!;
-    const v = () => {
-      const x = argv[++i];
-      if (x === undefined) throw new Usage(`${k} needs a value`);
-      return x;
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const [name, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Exit(2, `tessera: ${name} needs a value\n${USAGE}`);
+      return v;
     };
-    if (k === '--url') a.url = v();
-    else if (k === '--role') a.role = v();
-    else if (k === '--duration') {
-      const d = v();
-      if (!/^\d{3,5}$/.test(d)) throw new Usage('--duration is a number of seconds (900 to 43200)');
-      a.duration = Number(d);
-    } else if (k === '--browser') a.browser = true;
-    else if (k === '--no-browser') a.browser = false;
-    else if (k === '--no-open') a.open = false;
-    else throw new Usage(`unknown option ${k}`);
+    switch (name) {
+      case '--url':
+        a.url = value();
+        break;
+      case '--role':
+      case '--role-arn':
+        a.role = value();
+        break;
+      case '--duration':
+      case '--duration-seconds': {
+        const v = value();
+        if (!/^\d{1,6}$/.test(v)) throw new Exit(2, 'tessera: --duration is a whole number of seconds (900 up to the role\'s maximum)');
+        a.duration = Number(v);
+        break;
+      }
+      case '--browser':
+        a.browser = true;
+        break;
+      case '--no-browser':
+        a.noBrowser = true;
+        break;
+      case '-h':
+      case '--help':
+        throw new Exit(0, USAGE);
+      default:
+        throw new Exit(2, `tessera: unknown option ${arg}\n${USAGE}`);
+    }
   }
-  a.url = normalizeUrl(a.url);
   return a;
 }
 
-async function post(url: string, path: string, form: Record<string, string>): Promise<{ status: number; body: any }> {
-  const r = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams(form).toString(), redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
-  const text = await r.text();
-  let body: any = {};
+/** The Tessera base URL: --url, $TESSERA_URL, or the one cached sign-in. */
+function baseUrl(a: Args): string {
+  const raw = a.url ?? process.env.TESSERA_URL;
+  if (raw === undefined) {
+    const known = cachedUrls();
+    if (known.length === 1) return known[0]!;
+    throw new Exit(2, known.length === 0 ? 'tessera: say which Tessera: --url https://tessera.example.com (or set TESSERA_URL)' : `tessera: several sign-ins are cached (${known.join(', ')}): choose one with --url`);
+  }
+  let u: URL;
   try {
-    body = text ? JSON.parse(text) : {};
+    u = new URL(raw);
   } catch {
-    body = { error: 'invalid_response', error_description: `HTTP ${r.status} from ${url}${path} is not JSON` };
+    throw new Exit(2, `tessera: --url ${raw} is not a URL`);
   }
-  return { status: r.status, body };
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Exit(2, 'tessera: --url must be an http(s) URL');
+  if (u.username || u.password || u.search || u.hash) throw new Exit(2, 'tessera: --url must be a plain base URL (no user, query or fragment)');
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const endedMessage = (url: string) => `tessera: your sign-in to ${url} has ended (revoked or expired). Run: tessera login --url ${url}`;
 
-function saveTokens(url: string, t: any, keep: Partial<SignInFile> = {}): SignInFile {
-  if (typeof t.access_token !== 'string' || typeof t.refresh_token !== 'string') throw new Error('Tessera answered without tokens');
-  const now = Date.now();
-  const f: SignInFile = {
+// ── HTTP ──────────────────────────────────────────────────────────────────────────────────────
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+async function call(url: string, init: { method?: string; form?: Record<string, string>; json?: unknown; bearer?: string | undefined }): Promise<Answer> {
+  const headers: Record<string, string> = { 'user-agent': UA, accept: 'application/json' };
+  let body: string | undefined;
+  if (init.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(init.form).toString();
+  } else if (init.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  }
+  if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
+  let r: Response;
+  try {
+    r = await fetch(url, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: 'error', signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+    throw new Unreachable(`tessera: cannot reach ${new URL(url).origin} (${cause})`);
+  }
+  const text = await r.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    parsed = { error: 'bad_response', error_description: `HTTP ${r.status} from ${new URL(url).origin} is not JSON` };
+  }
+  return { status: r.status, body: parsed };
+}
+
+class Unreachable extends Exit {
+  constructor(message: string) {
+    super(1, message);
+  }
+}
+
+const describe = (a: Answer) => `${String(a.body.error ?? `HTTP ${a.status}`)}${a.body.error_description ? `: ${String(a.body.error_description)}` : a.body.message ? `: ${String(a.body.message)}` : ''}`;
+
+interface Tokens {
+  access_token: string;
+  expires_in: number;
+  refresh_token: string;
+  login_session_id?: string;
+  session_expires_at?: string;
+}
+
+function isTokens(b: Record<string, unknown>): b is Record<string, unknown> & Tokens {
+  return typeof b.access_token === 'string' && typeof b.refresh_token === 'string' && typeof b.expires_in === 'number';
+}
+
+function withTokens(url: string, prev: SignInCache | null, t: Tokens, now = Date.now()): SignInCache {
+  return {
+    version: 1,
     url,
+    loginSessionId: t.login_session_id,
+    principal: prev?.loginSessionId === t.login_session_id ? prev?.principal : undefined,
+    sessionExpiresAt: t.session_expires_at,
     accessToken: t.access_token,
-    accessExpiresAt: now + Number(t.expires_in ?? 3600) * 1000,
+    accessTokenExpiresAt: now + t.expires_in * 1000,
     refreshToken: t.refresh_token,
-    refreshExpiresAt: now + Number(t.refresh_expires_in ?? 43200) * 1000,
-    credentials: keep.credentials ?? {},
+    // Credentials belong to a sign-in: a new one starts empty.
+    credentials: prev && prev.loginSessionId === t.login_session_id ? prev.credentials : {},
   };
-  writeSignIn(f);
-  return f;
 }
 
-async function loginDevice(a: Args, out: NodeJS.WritableStream): Promise<void> {
-  const d = await post(a.url, '/oauth2/device_authorization', { client_id: CLIENT_ID });
-  if (d.status !== 200) throw new Error(`${d.body.error ?? d.status}: ${d.body.error_description ?? 'device authorization failed'}`);
-  out.write(`To sign in, open ${d.body.verification_uri} in a browser and enter the code:\n\n    ${d.body.user_code}\n\nor open ${d.body.verification_uri_complete}\nWaiting for approval...\n`);
-  let interval = Number(d.body.interval ?? 5) * 1000;
-  const until = Date.now() + Number(d.body.expires_in ?? 600) * 1000;
-  while (Date.now() < until) {
-    await sleep(interval);
-    const t = await post(a.url, '/oauth2/token', { grant_type: DEVICE_GRANT, device_code: d.body.device_code, client_id: CLIENT_ID });
-    if (t.status === 200) {
-      saveTokens(a.url, t.body);
-      out.write(`Signed in to ${a.url}.\n`);
-      return;
-    }
-    if (t.body.error === 'authorization_pending') continue;
-    if (t.body.error === 'slow_down') {
-      interval += 5000;
-      continue;
-    }
-    throw new Error(`${t.body.error}: ${t.body.error_description ?? ''}`);
+// ── login ─────────────────────────────────────────────────────────────────────────────────────
+function openBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    // printed anyway
   }
-  throw new Error('the code expired before it was approved; run `tessera login` again');
 }
 
-async function loginBrowser(a: Args, out: NodeJS.WritableStream): Promise<void> {
+async function deviceLogin(url: string, a: Args): Promise<Tokens> {
+  const start = await call(`${url}/oauth2/device_authorization`, { form: { client_id: CLIENT_ID } });
+  if (start.status !== 200 || typeof start.body.device_code !== 'string') throw new Exit(1, `tessera: ${url} refused to start a sign-in: ${describe(start)}`);
+  const b = start.body as { device_code: string; user_code: string; verification_uri: string; verification_uri_complete?: string; expires_in: number; interval?: number };
+  const page = b.verification_uri_complete ?? b.verification_uri;
+  process.stdout.write(
+    `To sign in, open this page in a browser and confirm the code:\n\n  ${b.verification_uri}\n\n  Code: ${b.user_code}\n\n` +
+      `(or open ${page} directly)\nWaiting for approval (the code expires in ${Math.round(b.expires_in / 60)} minutes)...\n`,
+  );
+  if (!a.noBrowser) openBrowser(page);
+  let interval = Math.max(1, b.interval ?? 5);
+  const deadline = Date.now() + b.expires_in * 1000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, interval * 1000));
+    const t = await call(`${url}/oauth2/token`, { form: { grant_type: DEVICE_GRANT, device_code: b.device_code, client_id: CLIENT_ID } });
+    if (t.status === 200 && isTokens(t.body)) return t.body;
+    switch (t.body.error) {
+      case 'authorization_pending':
+        continue;
+      case 'slow_down':
+        interval += 5;
+        continue;
+      case 'access_denied':
+        throw new Exit(1, 'tessera: the sign-in was denied in the browser');
+      case 'expired_token':
+        throw new Exit(1, 'tessera: the code expired before it was approved. Run tessera login again.');
+      default:
+        throw new Exit(1, `tessera: sign-in failed: ${describe(t)}`);
+    }
+  }
+  throw new Exit(1, 'tessera: the code expired before it was approved. Run tessera login again.');
+}
+
+async function loopbackLogin(url: string, a: Args): Promise<Tokens> {
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const state = randomBytes(16).toString('base64url');
-  let done!: (v: { code?: string; error?: string }) => void;
-  const answer = new Promise<{ code?: string; error?: string }>((r) => (done = r));
-  const server = createServer((req, res) => {
+  let settle!: (v: { code: string } | { error: string }) => void;
+  const got = new Promise<{ code: string } | { error: string }>((r) => (settle = r));
+  const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (u.pathname !== '/callback') {
-      res.writeHead(404).end();
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;
     }
     const ok = u.searchParams.get('state') === state;
     const code = u.searchParams.get('code');
     const error = u.searchParams.get('error');
-    res.writeHead(ok ? 200 : 400, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
-    res.end(ok && code ? 'Tessera CLI: signed in. You can close this tab.\n' : 'Tessera CLI: sign-in failed. Go back to your terminal.\n');
-    if (ok) done(code ? { code } : { error: `${error ?? 'no code'}: ${u.searchParams.get('error_description') ?? ''}` });
+    const done = ok && code ? 'Signed in. You can close this tab and return to your terminal.' : `Sign-in failed: ${ok ? (error ?? 'no code') : 'state mismatch'}. Return to your terminal.`;
+    res.writeHead(ok && code ? 200 : 400, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end(done);
+    if (!ok) return; // not our request: keep waiting for the real one
+    settle(code ? { code } : { error: `${error ?? 'no code'}${u.searchParams.get('error_description') ? `: ${u.searchParams.get('error_description')}` : ''}` });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const redirectUri = `http://127.0.0.1:${port}/callback`;
+  await new Promise<void>((r, j) => server.once('error', j).listen(0, '127.0.0.1', () => r()));
+  const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
   const q = new URLSearchParams({ response_type: 'code', client_id: CLIENT_ID, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state });
-  const authorize = `${a.url}/oauth2/authorize?${q.toString()}`;
-  out.write(`Opening ${authorize}\nIf no browser opens, open that address yourself. Waiting...\n`);
-  if (a.open) openBrowser(authorize);
+  const authorize = `${url}/oauth2/authorize?${q}`;
+  process.stdout.write(`${a.noBrowser ? 'Open' : 'Opening'} this page in a browser to sign in:\n\n  ${authorize}\n\nWaiting for the browser...\n`);
+  if (!a.noBrowser) openBrowser(authorize);
+  const timer = setTimeout(() => settle({ error: 'timed out waiting for the browser' }), LOOPBACK_TIMEOUT_MS);
   try {
-    let timer: NodeJS.Timeout | undefined;
-    const r: { code?: string; error?: string } = await Promise.race([answer, new Promise<{ error: string }>((ok) => (timer = setTimeout(() => ok({ error: 'timed out after 10 minutes' }), 600_000)))]);
-    clearTimeout(timer);
-    if (!r.code) throw new Error(`sign-in failed: ${r.error}`);
-    const t = await post(a.url, '/oauth2/token', { grant_type: 'authorization_code', code: r.code, code_verifier: verifier, redirect_uri: redirectUri, client_id: CLIENT_ID });
-    if (t.status !== 200) throw new Error(`${t.body.error}: ${t.body.error_description ?? ''}`);
-    saveTokens(a.url, t.body);
-    out.write(`Signed in to ${a.url}.\n`);
+    const r = await got;
+    if ('error' in r) throw new Exit(1, `tessera: sign-in failed: ${r.error}`);
+    const t = await call(`${url}/oauth2/token`, { form: { grant_type: 'authorization_code', code: r.code, redirect_uri: redirectUri, code_verifier: verifier, client_id: CLIENT_ID } });
+    if (t.status !== 200 || !isTokens(t.body)) throw new Exit(1, `tessera: sign-in failed: ${describe(t)}`);
+    return t.body;
   } finally {
-    server.close();
+    clearTimeout(timer);
     server.closeAllConnections();
+    server.close();
   }
 }
 
-function openBrowser(url: string): void {
-  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'rundll32' : 'xdg-open';
-  const args = process.platform === 'win32' ? ['url.dll,FileProtocolHandler', url] : [url];
-  try {
-    spawn(cmd, args, { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
-  } catch {
-    // printed above
-  }
+async function login(a: Args): Promise<number> {
+  const url = baseUrl(a);
+  const file = cacheFile(url);
+  const tokens = a.browser ? await loopbackLogin(url, a) : await deviceLogin(url, a);
+  const who = await call(`${url}/cli/session`, { bearer: tokens.access_token }).catch(() => null);
+  const principal = who?.status === 200 ? String((who.body.principal as Record<string, unknown> | undefined)?.arn ?? (who.body.principal as Record<string, unknown> | undefined)?.subject ?? '') : undefined;
+  const old = readCache(file);
+  // The previous sign-in of this cache, if any, is replaced: end it rather than leave it live.
+  if (old?.refreshToken) await call(`${url}/oauth2/revoke`, { form: { token: old.refreshToken, client_id: CLIENT_ID } }).catch(() => null);
+  await withLock(file, async () => writeCache(file, { ...withTokens(url, null, tokens), principal }));
+  process.stdout.write(`Signed in to ${url}${principal ? ` as ${principal}` : ''}${tokens.session_expires_at ? ` until ${tokens.session_expires_at}` : ''}.\n`);
+  return 0;
 }
 
-/** A live access token: the cached one, else a refreshed one (rotation: the new pair is saved). */
-async function accessToken(a: Args, f: SignInFile): Promise<SignInFile> {
-  if (f.accessExpiresAt - Date.now() > 30_000) return f;
-  if (f.refreshExpiresAt <= Date.now()) throw new Ended();
-  const t = await post(a.url, '/oauth2/token', { grant_type: 'refresh_token', refresh_token: f.refreshToken, client_id: CLIENT_ID });
-  if (t.status === 200) return saveTokens(a.url, t.body, f);
-  if (t.body.error === 'invalid_grant') throw new Ended();
-  throw new Error(`${t.body.error ?? t.status}: ${t.body.error_description ?? 'refresh failed'}`);
-}
-
-async function credentials(a: Args, out: NodeJS.WritableStream): Promise<void> {
-  if (!a.role) throw new Usage('credentials needs --role ROLE_ARN');
-  let f = readSignIn(a.url);
-  if (!f) throw new Ended();
-  const key = `${a.role}#${a.duration ?? ''}`;
-  const cached = f.credentials[key];
-  if (cached && Date.parse(cached.Expiration) - Date.now() > REFRESH_MARGIN_MS) {
-    // Reused only while the sign-in is live: a revoked sign-in must say so here, not as an
-    // InvalidClientTokenId from the next AWS call (its credentials are revoked with it).
-    f = await accessToken(a, f);
-    const r = await fetch(`${a.url}/cli/session`, { headers: { authorization: `Bearer ${f.accessToken}`, accept: 'application/json' }, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    if (r.status === 200) {
-      out.write(JSON.stringify({ Version: 1, ...cached }) + '\n');
-      return;
+// ── tokens ────────────────────────────────────────────────────────────────────────────────────
+/** A usable access token: the cached one, or a refreshed one (rotated; written before use). */
+async function accessToken(url: string, file: string, force = false): Promise<string> {
+  const fresh = (c: SignInCache | null) => !force && c?.accessToken && (c.accessTokenExpiresAt ?? 0) - Date.now() > ACCESS_MARGIN_MS;
+  const c0 = readCache(file);
+  if (!c0) throw new Exit(1, `tessera: you are not signed in to ${url}. Run: tessera login --url ${url}`);
+  if (fresh(c0)) return c0.accessToken!;
+  return withLock(file, async () => {
+    // Another run may have refreshed while this one waited for the lock.
+    const c = readCache(file);
+    if (!c) throw new Exit(1, `tessera: you are not signed in to ${url}. Run: tessera login --url ${url}`);
+    if (c.accessToken && c.accessToken !== c0.accessToken && (c.accessTokenExpiresAt ?? 0) - Date.now() > ACCESS_MARGIN_MS) return c.accessToken;
+    if (fresh(c)) return c.accessToken!;
+    if (!c.refreshToken) throw new Exit(1, endedMessage(url));
+    const t = await call(`${url}/oauth2/token`, { form: { grant_type: 'refresh_token', refresh_token: c.refreshToken, client_id: CLIENT_ID } });
+    if (t.status === 200 && isTokens(t.body)) {
+      writeCache(file, withTokens(url, c, t.body));
+      return t.body.access_token;
     }
-    if (r.status !== 401) throw new Error(`HTTP ${r.status} from ${a.url}/cli/session`);
-    f = { ...f, accessExpiresAt: 0 };
+    if (t.body.error === 'invalid_grant') {
+      markEnded(file, c);
+      throw new Exit(1, endedMessage(url));
+    }
+    throw new Exit(1, `tessera: refreshing the sign-in to ${url} failed: ${describe(t)}`);
+  });
+}
+
+function markEnded(file: string, c: SignInCache): void {
+  writeCache(file, { version: 1, url: c.url, loginSessionId: c.loginSessionId, endedAt: new Date().toISOString(), credentials: {} });
+}
+
+/** A Bearer call; a 401 refreshes once (the token may have been revoked by rotation elsewhere), then means the sign-in ended. */
+async function authed(url: string, file: string, path: string, init: { json?: unknown } = {}): Promise<Answer> {
+  let token = await accessToken(url, file);
+  let r = await call(`${url}${path}`, { ...init, bearer: token });
+  if (r.status === 401) {
+    token = await accessToken(url, file, true);
+    r = await call(`${url}${path}`, { ...init, bearer: token });
   }
-  for (let attempt = 0; ; attempt++) {
-    f = await accessToken(a, f);
-    const r = await fetch(`${a.url}/cli/credentials`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${f.accessToken}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ roleArn: a.role, ...(a.duration !== undefined ? { durationSeconds: a.duration } : {}) }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+  if (r.status === 401) {
+    await withLock(file, async () => {
+      const c = readCache(file);
+      if (c) markEnded(file, c);
     });
-    const body = (await r.json().catch(() => ({}))) as any;
-    if (r.status === 401 && attempt === 0) {
-      // The access token may have been dropped (a cache restart): refresh once, then give up.
-      f = { ...f, accessExpiresAt: 0 };
-      continue;
-    }
-    if (r.status === 401) throw new Ended();
-    if (r.status !== 200) throw new Error(`${body.error ?? r.status}: ${body.error_description ?? 'credentials refused'}`);
-    const c: CachedCredentials = { AccessKeyId: body.AccessKeyId, SecretAccessKey: body.SecretAccessKey, SessionToken: body.SessionToken, Expiration: body.Expiration };
-    // Drop what has expired; keep the rest.
-    const now = Date.now();
-    const kept = Object.fromEntries(Object.entries(f.credentials).filter(([, v]) => Date.parse(v.Expiration) > now));
-    writeSignIn({ ...f, credentials: { ...kept, [key]: c } });
-    out.write(JSON.stringify({ Version: 1, ...c }) + '\n');
-    return;
+    throw new Exit(1, endedMessage(url));
   }
+  return r;
 }
 
-async function logout(a: Args, out: NodeJS.WritableStream): Promise<void> {
-  const f = readSignIn(a.url);
-  if (f) await post(a.url, '/oauth2/revoke', { token: f.refreshToken, token_type_hint: 'refresh_token', client_id: CLIENT_ID }).catch(() => null);
-  removeSignIn(a.url);
-  out.write(`Signed out of ${a.url}.\n`);
+// ── credentials ───────────────────────────────────────────────────────────────────────────────
+async function credentials(a: Args): Promise<number> {
+  if (!a.role) throw new Exit(2, `tessera credentials: --role ROLE_ARN is required\n${USAGE}`);
+  if (!/^arn:[\w-]+:iam::\d{12}:role\/\S+$/.test(a.role)) throw new Exit(2, `tessera credentials: --role must be an IAM role ARN (arn:aws:iam::123456789012:role/NAME), not ${a.role}`);
+  const url = baseUrl(a);
+  const file = cacheFile(url);
+  const cache = readCache(file);
+  if (!cache) throw new Exit(1, `tessera: you are not signed in to ${url}. Run: tessera login --url ${url}`);
+  if (cache.endedAt || !cache.refreshToken) throw new Exit(1, endedMessage(url));
+  const key = `${a.role}#${a.duration ?? 'default'}`;
+  const cached = cache.credentials[key];
+  if (cached && Date.parse(cached.Expiration) - Date.now() > CREDENTIALS_MARGIN_MS) {
+    // Reuse them only while the sign-in lives: revocation must stop this at once.
+    try {
+      const live = await authed(url, file, '/cli/session');
+      if (live.status === 200) return print(cached);
+    } catch (e) {
+      // Offline: the credentials themselves are still valid until AWS (Tessera) says otherwise.
+      if (e instanceof Unreachable) return print(cached);
+      throw e;
+    }
+  }
+  const r = await authed(url, file, '/cli/credentials', { json: { role_arn: a.role, ...(a.duration !== undefined ? { duration_seconds: a.duration } : {}) } });
+  if (r.status !== 200 || typeof r.body.AccessKeyId !== 'string') throw new Exit(1, `tessera: no credentials for ${a.role}: ${describe(r)}`);
+  const creds: CachedCredentials = {
+    Version: 1,
+    AccessKeyId: String(r.body.AccessKeyId),
+    SecretAccessKey: String(r.body.SecretAccessKey),
+    SessionToken: String(r.body.SessionToken),
+    Expiration: String(r.body.Expiration),
+  };
+  await withLock(file, async () => {
+    const c = readCache(file);
+    if (!c || c.endedAt) return;
+    // Expired entries go; this one is added.
+    const kept = Object.fromEntries(Object.entries(c.credentials).filter(([, v]) => Date.parse(v.Expiration) > Date.now()));
+    writeCache(file, { ...c, credentials: { ...kept, [key]: creds } });
+  });
+  return print(creds);
 }
 
-export async function runClient(argv: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream; env: NodeJS.ProcessEnv } = { out: process.stdout, err: process.stderr, env: process.env }): Promise<number> {
-  const [cmd, ...rest] = argv;
-  let url = '';
+function print(c: CachedCredentials): number {
+  process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration }) + '\n');
+  return 0;
+}
+
+// ── logout, roles ─────────────────────────────────────────────────────────────────────────────
+async function logout(a: Args): Promise<number> {
+  const url = baseUrl(a);
+  const file = cacheFile(url);
+  const c = readCache(file);
+  let note = '';
+  if (c?.refreshToken) {
+    const r = await call(`${url}/oauth2/revoke`, { form: { token: c.refreshToken, client_id: CLIENT_ID } }).catch((e: unknown) => ({ status: 0, body: { error: e instanceof Error ? e.message : String(e) } }));
+    if (r.status !== 200) note = ` (Tessera could not be told: ${describe(r as Answer)}; the sign-in ends at its timeout)`;
+  }
+  await withLock(file, async () => deleteCache(file));
+  process.stdout.write(c ? `Signed out of ${url}${note}.\n` : `Not signed in to ${url}.\n`);
+  return 0;
+}
+
+async function roles(a: Args): Promise<number> {
+  const url = baseUrl(a);
+  const r = await authed(url, cacheFile(url), '/cli/roles');
+  if (r.status !== 200 || !Array.isArray(r.body.roles)) throw new Exit(1, `tessera: ${describe(r)}`);
+  for (const o of r.body.roles as { role_arn: string; max_session_duration: number; description?: string }[]) {
+    process.stdout.write(`${o.role_arn}\t${o.max_session_duration}s${o.description ? `\t${o.description}` : ''}\n`);
+  }
+  return 0;
+}
+
+export async function runClient(cmd: string, argv: string[]): Promise<number> {
   try {
-    const a = parseArgs(rest, io.env);
-    url = a.url;
-    if (cmd === 'login') await (a.browser ? loginBrowser(a, io.err) : loginDevice(a, io.err));
-    else if (cmd === 'credentials') await credentials(a, io.out);
-    else if (cmd === 'logout') await logout(a, io.err);
-    else throw new Usage(`unknown command ${cmd}`);
-    return 0;
+    const a = parseArgs(argv);
+    switch (cmd) {
+      case 'login':
+        return await login(a);
+      case 'credentials':
+        return await credentials(a);
+      case 'logout':
+        return await logout(a);
+      case 'roles':
+        return await roles(a);
+      default:
+        throw new Exit(2, USAGE);
+    }
   } catch (e) {
-    if (e instanceof Ended) {
-      io.err.write(`tessera: your sign-in to ${url} has ended (revoked or expired), or you have not signed in. Run: tessera login --url ${url}\n`);
-      return 1;
+    if (e instanceof Exit) {
+      (e.code === 0 ? process.stdout : process.stderr).write(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
+      return e.code;
     }
-    if (e instanceof Usage) {
-      io.err.write(`tessera: ${e.message}\n${USAGE}`);
-      return 2;
-    }
-    const m = e instanceof Error ? (e.name === 'TimeoutError' ? `no answer from ${url} within ${TIMEOUT_MS / 1000} s` : e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
-    io.err.write(`tessera: ${m}\n`);
+    process.stderr.write(`tessera: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
 }
-
-export const CLIENT_COMMANDS = new Set(['login', 'credentials', 'logout']);

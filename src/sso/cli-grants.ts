@@ -1,86 +1,61 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Services } from '../services.js';
-import { LoginSessions, digestOf } from './login-sessions.js';
-import type { LoginSession } from './types.js';
+import { open, seal } from '../keys/envelope.js';
+import { addressKey } from './address.js';
+import { auditSignIn, type SignInAuditFacts } from './audit.js';
+import { accountOf, LoginSessions, principalArnOf } from './login-sessions.js';
+import type { LoginSession, MfaState, SignedInPrincipal } from './types.js';
 
 /**
- * The `tessera` command's sign-in (issue 12): Tessera as the OAuth 2.0 authorization server of
- * one public client, `tessera-cli`.
+ * The sign-in of the `tessera` CLI (issue 12): the OAuth 2.0 device authorization grant
+ * (RFC 8628) and the authorization code grant with PKCE S256 for a loopback redirect (RFC 8252),
+ * both for the one public client `tessera-cli`, and the tokens they end in.
  *
- * - Device authorization grant (RFC 8628): `startDevice` → device_code (32 random bytes) and a
- *   user_code of 8 letters from a 20-letter alphabet without vowels (XXXX-XXXX, ~2^34.6), valid
- *   10 minutes; the person approves it at /device in a browser where they are signed in (with the
- *   MFA the sign-in required). Polling faster than `interval` is `slow_down` (and the interval
- *   grows by 5 s); before approval `authorization_pending`; denied `access_denied`; past its life
- *   `expired_token`. A device code is exchanged once (Postgres-backed one-time record).
- * - Authorization code + PKCE S256 over a loopback redirect (RFC 8252 §7.3): the redirect URI must
- *   be http://127.0.0.1:PORT/… or http://[::1]:PORT/… (any port; `localhost` is refused, as the RFC
- *   recommends); the code lives 60 s and is exchanged once, with the verifier.
- * - Approval (either way) creates a NEW login session for the same person and MFA state
- *   (client 'cli'): listed and revoked like any (ListLoginSessions, RevokeLoginSession(s), sign out
- *   everywhere), and the first ancestor of every credential issued through it. Its secret is
- *   never handed out: tokens refer to its digest.
- * - Tokens: access token 1 h; refresh token for the login session's life, rotated on every use;
- *   presenting a spent refresh token again (a copy was stolen, or replayed) revokes the login
- *   session and everything issued from it (RFC 6819 §5.2.2.3). Only SHA-256 digests of tokens
- *   and codes are stored (cache), the one-time records in Postgres, so a cache restart loses
- *   live tokens (the person signs in again) but never lets a spent one be used.
+ * A CLI sign-in IS a login session: approving a device code (or the loopback consent) creates a
+ * NEW login session for the same principal and MFA state as the browser's (LoginSessions.create),
+ * so it is listed, revocable on its own and by RevokeLoginSessions / sign-out everywhere, obeys
+ * the same absolute timeout (no idle timeout: client 'cli'), and every credential issued through it carries it as
+ * lineage ancestor (issueForSession). The tokens hold no state of their own worth revoking:
+ *
+ * - access token `tsa_…` and refresh token `tsr_…` are sealed (AES-256-GCM under a key derived
+ *   from the master key, kind as associated data) and carry the login session's secret, its id,
+ *   their expiry and a random nonce. Nothing is stored for them but one-time-use digests. Every
+ *   use reads the login session (LoginSessions.read): ended, revoked, idle or expired → refused.
+ * - access tokens live 1 h (never past the session); refresh tokens until the session's end and
+ *   rotate on every use: each is accepted once (services.oneTimeUses, Postgres decides, on any
+ *   replica). A refresh token presented again is a stolen-token signal (RFC 6819 §5.2.2.3): the
+ *   login session is revoked, and with it every credential issued from it.
+ * - device codes, user codes and authorization codes are random, stored by SHA-256 digest only
+ *   (the cache), and each is used once through services.oneTimeUses. The approved session's
+ *   secret waits for the client sealed, never in the clear.
+ * - user codes: 8 letters of BCDFGHJKLMNPQRSTVWXZ (20^8 ≈ 2^34.6), shown XXXX-XXXX, valid 600 s;
+ *   wrong entries are counted per source address (/64 for IPv6) and per login session in a
+ *   fixed 15-minute window (RFC 8628 §5.1): past USER_CODE_FAILURES the page refuses with 429.
  */
 export const CLI_CLIENT_ID = 'tessera-cli';
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-export const DEVICE_TTL_SECONDS = 600;
+export const DEVICE_EXPIRES_SECONDS = 600;
 export const DEVICE_INTERVAL_SECONDS = 5;
-export const CODE_TTL_SECONDS = 60;
-export const ACCESS_TTL_SECONDS = 3600;
-const USER_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
-/** Wrong user codes per source address per 10 minutes before /device refuses to look up more. */
-export const USER_CODE_ATTEMPTS = 10;
+export const ACCESS_TOKEN_SECONDS = 3600;
+export const AUTH_CODE_SECONDS = 60;
+export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
+export const USER_CODE_FAILURES = 10;
+const FAILURE_WINDOW_SECONDS = 900;
+/** Device records outlive the code by this much, so a late poll hears expired_token rather than invalid_grant. */
+const DEVICE_RECORD_GRACE_SECONDS = 600;
+const HEX64 = /^[0-9a-f]{64}$/;
+const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
-type Deps = Pick<Services, 'cache' | 'store' | 'config' | 'random' | 'revocations' | 'oneTimeUses'>;
-
-const h = (s: string) => createHash('sha256').update(s).digest('base64url');
-const deviceKey = (deviceCode: string) => `cli:device:${h(deviceCode)}`;
-const userKey = (userCode: string) => `cli:user:${userCode}`;
-const codeKey = (code: string) => `cli:code:${h(code)}`;
-const accessKey = (t: string) => `cli:at:${h(t)}`;
-const refreshKey = (t: string) => `cli:rt:${h(t)}`;
-
+/** An OAuth error answer (RFC 6749 §5.2, RFC 8628 §3.5). */
 export class CliGrantError extends Error {
   constructor(
-    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type' | 'authorization_pending' | 'slow_down' | 'access_denied' | 'expired_token',
+    readonly error: string,
     readonly description: string,
     readonly status = 400,
-    /** Set when the refusal ended a sign-in (a spent refresh token presented again). */
-    readonly revokedSessionId?: string,
   ) {
     super(description);
   }
-}
-
-interface DeviceRecord {
-  userCode: string;
-  createdAt: number;
-  expiresAt: number;
-  interval: number;
-  lastPollAt: number;
-  status: 'pending' | 'approved' | 'denied';
-  /** Set on approval: the CLI login session. */
-  sessionId?: string;
-  digest?: string;
-  expiresAtSession?: number;
-}
-
-interface CodeRecord {
-  challenge: string;
-  redirectUri: string;
-  sessionId: string;
-  digest: string;
-  sessionExpiresAt: number;
-}
-
-interface TokenRecord {
-  sessionId: string;
-  digest: string;
 }
 
 export interface TokenSet {
@@ -88,217 +63,354 @@ export interface TokenSet {
   token_type: 'Bearer';
   expires_in: number;
   refresh_token: string;
-  /** Not standard: when the sign-in itself ends (the login session's absolute end). */
-  refresh_expires_in: number;
+  /** Tessera extension: the login session these tokens stand for (public id). */
+  login_session_id: string;
+  /** Tessera extension: when the sign-in ends at the latest (ISO-8601). */
+  session_expires_at: string;
 }
 
-/** The canonical form of a user code as people type it: upper case, no separators. Null when it cannot be one. */
-export function normalizeUserCode(raw: string): string | null {
-  const s = raw.toUpperCase().replace(/[\s-]/g, '');
-  if (s.length !== 8) return null;
-  for (const c of s) if (!USER_ALPHABET.includes(c)) return null;
-  return s;
+/** What an approval carries to the token endpoint (sealed in the cache). */
+interface Approved {
+  /** The new login session's secret. */
+  s: string;
+  /** Its public id. */
+  l: string;
+  /** Its absolute end, ms. */
+  e: number;
+}
+
+interface TokenClaims extends Approved {
+  /** Kind. */
+  k: 'a' | 'r';
+  /** This token's expiry, ms. */
+  x: number;
+  /** Nonce: the one-time-use id of a refresh token. */
+  n: string;
+}
+
+interface DeviceRecord {
+  userCode: string;
+  createdAt: number;
+  expiresAt: number;
+  /** The CLI's request (listed on the new login session, shown on the approval page). */
+  sourceIp: string;
+  userAgent: string;
+}
+
+interface DeviceResult {
+  status: 'approved' | 'denied' | 'used';
+  sealed?: string;
+}
+
+interface AuthCodeRecord {
+  sealed: string;
+  redirectUri: string;
+  challenge: string;
+  expiresAt: number;
+}
+
+export interface RequestFacts extends SignInAuditFacts {}
+
+const digest = (s: string) => createHash('sha256').update(s).digest('base64url');
+const deviceKey = (h: string) => `cli:device:${h}`;
+const deviceResultKey = (h: string) => `cli:device-result:${h}`;
+const devicePollKey = (h: string) => `cli:device-poll:${h}`;
+const deviceSlowKey = (h: string) => `cli:device-slow:${h}`;
+const userCodeKey = (code: string) => `cli:user-code:${digest(code)}`;
+const authCodeKey = (h: string) => `cli:auth-code:${h}`;
+
+/** A user code as typed: case, spaces and dashes do not matter; null when it cannot be one. */
+export function normalizeUserCode(raw: unknown): string | null {
+  if (typeof raw !== 'string' || raw.length > 64) return null;
+  const c = raw.toUpperCase().replace(/[\s-]/g, '');
+  if (c.length !== 8) return null;
+  for (const ch of c) if (!USER_CODE_ALPHABET.includes(ch)) return null;
+  return c;
 }
 export const formatUserCode = (c: string) => `${c.slice(0, 4)}-${c.slice(4)}`;
 
-/** Whether a redirect URI is a loopback one RFC 8252 §7.3 allows: http, 127.0.0.1 or [::1], a port, no fragment. */
-export function isLoopbackRedirect(raw: string): boolean {
-  if (raw.length > 2048) return false;
+/** http://127.0.0.1:PORT/… or http://[::1]:PORT/… (RFC 8252 §7.3), nothing else; the parsed URL or null. */
+export function loopbackRedirect(raw: unknown): URL | null {
+  if (typeof raw !== 'string' || raw.length > 512) return null;
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    return false;
+    return null;
   }
-  return u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === '[::1]') && u.port !== '' && u.hash === '' && u.username === '' && u.password === '' && raw.startsWith(`http://${u.host}/`);
+  if (u.protocol !== 'http:') return null;
+  if (u.hostname !== '127.0.0.1' && u.hostname !== '[::1]') return null;
+  if (u.username !== '' || u.password !== '' || u.hash !== '' || raw.includes('#')) return null;
+  return u;
 }
 
+/** PKCE S256 (RFC 7636 §4.6), in constant time. */
+export function pkceMatches(verifier: string, challenge: string): boolean {
+  if (!VERIFIER.test(verifier) || !CHALLENGE.test(challenge)) return false;
+  const want = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
+  const got = Buffer.from(challenge);
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+export const isChallenge = (c: unknown): c is string => typeof c === 'string' && CHALLENGE.test(c);
+
 export class CliGrants {
-  private readonly sessions: LoginSessions;
-  constructor(private readonly s: Deps) {
-    this.sessions = new LoginSessions(s);
+  readonly sessions: LoginSessions;
+  private readonly key: Buffer;
+
+  constructor(private readonly services: Services) {
+    this.sessions = new LoginSessions(services);
+    this.key = createHmac('sha256', services.masterKey).update('tessera/cli/tokens/v1').digest();
   }
 
-  // ── device grant ───────────────────────────────────────────────────────────────────────────
-  async startDevice(now: Date): Promise<{ deviceCode: string; userCode: string; expiresIn: number; interval: number }> {
-    const deviceCode = this.s.random.bytes(32).toString('base64url');
-    let userCode = '';
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const bytes = this.s.random.bytes(8);
-      userCode = [...bytes].map((b) => USER_ALPHABET[b % USER_ALPHABET.length]).join('');
-      // 256 % 20 = 16: a slight bias towards the first 16 letters; negligible against 10 tries per 10 min.
-      if (await this.s.cache.setIfAbsent(userKey(userCode), h(deviceCode), DEVICE_TTL_SECONDS)) break;
-      userCode = '';
-    }
-    if (!userCode) throw new Error('could not allocate a user code');
-    const rec: DeviceRecord = {
-      userCode,
-      createdAt: now.getTime(),
-      expiresAt: now.getTime() + DEVICE_TTL_SECONDS * 1000,
-      interval: DEVICE_INTERVAL_SECONDS,
-      lastPollAt: 0,
-      status: 'pending',
-    };
-    await this.s.cache.set(deviceKey(deviceCode), JSON.stringify(rec), DEVICE_TTL_SECONDS);
-    return { deviceCode, userCode: formatUserCode(userCode), expiresIn: DEVICE_TTL_SECONDS, interval: DEVICE_INTERVAL_SECONDS };
+  // ── sealing ───────────────────────────────────────────────────────────────────────────────
+  private sealJson(aad: string, v: unknown): string {
+    return seal(this.key, JSON.stringify(v), aad).toString('base64url');
   }
-
-  /** The pending request a user code names (for the approval page), or null. */
-  async lookupUserCode(userCode: string, now: Date): Promise<{ userCode: string; createdAt: Date } | null> {
-    const found = await this.byUserCode(userCode, now);
-    return found && found.rec.status === 'pending' ? { userCode: formatUserCode(found.rec.userCode), createdAt: new Date(found.rec.createdAt) } : null;
-  }
-
-  /**
-   * The person's answer at /device. Approve: a new CLI login session of the browser session's
-   * person. False when the code names nothing pending (expired, answered, unknown).
-   */
-  async answerDevice(userCode: string, approve: boolean, browser: LoginSession, req: { now: Date; sourceIp: string; userAgent: string }): Promise<boolean> {
-    const found = await this.byUserCode(userCode, req.now);
-    if (!found || found.rec.status !== 'pending') return false;
-    // One answer per user code, on every replica.
-    if (!(await this.s.oneTimeUses.consume('cli-user-code', found.deviceHash, new Date(found.rec.expiresAt), req.now))) return false;
-    const rec = found.rec;
-    if (approve) {
-      const s = await this.cliSession(browser, req);
-      Object.assign(rec, { status: 'approved', sessionId: s.id, digest: s.digest, expiresAtSession: s.expiresAt });
-    } else rec.status = 'denied';
-    await this.s.cache.set(found.key, JSON.stringify(rec), Math.max(1, Math.ceil((rec.expiresAt - req.now.getTime()) / 1000)));
-    await this.s.cache.del(userKey(rec.userCode));
-    return true;
-  }
-
-  /** The token endpoint's device_code grant. */
-  async pollDevice(deviceCode: string, now: Date): Promise<TokenSet> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(deviceCode)) throw new CliGrantError('invalid_grant', 'The device code is not valid.');
-    const key = deviceKey(deviceCode);
-    const raw = await this.s.cache.get(key);
-    const rec = raw ? (JSON.parse(raw) as DeviceRecord) : null;
-    if (!rec) throw new CliGrantError('expired_token', 'The device code has expired or was already used. Run `tessera login` again.');
-    if (now.getTime() >= rec.expiresAt) throw new CliGrantError('expired_token', 'The device code has expired. Run `tessera login` again.');
-    if (rec.status === 'denied') {
-      await this.s.cache.del(key);
-      throw new CliGrantError('access_denied', 'The sign-in was denied in the browser.');
-    }
-    if (rec.status === 'pending') {
-      const early = now.getTime() - rec.lastPollAt < rec.interval * 1000;
-      if (early) rec.interval += 5;
-      rec.lastPollAt = now.getTime();
-      await this.s.cache.set(key, JSON.stringify(rec), Math.max(1, Math.ceil((rec.expiresAt - now.getTime()) / 1000)));
-      throw early ? new CliGrantError('slow_down', `Polling too fast: wait ${rec.interval} seconds between requests.`) : new CliGrantError('authorization_pending', 'Waiting for the code to be approved in the browser.');
-    }
-    if (!(await this.s.oneTimeUses.consume('cli-device-code', h(deviceCode), new Date(rec.expiresAt), now))) {
-      throw new CliGrantError('invalid_grant', 'The device code was already used.');
-    }
-    await this.s.cache.del(key);
-    return this.issueTokens({ sessionId: rec.sessionId!, digest: rec.digest! }, rec.expiresAtSession!, now);
-  }
-
-  // ── authorization code + PKCE (loopback) ─────────────────────────────────────────────────────
-  /** After the person allowed it: a one-time code for the loopback redirect. */
-  async issueCode(browser: LoginSession, o: { challenge: string; redirectUri: string }, req: { now: Date; sourceIp: string; userAgent: string }): Promise<string> {
-    const s = await this.cliSession(browser, req);
-    const code = this.s.random.bytes(32).toString('base64url');
-    const rec: CodeRecord = { challenge: o.challenge, redirectUri: o.redirectUri, sessionId: s.id, digest: s.digest, sessionExpiresAt: s.expiresAt };
-    await this.s.cache.set(codeKey(code), JSON.stringify(rec), CODE_TTL_SECONDS);
-    return code;
-  }
-
-  async redeemCode(code: string, verifier: string, redirectUri: string, now: Date): Promise<TokenSet> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(code)) throw new CliGrantError('invalid_grant', 'The authorization code is not valid.');
-    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) throw new CliGrantError('invalid_request', 'code_verifier must be 43-128 characters of [A-Za-z0-9._~-] (RFC 7636).');
-    const key = codeKey(code);
-    const raw = await this.s.cache.get(key);
-    const rec = raw ? (JSON.parse(raw) as CodeRecord) : null;
-    if (!rec) throw new CliGrantError('invalid_grant', 'The authorization code is not valid, has expired or was already used.');
-    // Once, whatever the outcome: a code tried with a wrong verifier is spent too.
-    if (!(await this.s.oneTimeUses.consume('cli-auth-code', h(code), new Date(now.getTime() + CODE_TTL_SECONDS * 1000), now))) {
-      throw new CliGrantError('invalid_grant', 'The authorization code was already used.');
-    }
-    await this.s.cache.del(key);
-    if (rec.redirectUri !== redirectUri) throw new CliGrantError('invalid_grant', 'redirect_uri does not match the authorization request.');
-    const want = Buffer.from(rec.challenge);
-    const got = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
-    if (want.length !== got.length || !timingSafeEqual(want, got)) throw new CliGrantError('invalid_grant', 'The code_verifier does not match the code_challenge.');
-    return this.issueTokens({ sessionId: rec.sessionId, digest: rec.digest }, rec.sessionExpiresAt, now);
-  }
-
-  // ── tokens ─────────────────────────────────────────────────────────────────────────────────
-  async refresh(refreshToken: string, now: Date): Promise<TokenSet> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(refreshToken)) throw new CliGrantError('invalid_grant', 'The refresh token is not valid.');
-    const rec = await this.tokenRecord(refreshKey(refreshToken));
-    if (!rec) throw new CliGrantError('invalid_grant', 'Your sign-in has ended (revoked or expired). Run `tessera login` again.');
-    const session = await this.sessions.readDigest(rec.digest, now);
-    if (!session) throw new CliGrantError('invalid_grant', 'Your sign-in has ended (revoked or expired). Run `tessera login` again.');
-    if (!(await this.s.oneTimeUses.consume('cli-refresh', h(refreshToken), new Date(session.expiresAt), now))) {
-      // A spent refresh token presented again: someone holds a copy. End the sign-in.
-      await this.sessions.revoke(rec.sessionId, now);
-      throw new CliGrantError('invalid_grant', 'This refresh token was already used; the sign-in has been revoked. Run `tessera login` again.', 400, rec.sessionId);
-    }
-    await this.s.cache.del(refreshKey(refreshToken));
-    return this.issueTokens(rec, Date.parse(session.expiresAt), now);
-  }
-
-  /** The live CLI login session of an access token, or null (unknown, expired, session ended). */
-  async sessionOfAccessToken(accessToken: string, now: Date): Promise<LoginSession | null> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(accessToken)) return null;
-    const rec = await this.tokenRecord(accessKey(accessToken));
-    if (!rec) return null;
-    return this.sessions.readDigest(rec.digest, now);
-  }
-
-  /** RFC 7009: revoking either token ends the CLI sign-in (and what was issued through it). Unknown tokens are fine. */
-  async revokeToken(token: string, now: Date): Promise<void> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return;
-    const rec = (await this.tokenRecord(refreshKey(token))) ?? (await this.tokenRecord(accessKey(token)));
-    if (!rec) return;
-    await this.sessions.revoke(rec.sessionId, now);
-    await this.s.cache.del(refreshKey(token));
-    await this.s.cache.del(accessKey(token));
-  }
-
-  private async issueTokens(rec: TokenRecord, sessionExpiresAt: number, now: Date): Promise<TokenSet> {
-    const left = Math.floor((sessionExpiresAt - now.getTime()) / 1000);
-    if (left <= 0) throw new CliGrantError('invalid_grant', 'Your sign-in has ended. Run `tessera login` again.');
-    const access = this.s.random.bytes(32).toString('base64url');
-    const refresh = this.s.random.bytes(32).toString('base64url');
-    const value = JSON.stringify({ sessionId: rec.sessionId, digest: rec.digest } satisfies TokenRecord);
-    const accessTtl = Math.min(ACCESS_TTL_SECONDS, left);
-    await this.s.cache.set(accessKey(access), value, accessTtl);
-    await this.s.cache.set(refreshKey(refresh), value, left);
-    return { access_token: access, token_type: 'Bearer', expires_in: accessTtl, refresh_token: refresh, refresh_expires_in: left };
-  }
-
-  private async tokenRecord(key: string): Promise<TokenRecord | null> {
-    const raw = await this.s.cache.get(key);
-    if (!raw) return null;
+  private openJson<T>(aad: string, s: string): T | null {
+    if (!/^[A-Za-z0-9_-]{40,4096}$/.test(s)) return null;
     try {
-      const r = JSON.parse(raw) as TokenRecord;
-      return typeof r.sessionId === 'string' && typeof r.digest === 'string' ? r : null;
+      return JSON.parse(open(this.key, Buffer.from(s, 'base64url'), aad).toString('utf8')) as T;
     } catch {
       return null;
     }
   }
 
-  private async byUserCode(raw: string, now: Date): Promise<{ key: string; deviceHash: string; rec: DeviceRecord } | null> {
-    const code = normalizeUserCode(raw);
-    if (!code) return null;
-    const deviceHash = await this.s.cache.get(userKey(code));
-    if (!deviceHash) return null;
-    const key = `cli:device:${deviceHash}`;
-    const rawRec = await this.s.cache.get(key);
-    if (!rawRec) return null;
-    const rec = JSON.parse(rawRec) as DeviceRecord;
-    if (now.getTime() >= rec.expiresAt || rec.userCode !== code) return null;
-    return { key, deviceHash, rec };
+  /** Access + refresh token for an approved login session. */
+  mint(a: Approved, now: Date): TokenSet {
+    const t = now.getTime();
+    const accessExp = Math.min(a.e, t + ACCESS_TOKEN_SECONDS * 1000);
+    const nonce = () => this.services.random.bytes(16).toString('base64url');
+    const access: TokenClaims = { ...a, k: 'a', x: accessExp, n: nonce() };
+    const refresh: TokenClaims = { ...a, k: 'r', x: a.e, n: nonce() };
+    return {
+      access_token: `tsa_${this.sealJson('tessera-cli/access', access)}`,
+      token_type: 'Bearer',
+      expires_in: Math.max(0, Math.floor((accessExp - t) / 1000)),
+      refresh_token: `tsr_${this.sealJson('tessera-cli/refresh', refresh)}`,
+      login_session_id: a.l,
+      session_expires_at: new Date(a.e).toISOString(),
+    };
   }
 
-  private async cliSession(browser: LoginSession, req: { now: Date; sourceIp: string; userAgent: string }): Promise<{ id: string; digest: string; expiresAt: number }> {
-    // The CLI sign-in ends no later than the browser sign-in it was approved from.
-    const { secret, session } = await this.sessions.create(browser.principal, browser.mfa, { now: req.now, sourceIp: req.sourceIp, userAgent: `tessera-cli (approved in: ${req.userAgent})` }, undefined, {
-      client: 'cli',
-      expiresAt: new Date(browser.expiresAt),
-    });
-    return { id: session.id, digest: digestOf(secret), expiresAt: Date.parse(session.expiresAt) };
+  private claims(token: unknown, kind: 'a' | 'r'): TokenClaims | null {
+    if (typeof token !== 'string') return null;
+    const prefix = kind === 'a' ? 'tsa_' : 'tsr_';
+    if (!token.startsWith(prefix)) return null;
+    const c = this.openJson<TokenClaims>(kind === 'a' ? 'tessera-cli/access' : 'tessera-cli/refresh', token.slice(4));
+    if (!c || c.k !== kind || typeof c.s !== 'string' || typeof c.l !== 'string' || typeof c.x !== 'number' || typeof c.n !== 'string') return null;
+    return c;
   }
+
+  /** The live login session of a Bearer access token, or null (bad, expired, or its sign-in ended). */
+  async sessionOf(accessToken: unknown, now: Date): Promise<LoginSession | null> {
+    const c = this.claims(accessToken, 'a');
+    if (!c || c.x <= now.getTime()) return null;
+    const session = await this.sessions.read(c.s, now);
+    return session && session.id === c.l ? session : null;
+  }
+
+  /** The new login session of an approval: same principal and MFA state, the CLI's address and agent. */
+  private async newSession(principal: SignedInPrincipal, mfa: MfaState, cli: { sourceIp: string; userAgent: string }, now: Date): Promise<Approved> {
+    const ua = `tessera-cli${cli.userAgent ? ` (${cli.userAgent})` : ''}`;
+    // client 'cli': no idle timeout (credential_process calls come when the person works), the same absolute end.
+    const { secret, session } = await this.sessions.create(principal, mfa, { now, sourceIp: cli.sourceIp, userAgent: ua }, undefined, { client: 'cli' });
+    return { s: secret, l: session.id, e: Date.parse(session.expiresAt) };
+  }
+
+  // ── device authorization (RFC 8628) ───────────────────────────────────────────────────────
+  async startDevice(f: RequestFacts, base: string): Promise<Record<string, unknown>> {
+    const deviceCode = this.services.random.bytes(32).toString('hex');
+    let userCode = '';
+    // Retry the (astronomically rare) collision with a live code.
+    for (let i = 0; i < 5; i++) {
+      userCode = '';
+      // Rejection sampling: bytes ≥ 240 would bias the first 16 letters.
+      while (userCode.length < 8) for (const b of this.services.random.bytes(16)) if (b < 240 && userCode.length < 8) userCode += USER_CODE_ALPHABET[b % 20];
+      if (await this.services.cache.setIfAbsent(userCodeKey(userCode), digest(deviceCode), DEVICE_EXPIRES_SECONDS)) break;
+      if (i === 4) throw new CliGrantError('temporarily_unavailable', 'Could not allocate a user code; try again', 503);
+    }
+    const now = f.now.getTime();
+    const rec: DeviceRecord = { userCode, createdAt: now, expiresAt: now + DEVICE_EXPIRES_SECONDS * 1000, sourceIp: f.sourceIp, userAgent: f.userAgent.slice(0, 200) };
+    await this.services.cache.set(deviceKey(digest(deviceCode)), JSON.stringify(rec), DEVICE_EXPIRES_SECONDS + DEVICE_RECORD_GRACE_SECONDS);
+    const shown = formatUserCode(userCode);
+    return {
+      device_code: deviceCode,
+      user_code: shown,
+      verification_uri: `${base}/device`,
+      verification_uri_complete: `${base}/device?user_code=${shown}`,
+      expires_in: DEVICE_EXPIRES_SECONDS,
+      interval: DEVICE_INTERVAL_SECONDS,
+    };
+  }
+
+  /** Counts one wrong user code; throws 429 past the limit. `check` only reads. */
+  private async failures(f: RequestFacts, session: LoginSession, add: boolean): Promise<void> {
+    const keys = [`cli:user-code-fail:addr:${addressKey(f.sourceIp)}`, `cli:user-code-fail:ls:${session.id}`];
+    let worst = 0;
+    if (add) for (const k of keys) worst = Math.max(worst, await this.services.cache.incr(k, FAILURE_WINDOW_SECONDS));
+    else for (const v of await this.services.cache.getMany(keys)) worst = Math.max(worst, Number(v ?? 0));
+    if (add ? worst > USER_CODE_FAILURES : worst >= USER_CODE_FAILURES) {
+      throw new CliGrantError('slow_down', 'Too many wrong codes were entered. Wait 15 minutes, then try again.', 429);
+    }
+  }
+
+  /**
+   * The pending device request of a user code as typed (for the approval page), or null (wrong,
+   * expired or already decided; counted against the guessing limit). Throws 429 past the limit.
+   */
+  async lookupUserCode(raw: unknown, session: LoginSession, f: RequestFacts): Promise<{ userCode: string; deviceHash: string; device: DeviceRecord } | null> {
+    await this.failures(f, session, false);
+    const code = normalizeUserCode(raw);
+    const found = code === null ? null : await this.pending(code, f.now);
+    if (!found) {
+      await this.failures(f, session, true);
+      await auditSignIn(this.services, f, { action: 'CliDeviceCode', outcome: 'failure', reason: 'unknown_user_code', ...who(session.principal) });
+      return null;
+    }
+    return found;
+  }
+
+  private async pending(code: string, now: Date): Promise<{ userCode: string; deviceHash: string; device: DeviceRecord } | null> {
+    const deviceHash = await this.services.cache.get(userCodeKey(code));
+    if (deviceHash === null) return null;
+    const [raw, decided] = await this.services.cache.getMany([deviceKey(deviceHash), deviceResultKey(deviceHash)]);
+    if (!raw || decided !== null) return null;
+    const device = JSON.parse(raw) as DeviceRecord;
+    if (device.userCode !== code || device.expiresAt <= now.getTime()) return null;
+    return { userCode: code, deviceHash, device };
+  }
+
+  /**
+   * The person's decision on a device request. Approve: a NEW login session (same principal and
+   * MFA as `session`), sealed for the token endpoint. The user code is used once (any replica).
+   */
+  async decideDevice(raw: unknown, approve: boolean, session: LoginSession, f: RequestFacts): Promise<'approved' | 'denied' | null> {
+    const found = await this.lookupUserCode(raw, session, f);
+    if (!found) return null;
+    const { deviceHash, device } = found;
+    if (!(await this.services.oneTimeUses.consume('cli-user-code', deviceHash, new Date(device.expiresAt), f.now))) return null;
+    const ttl = Math.max(1, Math.ceil((device.expiresAt - f.now.getTime()) / 1000) + DEVICE_RECORD_GRACE_SECONDS);
+    let result: DeviceResult;
+    let loginSessionId: string | undefined;
+    if (approve) {
+      const a = await this.newSession(session.principal, session.mfa, device, f.now);
+      loginSessionId = a.l;
+      result = { status: 'approved', sealed: this.sealJson(`tessera-cli/device/${deviceHash}`, a) };
+    } else result = { status: 'denied' };
+    await this.services.cache.set(deviceResultKey(deviceHash), JSON.stringify(result), ttl);
+    await this.services.cache.del(userCodeKey(found.userCode));
+    await auditSignIn(this.services, f, {
+      action: approve ? 'CliDeviceApproval' : 'CliDeviceDenial',
+      outcome: 'success',
+      ...who(session.principal),
+      detail: { approvingLoginSessionId: session.id, ...(loginSessionId ? { loginSessionId } : {}), clientId: CLI_CLIENT_ID, cliSourceIp: device.sourceIp },
+    });
+    return approve ? 'approved' : 'denied';
+  }
+
+  /** grant_type=…:device_code: pending / slow_down / expired / denied, or the tokens once (any replica). */
+  async pollDevice(deviceCode: unknown, f: RequestFacts): Promise<TokenSet> {
+    if (typeof deviceCode !== 'string' || !HEX64.test(deviceCode)) throw new CliGrantError('invalid_grant', 'Unknown device_code');
+    const h = digest(deviceCode);
+    const [raw, res] = await this.services.cache.getMany([deviceKey(h), deviceResultKey(h)]);
+    if (!raw) throw new CliGrantError('invalid_grant', 'Unknown device_code');
+    const device = JSON.parse(raw) as DeviceRecord;
+    const result = res ? (JSON.parse(res) as DeviceResult) : null;
+    if (result?.status === 'used') throw new CliGrantError('invalid_grant', 'This device code was already used');
+    const now = f.now.getTime();
+    if (device.expiresAt <= now) throw new CliGrantError('expired_token', 'The device code has expired. Run tessera login again.');
+    // Polling faster than the interval (RFC 8628 §3.5): slow_down, and 5 s more from then on.
+    const slow = Number((await this.services.cache.get(deviceSlowKey(h))) ?? 0);
+    const interval = DEVICE_INTERVAL_SECONDS + 5 * slow;
+    if (!(await this.services.cache.setIfAbsent(devicePollKey(h), '1', Math.max(1, interval - 1)))) {
+      await this.services.cache.incr(deviceSlowKey(h), DEVICE_EXPIRES_SECONDS + DEVICE_RECORD_GRACE_SECONDS);
+      throw new CliGrantError('slow_down', `Polling too fast: wait ${interval + 5} seconds between requests`);
+    }
+    if (!result) throw new CliGrantError('authorization_pending', 'The code has not been approved yet');
+    if (result.status === 'denied') throw new CliGrantError('access_denied', 'The sign-in request was denied in the browser');
+    if (!(await this.services.oneTimeUses.consume('cli-device-code', h, new Date(device.expiresAt + DEVICE_RECORD_GRACE_SECONDS * 1000), f.now))) {
+      throw new CliGrantError('invalid_grant', 'This device code was already used');
+    }
+    const a = this.openJson<Approved>(`tessera-cli/device/${h}`, result.sealed ?? '');
+    // The sealed secret is dropped; what stays says "used" (Postgres above is what decides).
+    await this.services.cache.set(deviceResultKey(h), JSON.stringify({ status: 'used' } satisfies DeviceResult), DEVICE_EXPIRES_SECONDS + DEVICE_RECORD_GRACE_SECONDS);
+    if (!a) throw new CliGrantError('invalid_grant', 'Unknown device_code');
+    return this.tokensFor(a, f.now);
+  }
+
+  /** Tokens for an approved session, unless it has ended meanwhile. */
+  private async tokensFor(a: Approved, now: Date): Promise<TokenSet> {
+    if (!(await this.sessions.read(a.s, now))) throw ended();
+    return this.mint(a, now);
+  }
+
+  // ── loopback authorization code + PKCE (RFC 8252, RFC 7636) ────────────────────────────────
+  /** The person approved the loopback sign-in: a NEW login session and a one-time code for it (60 s). */
+  async issueAuthCode(session: LoginSession, redirectUri: string, challenge: string, f: RequestFacts): Promise<string> {
+    const a = await this.newSession(session.principal, session.mfa, f, f.now);
+    const code = this.services.random.bytes(32).toString('hex');
+    const h = digest(code);
+    const rec: AuthCodeRecord = { sealed: this.sealJson(`tessera-cli/code/${h}`, a), redirectUri, challenge, expiresAt: f.now.getTime() + AUTH_CODE_SECONDS * 1000 };
+    // Kept past its use, so a replay can be recognised (and the sign-in it made revoked).
+    await this.services.cache.set(authCodeKey(h), JSON.stringify(rec), AUTH_CODE_SECONDS * 5);
+    await auditSignIn(this.services, f, {
+      action: 'CliAuthorize',
+      outcome: 'success',
+      ...who(session.principal),
+      detail: { approvingLoginSessionId: session.id, loginSessionId: a.l, clientId: CLI_CLIENT_ID, redirectUri },
+    });
+    return code;
+  }
+
+  async redeemAuthCode(code: unknown, redirectUri: unknown, verifier: unknown, f: RequestFacts): Promise<TokenSet> {
+    if (typeof code !== 'string' || !HEX64.test(code)) throw new CliGrantError('invalid_grant', 'Unknown authorization code');
+    const h = digest(code);
+    const raw = await this.services.cache.get(authCodeKey(h));
+    if (!raw) throw new CliGrantError('invalid_grant', 'Unknown or expired authorization code');
+    const rec = JSON.parse(raw) as AuthCodeRecord;
+    const a = this.openJson<Approved>(`tessera-cli/code/${h}`, rec.sealed);
+    if (!a) throw new CliGrantError('invalid_grant', 'Unknown authorization code');
+    if (!(await this.services.oneTimeUses.consume('cli-auth-code', h, new Date(rec.expiresAt + AUTH_CODE_SECONDS * 4000), f.now))) {
+      // RFC 6749 §4.1.2: a code used twice revokes what it gave.
+      await this.sessions.revoke(a.l, f.now);
+      await auditSignIn(this.services, f, { action: 'CliAuthCodeReplay', outcome: 'failure', reason: 'code_replayed', detail: { loginSessionId: a.l } });
+      throw new CliGrantError('invalid_grant', 'This authorization code was already used; the sign-in it gave has been revoked');
+    }
+    if (rec.expiresAt <= f.now.getTime()) throw new CliGrantError('invalid_grant', 'The authorization code has expired');
+    if (typeof redirectUri !== 'string' || redirectUri !== rec.redirectUri) throw new CliGrantError('invalid_grant', 'redirect_uri does not match the authorization request');
+    if (typeof verifier !== 'string' || !pkceMatches(verifier, rec.challenge)) throw new CliGrantError('invalid_grant', 'code_verifier does not match the code_challenge (PKCE S256)');
+    return this.tokensFor(a, f.now);
+  }
+
+  // ── refresh (rotating, reuse revokes) ─────────────────────────────────────────────────────
+  async refresh(token: unknown, f: RequestFacts): Promise<TokenSet> {
+    const c = this.claims(token, 'r');
+    if (!c) throw new CliGrantError('invalid_grant', 'Unknown refresh token');
+    if (c.x <= f.now.getTime()) throw ended();
+    if (!(await this.services.oneTimeUses.consume('cli-refresh', c.n, new Date(c.x), f.now))) {
+      await this.sessions.revoke(c.l, f.now);
+      await auditSignIn(this.services, f, { action: 'CliRefreshReuse', outcome: 'failure', reason: 'refresh_token_reused', detail: { loginSessionId: c.l } });
+      throw new CliGrantError('invalid_grant', 'This refresh token was already used, so it may have been stolen: the sign-in has been revoked. Run tessera login again.');
+    }
+    return this.tokensFor(c, f.now);
+  }
+
+  // ── revocation (RFC 7009) ─────────────────────────────────────────────────────────────────
+  /** Either token ends the whole sign-in (its login session, and the credentials issued from it). Unknown tokens are fine. */
+  async revoke(token: unknown, f: RequestFacts): Promise<void> {
+    const c = this.claims(token, 'r') ?? this.claims(token, 'a');
+    if (!c) return;
+    const session = await this.sessions.read(c.s, f.now);
+    await this.sessions.revoke(c.l, f.now);
+    if (session) await auditSignIn(this.services, f, { action: 'CliSignOut', outcome: 'success', ...who(session.principal), detail: { loginSessionId: c.l } });
+  }
+}
+
+const ended = () => new CliGrantError('invalid_grant', 'The sign-in has ended (revoked or expired). Run tessera login again.');
+
+/** The audit facts of a principal. */
+export function who(p: SignedInPrincipal) {
+  return p.kind === 'iam-user'
+    ? { accountId: p.accountId, principalArn: p.arn, subject: p.userName, principalId: p.userId }
+    : { accountId: accountOf(p), principalArn: principalArnOf(p), connectorId: p.connectorId, subject: p.identity.subject };
 }

@@ -107,11 +107,7 @@ export class LoginSessions {
   /** The live session of a cookie secret, or null (absent, ended, idle or past its end). Touches lastSeenAt. */
   async read(secret: unknown, now: Date): Promise<LoginSession | null> {
     if (!isSessionSecret(secret)) return null;
-    return this.readDigest(digestOf(secret), now);
-  }
-
-  /** The live session under a secret's digest (what CLI tokens refer to: src/sso/cli-grants.ts), or null. */
-  async readDigest(digest: string, now: Date): Promise<LoginSession | null> {
+    const digest = digestOf(secret);
     const [raw, ended] = await this.s.cache.getMany([sessionKey(digest), endedKey(digest)]);
     if (raw === null || raw === undefined || ended !== null) return null;
     let session: LoginSession;

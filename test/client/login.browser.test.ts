@@ -1,186 +1,139 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { CreateRoleCommand, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { join } from 'node:path';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
-import { iamClient } from '../support/clients.js';
 import { browserAvailable, openBrowser, type TestBrowser } from '../support/browser.js';
 import { hasAwsCli, run } from '../support/aws-cli.js';
-import { iamQuery } from '../sso/test-connector.js';
-import { makeLocalUser, type LocalUser } from '../sso/helpers.js';
 import { timeStep, totpAt } from '../../src/mfa/totp.js';
+import { makeLocalUser, type LocalUser } from '../sso/helpers.js';
+import { iamQuery } from '../sso/test-connector.js';
+import { BIN, roleFor, tessera } from './helpers.js';
+import { cacheFile } from '../../src/client/store.js';
 
 /**
- * `tessera login` and credential_process with the stock aws CLI: the device code is shown in the
- * terminal and approved in Chromium after sign-in + TOTP; the sign-in is kept 0600; a profile
- * `credential_process = tessera credentials --role …` gives the aws CLI the role session; after
- * an administrator revokes the person's sign-ins, the next call fails with the clear message.
- * Then the loopback (RFC 8252) login, approved in the browser.
+ * `tessera login` end to end: the CLI as a child process, Chromium signing a local IAM user in
+ * with TOTP and approving the device code on /device (or the loopback consent), then the stock
+ * `aws` CLI with `credential_process = node bin/tessera.js credentials …` in a temporary AWS
+ * config; an administrator's RevokeLoginSessions ends it, with the clear message.
  */
-const BIN = resolve('bin/tessera.js');
-
-describe.skipIf(!browserAvailable || !hasAwsCli)('tessera login + credential_process', () => {
+describe.skipIf(!browserAvailable || !hasAwsCli)('tessera login in Chromium, credential_process in the aws CLI', () => {
   let t: TestTessera;
   let b: TestBrowser;
   let maria: LocalUser;
-  let home: string;
-  const doc = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+  let lena: LocalUser;
   let roleArn: string;
-  const env = () => ({ PATH: process.env.PATH!, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), AWS_CONFIG_FILE: join(home, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'), AWS_ENDPOINT_URL: t.url });
-  let lastStep = 0;
+  let home: string;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     t = await startTestTessera();
-    home = mkdtempSync(join(tmpdir(), 'tessera-cli-'));
     maria = await makeLocalUser(t, 'maria', { mfa: true });
-    lastStep = maria.lastStep!;
-    const iam = iamClient(t, t.root);
-    await iam.send(new PutUserPolicyCommand({ UserName: 'maria', PolicyName: 'assume', PolicyDocument: doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }) }));
-    roleArn = (await iam.send(new CreateRoleCommand({ RoleName: 'Developer', AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${t.accountId}:root` }, Action: 'sts:AssumeRole' }) }))).Role!.Arn!;
-    await iam.send(new PutRolePolicyCommand({ RoleName: 'Developer', PolicyName: 'p', PolicyDocument: doc({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }) }));
-    writeFileSync(join(home, 'aws-config'), `[profile p]\ncredential_process = node ${BIN} credentials --role ${roleArn} --url ${t.url}\nregion = us-east-1\n`);
-    writeFileSync(join(home, 'aws-credentials'), '');
+    lena = await makeLocalUser(t, 'lena', { mfa: true });
+    roleArn = await roleFor(t, 'Developer', maria.arn);
     b = await openBrowser();
-  }, 60_000);
+    home = mkdtempSync(join(tmpdir(), 'tessera-cli-home-'));
+    // Nothing of this machine's AWS or XDG set-up leaks in.
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && k !== 'XDG_CONFIG_HOME' && k !== 'TESSERA_URL')) as Record<string, string>;
+    env = { ...clean, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), AWS_CONFIG_FILE: join(home, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials') };
+    writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, '');
+    writeFileSync(
+      env.AWS_CONFIG_FILE!,
+      // endpoint_url in the profile: the v1 CLI (botocore ≥ 1.31) honours it, as it does AWS_ENDPOINT_URL_STS.
+      `[profile p]\nregion = us-east-1\nendpoint_url = ${t.url}\ncredential_process = ${process.execPath} ${BIN} credentials --role ${roleArn} --url ${t.url}\n`,
+    );
+  });
   afterAll(async () => {
     await b?.close();
     await t?.stop();
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  /** `tessera <args>` as a child; resolves when `pattern` appears on stderr (with the match), and exposes its end. */
-  function tessera(args: string[]): { child: ChildProcess; seen: (re: RegExp) => Promise<RegExpMatchArray>; exit: Promise<{ code: number | null; stderr: string }> } {
-    const child = spawn('node', [BIN, ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    const waiters: { re: RegExp; done: (m: RegExpMatchArray) => void }[] = [];
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      for (const w of [...waiters]) {
-        const m = w.re.exec(stderr);
-        if (m) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.done(m);
-        }
-      }
-    });
-    const exit = new Promise<{ code: number | null; stderr: string }>((r) => child.on('exit', (code) => r({ code, stderr })));
-    return {
-      child,
-      exit,
-      seen: (re) =>
-        new Promise((done, fail) => {
-          const m = re.exec(stderr);
-          if (m) return done(m);
-          waiters.push({ re, done });
-          setTimeout(() => fail(new Error(`not seen ${re}: ${stderr}`)), 20_000);
-        }),
-    };
+  const p = () => b.page;
+  async function signInWithTotp(u: LocalUser, shots?: string) {
+    await p().waitForURL(/\/signin\?/);
+    await p().getByTestId('connector-local').click();
+    await p().waitForURL(/\/signin\/local/);
+    await p().fill('#username', u.name);
+    await p().fill('#password', u.password);
+    await Promise.all([p().waitForURL(/\/signin\/mfa/), p().click('button[type=submit]')]);
+    const step = timeStep(new Date());
+    await p().fill('#code', totpAt(u.seed!, step));
+    if (shots) await b.shot(shots);
+    await Promise.all([p().waitForLoadState('load'), p().click('button[type=submit]')]);
   }
+  const aws = (...args: string[]) => run('aws', ['--profile', 'p', '--output', 'json', ...args], { env });
 
-  async function signInInBrowser() {
-    const p = b.page;
-    await p.fill('#username', maria.name);
-    await p.fill('#password', maria.password);
-    await Promise.all([p.waitForURL(/\/signin\/mfa/), p.click('button[type=submit]')]);
-    let step = timeStep(new Date());
-    if (step <= lastStep) step = lastStep + 1;
-    lastStep = step;
-    await p.fill('#code', totpAt(maria.seed!, step));
-    await Promise.all([p.waitForLoadState('load'), p.click('button[type=submit]')]);
-  }
-
-  async function aws(...args: string[]) {
-    try {
-      const r = await run('aws', ['--output', 'json', ...args], { env: env() });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code: number; stdout: string; stderr: string };
-      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-    }
-  }
-
-  it('device code approved in Chromium → 0600 sign-in → aws --profile p is the role session → revoked: the clear message', async () => {
-    const login = tessera(['login', '--url', t.url]);
-    const m = await login.seen(/^\s+([B-Z]{4}-[B-Z]{4})\s*$/m);
+  it('device code: printed, approved in Chromium after password + TOTP; cache 0600; aws sts get-caller-identity is the role; RevokeLoginSessions ends it with the clear message', async () => {
+    const login = tessera(['login', '--url', t.url, '--no-browser'], env);
+    const m = await login.waitFor(/Code: ([B-Z]{4}-[B-Z]{4})/);
     const userCode = m[1]!;
-    const complete = (await login.seen(/or open (\S+)/))[1]!;
-    expect(complete).toBe(`${t.url}/device?user_code=${userCode}`);
+    expect(login.stdout()).toContain(`${t.url}/device`);
+    const complete = new RegExp(`${t.url.replace(/[.]/g, '\\.')}/device\\?user_code=${userCode}`).exec(login.stdout());
+    expect(complete).not.toBeNull();
 
     await b.context.clearCookies();
-    await b.page.goto(complete);
-    // Not signed in: sign-in first, then back to the code.
-    expect(new URL(b.page.url()).pathname).toBe('/signin');
-    await b.page.getByTestId('connector-local').click();
-    await signInInBrowser();
-    expect(b.page.url()).toBe(complete);
-    expect(await b.page.getByTestId('user-code').textContent()).toBe(userCode);
-    await b.shot('device-approve');
-    await Promise.all([b.page.waitForLoadState('load'), b.page.getByTestId('approve').click()]);
-    expect(await b.page.getByTestId('device-done').isVisible()).toBe(true);
+    // The code entry page first (signed in), then the link the CLI printed.
+    await p().goto(complete![0]);
+    await signInWithTotp(maria, 'device-signin-mfa');
+    expect(new URL(p().url()).pathname).toBe('/device');
+    expect(await p().getByTestId('user-code').textContent()).toBe(userCode);
+    expect(await p().getByTestId('device-who').textContent()).toBe(`maria (${t.accountId})`);
+    expect(await p().getByTestId('client').textContent()).toBe('Tessera CLI (tessera-cli)');
+    await b.shot('device-confirm');
+    await Promise.all([p().waitForLoadState('load'), p().getByTestId('approve').click()]);
+    expect(await p().getByTestId('device-done').getAttribute('data-outcome')).toBe('approved');
     await b.shot('device-approved');
+    await p().goto(`${t.url}/device`);
+    await b.shot('device-entry');
 
-    const done = await login.exit;
-    expect(done.code, done.stderr).toBe(0);
-    expect(done.stderr).toContain(`Signed in to ${t.url}`);
-    const dir = join(home, '.config', 'tessera');
-    expect(statSync(dir).mode & 0o777).toBe(0o700);
-    const files = readdirSync(dir);
-    expect(files).toHaveLength(1);
-    expect(statSync(join(dir, files[0]!)).mode & 0o777).toBe(0o600);
+    expect(await login.exit).toBe(0);
+    expect(login.stdout()).toContain(`Signed in to ${t.url} as ${maria.arn}`);
+    const file = cacheFile(t.url, env);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home, '.config', 'tessera')).mode & 0o777).toBe(0o700);
 
-    const who = await aws('--profile', 'p', 'sts', 'get-caller-identity');
-    expect(who.code, who.stderr).toBe(0);
-    expect(JSON.parse(who.stdout).Arn).toBe(`arn:aws:sts::${t.accountId}:assumed-role/Developer/maria`);
-    expect((await aws('--profile', 'p', 'iam', 'list-users')).code).toBe(0);
-    // credential_process output itself: Version 1 with Expiration; reused while valid.
-    const one = JSON.parse((await run('node', [BIN, 'credentials', '--role', roleArn, '--url', t.url], { env: env() })).stdout);
-    expect(one).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/) });
-    expect(Date.parse(one.Expiration) - Date.now()).toBeGreaterThan(3000_000);
-    const two = JSON.parse((await run('node', [BIN, 'credentials', '--role', roleArn, '--url', t.url], { env: env() })).stdout);
-    expect(two.AccessKeyId).toBe(one.AccessKeyId);
-
-    // The CLI sign-in is a login session of its own, listed for the person, with the audit of its approval.
-    const list = await iamQuery(t.url, t.root, 'ListLoginSessions', { UserName: 'maria' });
-    expect(list.text.match(/<Id>ls-/g)?.length).toBe(2);
-    // An administrator ends maria's sign-ins: the next aws call says what to do.
-    const revoke = await iamQuery(t.url, t.root, 'RevokeLoginSessions', { UserName: 'maria' });
-    expect(revoke.status, revoke.text).toBe(200);
-    await new Promise((r) => setTimeout(r, 400));
-    const after = await aws('--profile', 'p', 'sts', 'get-caller-identity');
-    expect(after.code).not.toBe(0);
-    expect(after.stderr).toContain(`tessera: your sign-in to ${t.url} has ended (revoked or expired)`);
-    expect(after.stderr).toContain(`Run: tessera login --url ${t.url}`);
-    // The credentials it had printed were revoked with it.
-    const direct = await run('aws', ['sts', 'get-caller-identity'], { env: { ...env(), AWS_CONFIG_FILE: '/dev/null', AWS_ACCESS_KEY_ID: one.AccessKeyId, AWS_SECRET_ACCESS_KEY: one.SecretAccessKey, AWS_SESSION_TOKEN: one.SessionToken, AWS_DEFAULT_REGION: 'us-east-1' } }).then(
-      () => 'ok',
+    const who = JSON.parse((await aws('sts', 'get-caller-identity')).stdout);
+    expect(who.Arn).toBe(`arn:aws:sts::${t.accountId}:assumed-role/Developer/maria`);
+    // The role's policy decides: ListUsers allowed, GetUser not.
+    expect(JSON.parse((await aws('iam', 'list-users')).stdout).Users.map((u: { UserName: string }) => u.UserName)).toEqual(expect.arrayContaining(['maria', 'lena']));
+    const denied = await aws('iam', 'get-user', '--user-name', 'lena').then(
+      () => null,
       (e: { stderr: string }) => e.stderr,
     );
-    expect(direct).toContain('InvalidClientTokenId');
-  }, 90_000);
+    expect(denied).toMatch(/AccessDenied/);
 
-  it('loopback login (RFC 8252, PKCE) approved in Chromium', async () => {
-    const login = tessera(['login', '--url', t.url, '--browser', '--no-open']);
-    const url = (await login.seen(/Opening (\S+)/))[1]!;
-    expect(url).toMatch(/code_challenge_method=S256/);
+    // The administrator ends every login session of maria: the browser's and the CLI's.
+    const revoked = await iamQuery(t.url, t.root, 'RevokeLoginSessions', { UserName: 'maria' });
+    expect(revoked.status, revoked.text).toBe(200);
+    expect([...revoked.text.matchAll(/<member>/g)].length).toBe(2);
+    const after = await aws('sts', 'get-caller-identity').then(
+      () => null,
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect(after).not.toBeNull();
+    expect(after!.stderr).toContain(`tessera: your sign-in to ${t.url} has ended (revoked or expired). Run: tessera login --url ${t.url}`);
+    const audit = await t.database.db.query<{ detail: Record<string, unknown> }>(`SELECT detail FROM audit_events WHERE service = 'sts' AND action = 'AssumeRole' AND outcome = 'success'`);
+    expect(audit.rows.some((r) => r.detail.via === 'cli')).toBe(true);
+  });
+
+  it('loopback + PKCE: Chromium visits the authorize URL, signs in, approves; the CLI gets the code on 127.0.0.1', async () => {
+    const env2 = { ...env, XDG_CONFIG_HOME: join(home, 'loopback-config') };
+    const login = tessera(['login', '--browser', '--no-browser', '--url', t.url], env2);
+    const m = await login.waitFor(/(http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorize\?\S+)/);
+    const authorize = new URL(m[1]!);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     await b.context.clearCookies();
-    await b.page.goto(url);
-    expect(new URL(b.page.url()).pathname).toBe('/signin');
-    await b.page.getByTestId('connector-local').click();
-    await signInInBrowser();
-    expect(new URL(b.page.url()).pathname).toMatch(/^\/device\/authorize\//);
+    await p().goto(authorize.href);
+    await signInWithTotp(lena);
+    expect(new URL(p().url()).pathname).toBe('/oauth2/authorize');
+    expect(await p().getByTestId('authorize-who').textContent()).toBe(`lena (${t.accountId})`);
     await b.shot('device-loopback-consent');
-    await Promise.all([b.page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback/), b.page.getByTestId('approve').click()]);
-    expect(await b.page.textContent('body')).toContain('signed in');
-    const done = await login.exit;
-    expect(done.code, done.stderr).toBe(0);
-    const who = await aws('--profile', 'p', 'sts', 'get-caller-identity');
-    expect(who.code, who.stderr).toBe(0);
-    expect(JSON.parse(who.stdout).Arn).toBe(`arn:aws:sts::${t.accountId}:assumed-role/Developer/maria`);
-    // logout ends it at Tessera too.
-    expect((await run('node', [BIN, 'logout', '--url', t.url], { env: env() })).stderr).toContain('Signed out');
-    const list = await iamQuery(t.url, t.root, 'ListLoginSessions', { UserName: 'maria' });
-    expect(list.text.match(/<Id>ls-/g)?.length).toBe(1); // the browser's
-  }, 90_000);
+    await Promise.all([p().waitForURL(/127\.0\.0\.1:\d+\/callback/), p().getByTestId('approve').click()]);
+    expect(await p().textContent('body')).toContain('Signed in');
+    expect(await login.exit).toBe(0);
+    expect(login.stdout()).toContain(`as ${lena.arn}`);
+    expect(statSync(cacheFile(t.url, env2)).mode & 0o777).toBe(0o600);
+  });
 });
