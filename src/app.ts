@@ -11,6 +11,7 @@ import { Errors, isAwsError } from './errors/index.js';
 import { renderJsonError, sendError } from './http/errors.js';
 import { createTokenExchangeHandler } from './http/oauth-token.js';
 import { signInRouter } from './http/signin.js';
+import { portalRouter } from './http/portal.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];
@@ -67,6 +68,8 @@ export function createExpressApp(services: Services): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
+  // The portal (issue 12): /portal, /portal/credentials, /assets/portal.js (before the sign-in router, which 404s other /assets/*).
+  app.use(portalRouter(services));
   // People signing in (issue 11): /signin/*, /session, /signout, /signed-out, /assets/tessera.css.
   app.use(signInRouter(services));
 
