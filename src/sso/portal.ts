@@ -83,10 +83,11 @@ export function durationChoices(maxSessionDuration: number): { seconds: number; 
   return seconds.map((s) => ({ seconds: s, label: durationLabel(s), selected: s === dflt }));
 }
 
-/** 900 → "15 min", 3600 → "1 h", 5400 → "1 h 30 min". */
+/** 900 → "15 min", 3600 → "1 h", 5400 → "1 h 30 min" (to the nearest minute: 7199 → "2 h"). */
 export function durationLabel(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
+  const total = Math.max(1, Math.round(seconds / 60));
+  const h = Math.floor(total / 60);
+  const m = total % 60;
   if (h === 0) return `${m} min`;
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }

@@ -3,7 +3,7 @@ import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { iamClient } from '../support/clients.js';
 import { Jar, csrfOf, makeLocalUser, testId, type LocalUser } from './helpers.js';
-import { durationChoices } from '../../src/sso/portal.js';
+import { durationChoices, durationLabel } from '../../src/sso/portal.js';
 import { credentialTexts } from '../../src/web/portal-pages.js';
 
 /**
@@ -138,7 +138,10 @@ describe('POST /portal/credentials', () => {
     const exp = /<time datetime="([^"]+)" data-testid="expiration"/.exec(r.text)![1]!;
     expect(Math.abs(Date.parse(exp) - Date.now() - 7200_000)).toBeLessThan(10_000);
     const row = (await stsAudit()).at(-1)!;
-    expect(row).toMatchObject({ action: 'AssumeRole', outcome: 'success', principal_arn: pat.arn, detail: { via: 'portal', loginSessionId: sessionId, subject: 'pat', durationSeconds: 7200 } });
+    expect(row).toMatchObject({ action: 'AssumeRole', outcome: 'success', principal_arn: pat.arn, detail: { via: 'portal', loginSessionId: sessionId, subject: 'pat' } });
+    // issueForSession reports the seconds left at issue, rounded: 7199 when the clock's milliseconds were ≥ 500.
+    expect(row.detail.durationSeconds).toBeGreaterThanOrEqual(7199);
+    expect(row.detail.durationSeconds).toBeLessThanOrEqual(7200);
     expect(JSON.stringify(row)).not.toContain(/AWS_SECRET_ACCESS_KEY='([^']+)'/.exec(text)![1]!);
     // A reload of the URL is not a way to the credentials.
     expect((await j.get('/portal/credentials')).location).toBe('/portal');
@@ -247,6 +250,7 @@ describe('the rest of /portal', () => {
   it('durations and the credential blocks: quoting keeps every value literal', () => {
     expect(durationChoices(3600).map((c) => c.seconds)).toEqual([900, 1800, 3600]);
     expect(durationChoices(5400).map((c) => `${c.label}${c.selected ? '*' : ''}`)).toEqual(['15 min', '30 min', '1 h*', '1 h 30 min']);
+    expect([7199, 7200, 43200, 60].map(durationLabel)).toEqual(['2 h', '2 h', '12 h', '1 min']);
     const t1 = credentialTexts({ credentials: { AccessKeyId: 'ASIA', SecretAccessKey: "a'b$c`d", SessionToken: 'x\ny' }, endpoint: 'https://t.example', accountId: '123456789012', roleName: 'r' });
     expect(t1.exports).toContain(`export AWS_SECRET_ACCESS_KEY='a'\\''b$c\`d'`);
     expect(t1.powershell).toContain(`$Env:AWS_SECRET_ACCESS_KEY = 'a''b$c\`d'`);
