@@ -14,7 +14,8 @@ import { PORTAL_JS } from '../web/scripts.js';
 /**
  * The portal (issue 12): after sign-in, the roles this person may assume and their credentials.
  *
- *   GET  /portal               the accounts and roles (src/sso/portal.ts `cachedRoles`), each with a
+ *   GET  /portal[?q=]          the accounts and roles (src/sso/portal.ts `cachedRoles`; `q` filters by
+ *                              name, account or description; at most SHOWN_ROLES on a page), each with a
  *                              duration choice, "Get credentials" and "Open console" (POST /console/role,
  *                              the console's route)
  *   POST /portal/credentials   role_arn, duration, csrf → `issueForSession(…, via: 'portal')` → the
@@ -66,7 +67,8 @@ export function portalRouter(services: Services): express.Router {
     const roles = await cachedRoles(services, s.session, factsOf(reqInfo(req, s.c)));
     const n = req.query.notice;
     const notice = typeof n === 'string' && Object.hasOwn(NOTICES, n) ? NOTICES[n] : undefined;
-    kit.send(res, portalPage({ ...whoOf(s.session), mfa: s.session.mfa.present, roles, csrf: s.csrf, notice }));
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 128) : undefined;
+    kit.send(res, portalPage({ ...whoOf(s.session), mfa: s.session.mfa.present, roles, csrf: s.csrf, notice, filter: q }));
   });
   r.get('/portal/', (_req, res) => res.redirect(303, '/portal'));
   // A reload or bookmark of the credentials page: the credentials are a POST's answer only.

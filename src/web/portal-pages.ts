@@ -18,7 +18,23 @@ export interface PortalView {
   roles: readonly RoleOffer[];
   csrf: string;
   notice?: string | undefined;
+  /** The filter typed (GET /portal?q=): roles whose name, account or description contain it. */
+  filter?: string | undefined;
 }
+
+/** At most this many roles on one page; more → "narrow the list" (an account may have thousands). */
+export const SHOWN_ROLES = 100;
+/** The filter box appears from this many roles on. */
+const FILTER_FROM = 8;
+
+/** The offers a filter selects (case-insensitive substring of name, account id, description). */
+export function filterRoles(roles: readonly RoleOffer[], q: string | undefined): readonly RoleOffer[] {
+  const needle = (q ?? '').trim().toLowerCase();
+  if (needle === '') return roles;
+  return roles.filter((r) => r.roleName.toLowerCase().includes(needle) || r.accountId.includes(needle) || (r.description ?? '').toLowerCase().includes(needle));
+}
+
+const BY_NAME = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
 /** The offers by account (accounts in numeric order, roles by name within each). */
 export function byAccount(roles: readonly RoleOffer[]): { accountId: string; roles: RoleOffer[] }[] {
@@ -30,13 +46,17 @@ export function byAccount(roles: readonly RoleOffer[]): { accountId: string; rol
   }
   return [...m.keys()]
     .sort()
-    .map((accountId) => ({ accountId, roles: m.get(accountId)!.sort((a, b) => a.roleName.localeCompare(b.roleName, 'en', { sensitivity: 'base' })) }));
+    .map((accountId) => ({ accountId, roles: m.get(accountId)!.sort((a, b) => BY_NAME.compare(a.roleName, b.roleName)) }));
 }
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
 
 export function portalPage(v: PortalView): Page {
-  const groups = byAccount(v.roles);
+  const matching = filterRoles(v.roles, v.filter);
+  const sorted = byAccount(matching);
+  const shown = sorted.flatMap((g) => g.roles).slice(0, SHOWN_ROLES);
+  const groups = matching.length > SHOWN_ROLES ? byAccount(shown) : sorted;
+  const filtering = (v.filter ?? '').trim() !== '';
   const role = (r: RoleOffer) => {
     const id = slug(`${r.accountId}-${r.roleName}`);
     return html`<li class="role" data-testid="role" data-role-arn="${r.roleArn}">
@@ -66,7 +86,18 @@ ${csrfField(v.csrf)}
   const content = html`<h1>Your AWS roles</h1>
 <p class="lead">Signed in as <strong data-testid="who">${v.who}</strong> <span class="muted">(${v.via})</span> · MFA <span class="pill ${v.mfa ? 'ok' : ''}" data-testid="portal-mfa" data-present="${String(v.mfa)}">${v.mfa ? 'present' : 'not present'}</span></p>
 ${v.notice ? html`<div class="notice" role="status" data-testid="notice">${v.notice}</div>` : html``}
-${groups.length === 0
+${v.roles.length >= FILTER_FROM || filtering
+    ? html`<form method="get" action="/portal" class="filter" role="search">
+<label for="q" class="inline-label">Filter roles</label>
+<input type="search" id="q" name="q" value="${v.filter ?? ''}" maxlength="128" placeholder="Role name, account or description" autocomplete="off" spellcheck="false" data-testid="filter">
+<button type="submit" class="secondary">Filter</button>
+${filtering ? html`<a href="/portal" data-testid="clear-filter">Show all</a>` : html``}
+</form>
+<p class="muted small" data-testid="role-count">${filtering ? `${matching.length} of ${v.roles.length} roles match` : `${v.roles.length} roles`}${matching.length > shown.length ? html` · showing the first <strong data-testid="shown-count">${shown.length}</strong>: narrow the list with the filter` : html``}</p>`
+    : html``}
+${groups.length === 0 && filtering
+    ? html`<div class="empty" data-testid="no-match"><p><strong>No role matches “${v.filter ?? ''}”.</strong></p><p class="muted"><a href="/portal">Show all roles</a></p></div>`
+    : groups.length === 0
     ? html`<div class="empty" data-testid="no-roles"><p><strong>No roles are available to you.</strong></p><p class="muted">A role appears here when its trust policy lets your identity assume it. Ask an administrator to grant you one.</p></div>`
     : groups.map(
         (g) => html`<section class="account" data-testid="account" data-account-id="${g.accountId}" aria-labelledby="acct-${g.accountId}">

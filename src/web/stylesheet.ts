@@ -73,6 +73,10 @@ form.inline { display: flex; gap: .4rem; align-items: center; margin: 0; }
 form.inline button { margin-top: 0; }
 label.inline-label { display: inline; margin: 0; font-weight: 500; color: var(--muted); font-size: .85rem; }
 select { font: inherit; padding: .5rem .55rem; border: 1px solid #8c959f; border-radius: .35rem; background: #fff; color: var(--fg); }
+form.filter { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: 0 0 .25rem; }
+form.filter button { margin-top: 0; padding: .45rem .9rem; }
+input[type=search] { flex: 1 1 16rem; max-width: 26rem; padding: .5rem .7rem; font: inherit; border: 1px solid #8c959f; border-radius: .35rem; background: #fff; color: var(--fg); }
+input[type=search]:focus-visible, select:focus-visible { outline: 3px solid var(--focus); outline-offset: 1px; border-color: var(--accent); }
 .empty { border: 1px dashed var(--line); border-radius: .4rem; padding: 1rem 1.25rem; background: #fafbfc; }
 .warning { border: 1px solid #d4a72c; background: #fff8c5; color: #4d2d00; border-radius: .35rem; padding: .75rem 1rem; margin: 1.25rem 0; font-size: .92rem; }
 section.cred-block { margin: 1.5rem 0 0; }
