@@ -232,9 +232,18 @@ describe.skipIf(!browserAvailable || !hasAwsCli)('the portal in Chromium, creden
     expect(roles.ok).toBe(false);
     expect(roles.stderr).toMatch(/AccessDenied.*iam:ListRoles/);
 
+    // Where the Clipboard API refuses, Copy selects the block (and tries execCommand) instead.
+    await p().addInitScript('navigator.clipboard.writeText = () => Promise.reject(new DOMException("denied", "NotAllowedError"))');
+    await p().goto(`${t.url}/portal`);
+    await getCredentials('ops', 900);
+    await p().getByTestId('copy-powershell').click();
+    await p().locator('[data-status="powershell"]').filter({ hasText: /Copied|Selected/ }).waitFor();
+    expect(await p().evaluate('window.getSelection().toString()')).toBe(await p().getByTestId('text-powershell').textContent());
+    await b.shot('portal-credentials-fallback');
+
     const sessionId = await signOutEverywhere();
     const issued = (await portalAudit()).filter((a) => a.outcome === 'success' && a.action === 'AssumeRoleWithWebIdentity');
-    expect(issued).toHaveLength(1);
+    expect(issued).toHaveLength(2);
     expect(issued[0]).toMatchObject({ detail: { via: 'portal', subject: 'bob', connectorId: 'corp', loginSessionId: sessionId, assumedRoleArn: `arn:aws:sts::${acct()}:assumed-role/ops/bob@corp.example`, mfa: false } });
     const after = await shell(exports, 'aws --output json sts get-caller-identity');
     expect(after.ok).toBe(false);
