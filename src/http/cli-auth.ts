@@ -16,7 +16,7 @@ import {
   type TokenSet,
 } from '../sso/cli-grants.js';
 import { issueForSession } from '../sso/issue.js';
-import { rolesFor } from '../sso/roles.js';
+import { cachedRoles } from '../sso/portal.js';
 import { SignInError, type LoginSession, type SignedInPrincipal } from '../sso/types.js';
 import * as pages from '../web/device-pages.js';
 
@@ -216,8 +216,8 @@ export function cliAuthRouter(services: Services): express.Router {
   r.get('/cli/roles', async (req, res) => {
     const session = await bearer(req);
     const info = requestInfo(req, services);
-    // NOTE: the portal's per-session cache (cachedRoles, src/sso/portal.ts) replaces this call once merged.
-    const roles = await rolesFor(services, session, info);
+    // The portal's list, cached per login session (src/sso/portal.ts).
+    const roles = await cachedRoles(services, session, info);
     sendJson(res, 200, { roles: roles.map((o) => ({ role_arn: o.roleArn, role_name: o.roleName, account_id: o.accountId, description: o.description, max_session_duration: o.maxSessionDuration })) });
   });
 
