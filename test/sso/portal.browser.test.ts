@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 import { iamClient } from '../support/clients.js';
 import { browserAvailable, openBrowser, type TestBrowser } from '../support/browser.js';
 import { hasAwsCli, run } from '../support/aws-cli.js';
 import { startTestOp, type TestOp } from '../fixtures/oidc-op.js';
-import { iamQuery } from './test-connector.js';
+import { createCorpOidcConnector } from './test-connector.js';
 import { makeLocalUser, type LocalUser } from './helpers.js';
 import { timeStep, totpAt } from '../../src/mfa/totp.js';
 
@@ -34,16 +34,7 @@ describe.skipIf(!browserAvailable || !hasAwsCli)('the portal in Chromium, creden
     t = await startTestTessera();
     op = await startTestOp({ redirectUris: [`${t.url}/signin/corp/callback`] });
     const iam = iamClient(t, t.root);
-    providerArn = (await iam.send(new CreateOpenIDConnectProviderCommand({ Url: op.issuer, ClientIDList: [op.clientId], ThumbprintList: ['a'.repeat(40)] }))).OpenIDConnectProviderArn!;
-    const r = await iamQuery(t.url, t.root, 'CreateSignInConnector', {
-      Id: 'corp',
-      Type: 'oidc',
-      DisplayName: 'Corp SSO',
-      ProviderArn: providerArn,
-      Settings: JSON.stringify({ issuer: op.issuer, clientId: op.clientId, scopes: ['openid', 'email', 'profile', 'groups'], tagClaims: { department: 'Department' } }),
-      Secrets: JSON.stringify({ clientSecret: op.clientSecret }),
-    });
-    expect(r.status, r.text).toBe(200);
+    providerArn = await createCorpOidcConnector(t, op, { tagClaims: { department: 'Department' } });
     maria = await makeLocalUser(t, 'maria', { mfa: true });
     const host = op.issuer.replace(/^https?:\/\//, '');
     // ops: maria (AssumeRole) and the corp IdP's people (AssumeRoleWithWebIdentity, with tags).
