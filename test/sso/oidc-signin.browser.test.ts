@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
-import { iamClient } from '../support/clients.js';
 import { browserAvailable, openBrowser, type TestBrowser } from '../support/browser.js';
 import { startTestOp, type TestOp } from '../fixtures/oidc-op.js';
 import { createCorpOidcConnector } from './test-connector.js';
