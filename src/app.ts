@@ -11,6 +11,7 @@ import { Errors, isAwsError } from './errors/index.js';
 import { renderJsonError, sendError } from './http/errors.js';
 import { createTokenExchangeHandler } from './http/oauth-token.js';
 import { signInRouter } from './http/signin.js';
+import { consoleSectionsRouter } from './web/console/sections-router.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];
@@ -67,6 +68,9 @@ export function createExpressApp(services: Services): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
+  // Console sections (issue 12): /console/{providers,connectors,sessions,mfa,audit}; before the
+  // sign-in router, whose 404 page answers every other /assets/ path.
+  app.use(consoleSectionsRouter(services));
   // People signing in (issue 11): /signin/*, /session, /signout, /signed-out, /assets/tessera.css.
   app.use(signInRouter(services));
 

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetOpenIDConnectProviderCommand, ListMFADevicesCommand } from '@aws-sdk/client-iam';
+import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { browserAvailable, openBrowser, type TestBrowser } from '../support/browser.js';
+import { iamClient } from '../support/clients.js';
+import { hasAwsCli, run } from '../support/aws-cli.js';
+import { timeStep, totpAt } from '../../src/mfa/totp.js';
+import { Jar, csrfOf, makeLocalUser, type LocalUser } from '../sso/helpers.js';
+import { consoleRole, issueFrom, oidcProvider, openConsole, sessionOfSecret } from './helpers.js';
+
+/**
+ * The console's providers, sessions, MFA and audit sections in Chromium, as a person's role
+ * session: an admin revokes another person's login session (signed out; credentials issued from
+ * it fail in the aws CLI), the audit page filters to the console's own calls, a List/Get-only
+ * role sees providers but its delete is AccessDenied with AWS's message, and an MFA device made
+ * in the console is then needed at the user's sign-in.
+ */
+describe.skipIf(!browserAvailable)('console sections in Chromium', () => {
+  let t: TestTessera;
+  let b: TestBrowser;
+  let ada: LocalUser;
+  let bob: LocalUser;
+  let adminRole: string;
+  let readerRole: string;
+
+  beforeAll(async () => {
+    t = await startTestTessera();
+    ada = await makeLocalUser(t, 'ada');
+    bob = await makeLocalUser(t, 'bob');
+    await makeLocalUser(t, 'carol');
+    adminRole = await consoleRole(t, 'ConsoleAdmin', [{ Effect: 'Allow', Action: '*', Resource: '*' }], ['ada', 'bob']);
+    readerRole = await consoleRole(t, 'ConsoleReader', [{ Effect: 'Allow', Action: ['iam:List*', 'iam:Get*'], Resource: '*' }], ['ada']);
+    b = await openBrowser();
+  });
+  afterAll(async () => {
+    await b?.close();
+    await t?.stop();
+  });
+
+  const p = () => b.page;
+  async function signInBrowser(u: LocalUser) {
+    await b.context.clearCookies();
+    await p().goto(`${t.url}/signin/local`);
+    await p().fill('#username', u.name);
+    await p().fill('#password', u.password);
+    await Promise.all([p().waitForURL(/\/session/), p().click('button[type=submit]')]);
+  }
+  async function signInJar(u: LocalUser): Promise<Jar> {
+    const j = new Jar(t.url);
+    const f = await j.get('/signin/local');
+    const r = await j.post('/signin/local', { csrf: csrfOf(f.text), account: '', username: u.name, password: u.password });
+    expect(r.location).toBe('/session');
+    return j;
+  }
+  const secretOf = (j: Jar) => j.cookies.get('__Host-tessera-session')!;
+  const awsSts = (c: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }) =>
+    run('aws', ['--endpoint-url', t.url, '--output', 'json', 'sts', 'get-caller-identity'], {
+      env: { ...process.env, AWS_ACCESS_KEY_ID: c.AccessKeyId, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey, AWS_SESSION_TOKEN: c.SessionToken, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+    }).then(
+      (r) => ({ ok: true, out: r.stdout }),
+      (e: { stderr: string }) => ({ ok: false, out: e.stderr }),
+    );
+
+  it('an admin console session lists login sessions and revokes another person: signed out, credentials from it fail', async () => {
+    const bobJar = await signInJar(bob);
+    const bobSession = await sessionOfSecret(t, secretOf(bobJar));
+    const bobCreds = (await issueFrom(t, bobSession, adminRole)).issued.credentials;
+    if (hasAwsCli) expect((await awsSts(bobCreds)).ok).toBe(true);
+
+    await signInBrowser(ada);
+    const adaSession = await openConsole(t, b.context, adminRole);
+    await p().goto(`${t.url}/console/sessions`);
+    expect(await p().getByTestId('console-role').textContent()).toContain('assumed-role/ConsoleAdmin/');
+    const bobRow = p().locator(`tr[data-session-id="${bobSession.id}"]`);
+    await expect.poll(() => bobRow.count()).toBe(1);
+    expect(await bobRow.textContent()).toContain(bob.arn);
+    expect(await p().locator(`tr[data-session-id="${adaSession.id}"]`).textContent()).toContain('this session');
+    await b.shot('console-sessions');
+    await Promise.all([p().waitForURL(/\/console\/sessions$/), bobRow.getByTestId('revoke-session').click()]);
+    expect(await p().getByTestId('flash').textContent()).toContain(`Login session ${bobSession.id} revoked`);
+    // Bob's next page: signed out.
+    const next = await bobJar.get('/session');
+    expect(next.status).toBe(303);
+    expect(next.location).toMatch(/^\/signin/);
+    // The credentials issued from his session no longer work.
+    if (hasAwsCli) {
+      const r = await awsSts(bobCreds);
+      expect(r.ok).toBe(false);
+      expect(r.out).toContain('InvalidClientTokenId');
+    }
+    // Ada's own console still works, and Bob's session is listed as revoked with ended ones.
+    await p().goto(`${t.url}/console/sessions?ended=true&user=bob`);
+    expect(await p().locator(`tr[data-session-id="${bobSession.id}"]`).getAttribute('data-status')).toBe('revoked');
+  });
+
+  it('the audit page filters to an action and shows the console calls, with a detail view of one event', async () => {
+    await p().goto(`${t.url}/console/audit`);
+    await p().fill('#action', 'RevokeLoginSession');
+    await p().selectOption('#service', 'iam');
+    await Promise.all([p().waitForURL(/action=RevokeLoginSession/), p().getByTestId('audit-apply').click()]);
+    const rows = p().getByTestId('audit-row');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-action')).toBe('RevokeLoginSession');
+    expect(await rows.first().textContent()).toContain('assumed-role/ConsoleAdmin/');
+    await b.shot('console-audit');
+    await Promise.all([p().waitForURL(/\/console\/audit\/event/), rows.first().getByTestId('audit-detail-link').click()]);
+    const detail = JSON.parse((await p().getByTestId('audit-event-detail').textContent())!);
+    expect(detail).toMatchObject({ via: 'console', revokedLoginSessionId: expect.stringMatching(/^ls-/), principalArn: bob.arn });
+    await b.shot('console-audit-event');
+    // The page's own reads are in the log too, as the console's role session.
+    await p().goto(`${t.url}/console/audit?action=LookupAuditEvents&outcome=success`);
+    expect(await p().getByTestId('audit-row').count()).toBeGreaterThan(0);
+    // A bad time is a 400 page with a message, not a 500.
+    const bad = await p().goto(`${t.url}/console/audit?start=yesterday`);
+    expect(bad!.status()).toBe(400);
+    expect(await p().getByTestId('error').textContent()).toContain('not a date and time');
+  });
+
+  it('a List/Get-only role sees providers, but deleting one is AccessDenied with AWS message', async () => {
+    const arn = await oidcProvider(t, 'https://idp.console.example');
+    await openConsole(t, b.context, readerRole);
+    await p().goto(`${t.url}/console/providers`);
+    const row = p().locator(`tr[data-arn="${arn}"]`);
+    expect(await row.textContent()).toContain('idp.console.example');
+    expect(await row.textContent()).toContain('sts.amazonaws.com');
+    await Promise.all([p().waitForURL(/\/console\/providers$/), row.getByTestId('delete-oidc').click()]);
+    const flash = await p().getByTestId('flash').textContent();
+    expect(flash).toMatch(
+      new RegExp(`^AccessDenied: User: arn:aws:sts::${t.accountId}:assumed-role/ConsoleReader/ada is not authorized to perform: iam:DeleteOpenIDConnectProvider on resource: ${arn.replace(/[.]/g, '\\.')} because no identity-based policy allows the iam:DeleteOpenIDConnectProvider action`),
+    );
+    await b.shot('console-providers-denied');
+    // Still there.
+    expect((await iamClient(t, t.root).send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }))).Url).toBe('idp.console.example');
+    // The reader cannot read the audit log either (tessera:LookupAuditEvents is not iam:Get*).
+    const audit = await p().goto(`${t.url}/console/audit`);
+    expect(audit!.status()).toBe(403);
+    expect(await p().getByTestId('error').textContent()).toContain('not authorized to perform: tessera:LookupAuditEvents');
+  });
+
+  it('an MFA device created and enabled in the console is then needed at the user sign-in', async () => {
+    await openConsole(t, b.context, adminRole);
+    await p().goto(`${t.url}/console/mfa`);
+    await p().fill('#user', 'carol');
+    await p().fill('#device', 'carol-phone');
+    await Promise.all([p().waitForURL(/\/console\/mfa\/create/), p().getByTestId('mfa-create').click()]);
+    const qr = await p().getByTestId('mfa-qr').getAttribute('src');
+    expect(qr).toMatch(/^data:image\/png;base64,iVBOR/);
+    // The image really renders (CSP allows img data:).
+    expect(await p().getByTestId('mfa-qr').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    const seed = (await p().getByTestId('mfa-seed').textContent())!.replace(/\s+/g, '');
+    await b.shot('console-mfa-enable');
+    const step = timeStep(new Date());
+    await p().fill('#code1', totpAt(seed, step - 2));
+    await p().fill('#code2', totpAt(seed, step - 1));
+    await Promise.all([p().waitForURL(/\/console\/mfa$/), p().getByTestId('mfa-enable').click()]);
+    expect(await p().getByTestId('flash').textContent()).toContain('enabled for carol');
+    const row = p().locator(`tr[data-serial="arn:aws:iam::${t.accountId}:mfa/carol-phone"]`);
+    expect(await row.getAttribute('data-assigned')).toBe('true');
+    expect((await iamClient(t, t.root).send(new ListMFADevicesCommand({ UserName: 'carol' }))).MFADevices?.map((d) => d.SerialNumber)).toEqual([`arn:aws:iam::${t.accountId}:mfa/carol-phone`]);
+    // Carol's sign-in now asks for the code, and takes the next one.
+    const j = new Jar(t.url);
+    const f = await j.get('/signin/local');
+    const r = await j.post('/signin/local', { csrf: csrfOf(f.text), account: '', username: 'carol', password: 'Pw-carol-1a!Xy' });
+    expect(r.location).toBe('/signin/mfa');
+    const m = await j.get('/signin/mfa');
+    const done = await j.post('/signin/mfa', { csrf: csrfOf(m.text), code: totpAt(seed, step) });
+    expect(done.location).toBe('/session');
+  });
+
+  it('refuses a POST without the CSRF token, and a signed-out visit goes to sign-in', async () => {
+    const j = await signInJar(ada);
+    const forged = await j.post('/console/sessions/revoke', { id: 'ls-aaaaaaaaaaaaaaaaaaaaaaaa' });
+    expect(forged.status).toBe(403);
+    const css = await fetch(`${t.url}/assets/console-sections.css`);
+    expect(css.status, await css.clone().text()).toBe(200);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    const anon = await new Jar(t.url).get('/console/audit');
+    expect(anon.status).toBe(303);
+    expect(anon.location).toMatch(/^\/signin\?return_to=%2Fconsole%2Faudit/);
+    // Signed in but no console opened for this session.
+    const none = await j.get('/console/audit');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('cache-control')).toBe('no-store');
+    expect(none.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+});
