@@ -7,6 +7,7 @@ import { hasAwsCli, run } from '../support/aws-cli.js';
 import { timeStep, totpAt } from '../../src/mfa/totp.js';
 import { Jar, csrfOf, makeLocalUser, type LocalUser } from '../sso/helpers.js';
 import { consoleRole, issueFrom, oidcProvider, openConsole, sessionOfSecret } from './helpers.js';
+import { iamQuery } from '../sso/test-connector.js';
 
 /**
  * The console's providers, sessions, MFA and audit sections in Chromium, as a person's role
@@ -165,6 +166,53 @@ describe.skipIf(!browserAvailable)('console sections in Chromium', () => {
     const m = await j.get('/signin/mfa');
     const done = await j.post('/signin/mfa', { csrf: csrfOf(m.text), code: totpAt(seed, step) });
     expect(done.location).toBe('/session');
+  });
+
+  it('sign-in connectors: created and changed in the console, secrets write-only (never on a page)', async () => {
+    await openConsole(t, b.context, adminRole);
+    const providerArn = `arn:aws:iam::${t.accountId}:oidc-provider/idp.console.example`;
+    const secret = 'Cl1ent-Secret-Never-Shown-7d3f';
+    await p().goto(`${t.url}/console/connectors`);
+    await p().locator('summary', { hasText: 'Add a connector' }).click();
+    await p().fill('#id', 'corp-oidc');
+    await p().selectOption('#type', 'oidc');
+    await p().fill('#displayName', 'Corp SSO');
+    await p().fill('#providerArn', providerArn);
+    await p().fill('#settings', JSON.stringify({ issuer: 'https://idp.console.example', clientId: 'sts.amazonaws.com' }));
+    await p().fill('#secrets', JSON.stringify({ clientSecret: secret }));
+    await Promise.all([p().waitForURL(/\/console\/connectors$/), p().getByTestId('create-connector').click()]);
+    expect(await p().getByTestId('flash').textContent()).toContain('Connector corp-oidc created');
+    const row = p().locator('tr[data-id="corp-oidc"]');
+    expect(await row.textContent()).toContain('clientSecret');
+    expect(await p().content()).not.toContain(secret);
+    await Promise.all([p().waitForURL(/\/console\/connectors\/edit/), row.locator('a').first().click()]);
+    expect(await p().content()).not.toContain(secret);
+    expect(await p().inputValue('#secrets')).toBe('');
+    await p().fill('#displayName', 'Corp single sign-on');
+    await Promise.all([p().waitForURL(/\/console\/connectors\/edit/), p().getByTestId('update-connector').click()]);
+    expect(await p().getByTestId('flash').textContent()).toContain('saved');
+    expect(await p().inputValue('#displayName')).toBe('Corp single sign-on');
+    // Saving without secrets kept them; an invalid Settings is refused with the factory's message, form kept.
+    expect(await p().locator('#secrets-hint').textContent()).toContain('Stored: clientSecret');
+    await p().fill('#settings', '{"issuer": "not a url", "clientId": "x"}');
+    await p().getByTestId('update-connector').click();
+    await p().waitForLoadState('load');
+    expect(await p().getByTestId('error').textContent()).toMatch(/issuer/);
+    const stored = await t.database.db.query<{ settings: Record<string, unknown> }>(`SELECT settings FROM sign_in_connectors WHERE id = 'corp-oidc'`);
+    expect(stored.rows[0]!.settings).toMatchObject({ issuer: 'https://idp.console.example' });
+  });
+
+  it('a revoked console role session stops at once: the next page says so', async () => {
+    await signInBrowser(ada);
+    const s = await openConsole(t, b.context, adminRole);
+    const raw = JSON.parse((await t.services.cache.get(`console:${s.id}`))!) as { accessKeyId: string };
+    expect((await p().goto(`${t.url}/console/mfa`))!.status()).toBe(200);
+    // Revoked from outside (RevokeSession by its access key id, as the root user).
+    const r = await iamQuery(t.url, t.root, 'RevokeSession', { AccessKeyId: raw.accessKeyId });
+    expect(r.status, r.text).toBe(200);
+    const after = await p().goto(`${t.url}/console/mfa`);
+    expect(after!.status()).toBe(401);
+    expect(await p().getByTestId('error').textContent()).toContain('console role session has ended');
   });
 
   it('refuses a POST without the CSRF token, and a signed-out visit goes to sign-in', async () => {

@@ -3,6 +3,7 @@ import type { Services } from '../../services.js';
 import { field, formBody, peopleKit, errName } from '../../http/people.js';
 import { requestInfo } from '../../http/request-context.js';
 import { SignInError } from '../../sso/types.js';
+import { isAwsError } from '../../errors/index.js';
 import { auditSection } from '../../console/sections/audit.js';
 import { connectorsSection } from '../../console/sections/connectors.js';
 import { mfaSection } from '../../console/sections/mfa.js';
@@ -59,7 +60,8 @@ export function consoleSectionsRouter(services: Services): express.Router {
           state = undefined;
         }
         const now = who.c.now;
-        const resolved = state ? await services.credentials.resolve(state.accessKeyId, state.sessionToken, now) : null;
+        // Expired, revoked, or its role deleted: resolve answers null or refuses (InvalidClientTokenId…).
+        const resolved = state ? await services.credentials.resolve(state.accessKeyId, state.sessionToken, now).catch((e: unknown) => (isAwsError(e) && e.status < 500 ? null : Promise.reject(e))) : null;
         if (!state || !resolved) {
           return kit.send(res, consoleMessage('Console session ended', 'Your console role session has ended (expired or revoked), or none was opened. Open the console again for a role from the portal.', { href: '/portal', text: 'Back to the portal' }, 401));
         }
