@@ -40,7 +40,12 @@ export async function issueFrom(t: TestTessera, session: LoginSession, roleArn: 
 export async function openConsole(t: TestTessera, context: BrowserContext, roleArn: string): Promise<LoginSession> {
   const cookie = (await context.cookies(t.url)).find((c) => c.name === '__Host-tessera-session');
   if (!cookie) throw new Error('the browser is not signed in');
-  const session = await sessionOfSecret(t, cookie.value);
+  return openConsoleFor(t, cookie.value, roleArn);
+}
+
+/** "Open console" for the login session of a session cookie secret. */
+export async function openConsoleFor(t: TestTessera, secret: string, roleArn: string): Promise<LoginSession> {
+  const session = await sessionOfSecret(t, secret);
   const out = await issueFrom(t, session, roleArn, 'console');
   const c = out.issued.credentials;
   const ttl = Math.max(1, Math.floor((c.Expiration.getTime() - Date.now()) / 1000));

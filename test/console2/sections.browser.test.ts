@@ -6,7 +6,7 @@ import { iamClient } from '../support/clients.js';
 import { hasAwsCli, run } from '../support/aws-cli.js';
 import { timeStep, totpAt } from '../../src/mfa/totp.js';
 import { Jar, csrfOf, makeLocalUser, type LocalUser } from '../sso/helpers.js';
-import { consoleRole, issueFrom, oidcProvider, openConsole, sessionOfSecret } from './helpers.js';
+import { consoleRole, issueFrom, oidcProvider, openConsole, openConsoleFor, sessionOfSecret } from './helpers.js';
 import { iamQuery } from '../sso/test-connector.js';
 
 /**
@@ -230,5 +230,78 @@ describe.skipIf(!browserAvailable)('console sections in Chromium', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('cache-control')).toBe('no-store');
     expect(none.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+});
+
+/** Hostile input to the sections (no browser needed): a clear 4xx page or a refusal message, never a 500. */
+describe('console sections refuse hostile input', () => {
+  let t: TestTessera;
+  let j: Jar;
+  beforeAll(async () => {
+    t = await startTestTessera();
+    const u = await makeLocalUser(t, 'eve');
+    const role = await consoleRole(t, 'Admin', [{ Effect: 'Allow', Action: '*', Resource: '*' }], ['eve']);
+    j = new Jar(t.url);
+    const f = await j.get('/signin/local');
+    await j.post('/signin/local', { csrf: csrfOf(f.text), account: '', username: u.name, password: u.password });
+    await openConsoleFor(t, j.cookies.get('__Host-tessera-session')!, role);
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('GET pages with bad parameters answer 4xx with a message', async () => {
+    const cases: [string, number, RegExp][] = [
+      ['/console/audit?marker=%00%01', 400, /marker/i],
+      [`/console/audit?marker=${Buffer.from('x|1').toString('base64url')}`, 400, /InvalidInput: Invalid Marker/],
+      ['/console/audit?outcome=maybe', 400, /ValidationError/],
+      ['/console/audit?end=2020-01-01T00:00:00Z&start=2021-01-01T00:00:00Z', 400, /StartTime must not be later/],
+      ['/console/audit?action=%3Cscript%3Ealert(1)%3C/script%3E', 400, /ValidationError/],
+      ['/console/audit/event?request=x&event=abc', 404, /No such event/],
+      ['/console/audit/event?request=nope&event=1', 404, /No such event/],
+      ['/console/providers/oidc?arn=arn:aws:iam::123456789012:oidc-provider/none.example', 404, /NoSuchEntity/],
+      ['/console/providers/saml?arn=%3Cb%3E', 400, /ValidationError|InvalidInput/],
+      ['/console/connectors/edit?id=NOPE', 400, /ValidationError/],
+      ['/console/sessions?user=nobody', 404, /NoSuchEntity|cannot be found/],
+      ['/console/sessions?marker=%%%', 400, /marker/i],
+      ['/console/mfa?status=Everything&marker=a.b', 400, /marker/i],
+    ];
+    for (const [path, status, text] of cases) {
+      const r = await j.get(path);
+      expect(r.status, `${path}: ${r.text.slice(0, 300)}`).toBe(status);
+      expect(r.text, path).toMatch(text);
+      // Reflected input is escaped.
+      expect(r.text, path).not.toContain('<script>alert(1)</script>');
+    }
+  });
+
+  it('POSTs with missing, repeated or oversized fields come back as a refusal message', async () => {
+    const page = await j.get('/console/mfa');
+    const csrf = csrfOf(page.text);
+    const posts: [string, Record<string, string | string[]>][] = [
+      ['/console/providers/oidc/delete', { csrf }],
+      ['/console/providers/oidc/delete', { csrf, arn: ['a', 'b'] }],
+      ['/console/providers/oidc/create', { csrf, url: 'ftp://x', clientIds: 'a\nb', thumbprints: 'zz' }],
+      ['/console/providers/saml/create', { csrf, name: 'bad name!', metadata: '<not-xml' }],
+      ['/console/connectors/delete', { csrf, id: 'x'.repeat(5000) }],
+      ['/console/sessions/revoke', { csrf, id: 'ls-nope' }],
+      ['/console/sessions/revoke-person', { csrf }],
+      ['/console/sessions/revoke-credentials', { csrf }],
+      ['/console/sessions/revoke-role', { csrf, roleName: 'r', issuedBefore: 'soon' }],
+      ['/console/mfa/deactivate', { csrf, serial: 'x', user: 'nobody' }],
+      ['/console/mfa/create', { csrf, user: 'nobody', device: 'd' }],
+    ];
+    for (const [path, form] of posts) {
+      const r = await j.post(path, form);
+      expect(r.status, `${path}: ${r.text.slice(0, 300)}`).toBe(303);
+      const next = await j.get(r.location!);
+      expect(next.status, path).toBeLessThan(500);
+      expect(next.text, path).toMatch(/data-testid="flash"[^>]*>[A-Za-z]+(Error|Input|Entity|Denied)?:? |data-testid="flash"/);
+      expect(next.text, path).toContain('role="alert" data-testid="flash"');
+    }
+    // The enable step with wrong codes shows the form again with the refusal, 400.
+    const en = await j.post('/console/mfa/enable', { csrf, user: 'eve', serial: `arn:aws:iam::${t.accountId}:mfa/none`, code1: '000000', code2: '111111' });
+    expect(en.status).toBe(400);
+    expect(en.text).toMatch(/NoSuchEntity|InvalidAuthenticationCode|ValidationError/);
   });
 });

@@ -1,7 +1,7 @@
 import { html } from '../../web/html.js';
 import type { LookupAuditEventsResponse } from '../../protocols/generated/iam.js';
 import { AUDIT_FILTER_NAMES, auditContent, auditEventContent, type AuditFilters } from '../../web/console/audit.js';
-import { isoTime, page, refusal, type Section, type SectionCx } from './kit.js';
+import { isoTime, page, refusal, type Section, type SectionCx, statusOf } from './kit.js';
 
 const PAGE_SIZE = '50';
 
@@ -43,7 +43,7 @@ export const auditSection: Section = {
           return page('Audit log', auditContent({ filters: f, events: out.AuditEvents, nextMarker: out.IsTruncated ? out.Marker : undefined, paged: marker !== undefined && marker !== '' }));
         } catch (e) {
           const msg = refusal(e);
-          return page('Audit log', auditContent({ filters: f, events: [], paged: false, error: msg }), /^AccessDenied/.test(msg) ? 403 : 400);
+          return page('Audit log', auditContent({ filters: f, events: [], paged: false, error: msg }), statusOf(msg));
         }
       },
     },
@@ -60,7 +60,7 @@ export const auditSection: Section = {
           return page('Audit event', auditEventContent(e), e ? 200 : 404);
         } catch (e) {
           const msg = refusal(e);
-          return page('Audit event', html`<h1>Audit event</h1><div class="alert" role="alert" data-testid="error">${msg}</div>`, /^AccessDenied/.test(msg) ? 403 : 400);
+          return page('Audit event', html`<h1>Audit event</h1><div class="alert" role="alert" data-testid="error">${msg}</div>`, statusOf(msg));
         }
       },
     },

@@ -2,7 +2,7 @@ import type { GetSignInConnectorResponse, ListSignInConnectorsResponse } from '.
 import { query } from '../../web/console/admin-ui.js';
 import { connectorEditContent, connectorsContent } from '../../web/console/connectors.js';
 import { html } from '../../web/html.js';
-import { mutate, page, redirect, refusal, type Section, type SectionCx } from './kit.js';
+import { mutate, page, redirect, refusal, type Section, type SectionCx, statusOf } from './kit.js';
 
 const BACK = '/console/connectors';
 const bool = (cx: SectionCx, name: string) => (cx.field(name) === 'true' ? 'true' : 'false');
@@ -41,7 +41,7 @@ export const connectorsSection: Section = {
           return page('Sign-in connectors', connectorsContent({ connectors: out.SignInConnectors, nextHref, csrf: cx.csrf }));
         } catch (e) {
           const msg = refusal(e);
-          return page('Sign-in connectors', connectorsContent({ connectors: [], csrf: cx.csrf, error: msg }), /^AccessDenied/.test(msg) ? 403 : 400);
+          return page('Sign-in connectors', connectorsContent({ connectors: [], csrf: cx.csrf, error: msg }), statusOf(msg));
         }
       },
     },
@@ -54,7 +54,7 @@ export const connectorsSection: Section = {
           return page(`Connector ${out.SignInConnector.Id}`, connectorEditContent({ c: out.SignInConnector, csrf: cx.csrf }));
         } catch (e) {
           const msg = refusal(e);
-          return page('Sign-in connector', html`<h1>Sign-in connector</h1><div class="alert" role="alert" data-testid="error">${msg}</div><p><a href="${BACK}">Back to connectors</a></p>`, /^AccessDenied/.test(msg) ? 403 : 404);
+          return page('Sign-in connector', html`<h1>Sign-in connector</h1><div class="alert" role="alert" data-testid="error">${msg}</div><p><a href="${BACK}">Back to connectors</a></p>`, statusOf(msg));
         }
       },
     },

@@ -71,3 +71,6 @@ export function isoTime(s: string | undefined): string | undefined | null {
   const d = new Date(`${m[1]}T${m[2] ?? '00:00'}${m[2] && m[2].length === 5 ? ':00' : ''}${m[3] ?? 'Z'}`);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
+
+/** The HTTP status of a page showing a refusal: 403 AccessDenied, 404 NoSuchEntity, else 400. */
+export const statusOf = (refusalText: string): number => (/^AccessDenied\b/.test(refusalText) ? 403 : /^NoSuchEntity\b/.test(refusalText) ? 404 : 400);

@@ -1,7 +1,7 @@
 import type { CreateVirtualMFADeviceResponse, ListVirtualMFADevicesResponse } from '../../protocols/generated/iam.js';
 import { query } from '../../web/console/admin-ui.js';
 import { mfaContent, mfaEnableContent } from '../../web/console/mfa.js';
-import { mutate, page, redirect, refusal, type Section } from './kit.js';
+import { mutate, page, redirect, refusal, type Section, statusOf } from './kit.js';
 
 const BACK = '/console/mfa';
 const STATUSES = new Set(['Any', 'Assigned', 'Unassigned']);
@@ -28,7 +28,7 @@ export const mfaSection: Section = {
           return page('MFA devices', mfaContent({ status, devices: out.VirtualMFADevices, nextHref, csrf: cx.csrf }));
         } catch (e) {
           const msg = refusal(e);
-          return page('MFA devices', mfaContent({ status, devices: [], csrf: cx.csrf, error: msg }), /^AccessDenied/.test(msg) ? 403 : 400);
+          return page('MFA devices', mfaContent({ status, devices: [], csrf: cx.csrf, error: msg }), statusOf(msg));
         }
       },
     },

@@ -1,7 +1,7 @@
 import type { GetOpenIDConnectProviderResponse, GetSAMLProviderResponse, ListOpenIDConnectProvidersResponse, ListSAMLProvidersResponse } from '../../protocols/generated/iam.js';
 import { oidcProviderContent, providersContent, samlProviderContent, type OidcProviderView } from '../../web/console/providers.js';
 import { html } from '../../web/html.js';
-import { lines, members, mutate, page, redirect, refusal, type Section, type SectionCx } from './kit.js';
+import { lines, members, mutate, page, redirect, refusal, type Section, type SectionCx, statusOf } from './kit.js';
 
 const BACK = '/console/providers';
 /** GetOpenIDConnectProvider calls per page view (each is audited like any IAM call). */
@@ -57,7 +57,7 @@ export const providersSection: Section = {
       async handle(cx) {
         const arn = cx.field('arn') ?? '';
         const p = await oidcView(cx, arn);
-        if (p.error) return page('OIDC provider', html`<h1>OIDC provider</h1><div class="alert" role="alert" data-testid="error">${p.error}</div><p><a href="${BACK}">Back to providers</a></p>`, /^AccessDenied/.test(p.error) ? 403 : 404);
+        if (p.error) return page('OIDC provider', html`<h1>OIDC provider</h1><div class="alert" role="alert" data-testid="error">${p.error}</div><p><a href="${BACK}">Back to providers</a></p>`, statusOf(p.error));
         return page('OIDC provider', oidcProviderContent({ p, csrf: cx.csrf }));
       },
     },
@@ -71,7 +71,7 @@ export const providersSection: Section = {
           return page('SAML provider', samlProviderContent({ arn, metadata: p.SAMLMetadataDocument ?? '', validUntil: p.ValidUntil, created: p.CreateDate, csrf: cx.csrf }));
         } catch (e) {
           const msg = refusal(e);
-          return page('SAML provider', html`<h1>SAML provider</h1><div class="alert" role="alert" data-testid="error">${msg}</div><p><a href="${BACK}">Back to providers</a></p>`, /^AccessDenied/.test(msg) ? 403 : 404);
+          return page('SAML provider', html`<h1>SAML provider</h1><div class="alert" role="alert" data-testid="error">${msg}</div><p><a href="${BACK}">Back to providers</a></p>`, statusOf(msg));
         }
       },
     },

@@ -1,7 +1,7 @@
 import type { ListLoginSessionsResponse } from '../../protocols/generated/iam.js';
 import { query } from '../../web/console/admin-ui.js';
 import { sessionsContent, type SessionFilters } from '../../web/console/sessions.js';
-import { isoTime, mutate, page, redirect, refusal, type Section, type SectionCx } from './kit.js';
+import { isoTime, mutate, page, redirect, refusal, type Section, type SectionCx, statusOf } from './kit.js';
 
 const BACK = '/console/sessions';
 
@@ -49,7 +49,7 @@ export const sessionsSection: Section = {
           return page('Sessions', sessionsContent({ ...view, sessions: out.LoginSessions, nextHref }));
         } catch (e) {
           const msg = refusal(e);
-          return page('Sessions', sessionsContent({ ...view, sessions: [], error: msg }), /^AccessDenied/.test(msg) ? 403 : 400);
+          return page('Sessions', sessionsContent({ ...view, sessions: [], error: msg }), statusOf(msg));
         }
       },
     },
