@@ -119,6 +119,7 @@ describe.skipIf(!browserAvailable)('console sections in Chromium', () => {
 
   it('a List/Get-only role sees providers, but deleting one is AccessDenied with AWS message', async () => {
     const arn = await oidcProvider(t, 'https://idp.console.example');
+    await signInBrowser(ada);
     await openConsole(t, b.context, readerRole);
     await p().goto(`${t.url}/console/providers`);
     const row = p().locator(`tr[data-arn="${arn}"]`);
@@ -139,6 +140,7 @@ describe.skipIf(!browserAvailable)('console sections in Chromium', () => {
   });
 
   it('an MFA device created and enabled in the console is then needed at the user sign-in', async () => {
+    await signInBrowser(ada);
     await openConsole(t, b.context, adminRole);
     await p().goto(`${t.url}/console/mfa`);
     await p().fill('#user', 'carol');
