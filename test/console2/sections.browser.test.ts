@@ -8,6 +8,7 @@ import { timeStep, totpAt } from '../../src/mfa/totp.js';
 import { Jar, csrfOf, makeLocalUser, type LocalUser } from '../sso/helpers.js';
 import { consoleRole, issueFrom, oidcProvider, openConsole, openConsoleFor, sessionOfSecret } from './helpers.js';
 import { iamQuery } from '../sso/test-connector.js';
+import { idpMetadata, makeCert } from '../iam/providers/saml-fixture.js';
 
 /**
  * The console's providers, sessions, MFA and audit sections in Chromium, as a person's role
@@ -170,6 +171,39 @@ describe.skipIf(!browserAvailable)('console sections in Chromium', () => {
     expect(done.location).toBe('/session');
   });
 
+  it('identity providers: OIDC created and changed, SAML created from pasted metadata, then both deleted', async () => {
+    await signInBrowser(ada);
+    await openConsole(t, b.context, adminRole);
+    await p().goto(`${t.url}/console/providers`);
+    await p().locator('summary', { hasText: 'Add an OIDC provider' }).click();
+    await p().fill('#url', 'https://token.example.org');
+    await p().fill('#clientIds', 'app-one\napp-two');
+    await p().fill('#thumbprints', 'b'.repeat(40));
+    await Promise.all([p().waitForURL(/\/console\/providers\/oidc\?arn=/), p().getByTestId('create-oidc').click()]);
+    expect(await p().getByTestId('flash').textContent()).toContain('created');
+    await p().fill('#clientId', 'app-three');
+    await Promise.all([p().waitForURL(/\/console\/providers\/oidc\?arn=/), p().getByRole('button', { name: 'Add', exact: true }).click()]);
+    await p().fill('#thumbprints', `${'c'.repeat(40)}\n${'d'.repeat(40)}`);
+    await Promise.all([p().waitForURL(/\/console\/providers\/oidc\?arn=/), p().getByRole('button', { name: 'Save thumbprints' }).click()]);
+    const arn = `arn:aws:iam::${t.accountId}:oidc-provider/token.example.org`;
+    const got = await iamClient(t, t.root).send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+    expect(got.ClientIDList).toEqual(['app-one', 'app-two', 'app-three']);
+    expect(got.ThumbprintList).toEqual(['c'.repeat(40), 'd'.repeat(40)]);
+    await p().goto(`${t.url}/console/providers`);
+    await p().locator('summary', { hasText: 'Add a SAML provider' }).click();
+    await p().fill('#name', 'CorpIdP');
+    await p().fill('#metadata', idpMetadata({ entityId: 'https://saml.corp.example', cert: await makeCert() }));
+    await Promise.all([p().waitForURL(/\/console\/providers$/), p().getByTestId('create-saml').click()]);
+    expect(await p().getByTestId('flash').textContent()).toContain(`saml-provider/CorpIdP created`);
+    const saml = p().locator(`tr[data-arn="arn:aws:iam::${t.accountId}:saml-provider/CorpIdP"]`);
+    expect(await saml.count()).toBe(1);
+    await Promise.all([p().waitForURL(/\/console\/providers$/), saml.getByTestId('delete-saml').click()]);
+    await Promise.all([p().waitForURL(/\/console\/providers$/), p().locator(`tr[data-arn="${arn}"]`).getByTestId('delete-oidc').click()]);
+    expect(await p().locator(`tr[data-arn="${arn}"]`).count()).toBe(0);
+    expect(await saml.count()).toBe(0);
+    await b.shot('console-providers');
+  });
+
   it('sign-in connectors: created and changed in the console, secrets write-only (never on a page)', async () => {
     await openConsole(t, b.context, adminRole);
     const providerArn = `arn:aws:iam::${t.accountId}:oidc-provider/idp.console.example`;
@@ -275,6 +309,21 @@ describe('console sections refuse hostile input', () => {
       // Reflected input is escaped.
       expect(r.text, path).not.toContain('<script>alert(1)</script>');
     }
+  });
+
+  it('the audit page pages with "Older events" (keyset Marker), keeping the filters', async () => {
+    const iam = iamClient(t, t.root);
+    for (let i = 0; i < 60; i++) await iam.send(new ListMFADevicesCommand({}));
+    const first = await j.get('/console/audit?action=ListMFADevices');
+    expect(first.status).toBe(200);
+    const ids = (s: string) => [...s.matchAll(/event=(\d+)/g)].map((m) => m[1]);
+    expect(ids(first.text)).toHaveLength(50);
+    const older = /href="([^"]+)" data-testid="audit-older"/.exec(first.text)![1]!.replace(/&amp;/g, '&');
+    expect(older).toContain('action=ListMFADevices');
+    const second = await j.get(older);
+    expect(ids(second.text)).toHaveLength(10);
+    expect(ids(second.text).filter((x) => ids(first.text).includes(x))).toEqual([]);
+    expect(second.text).not.toContain('data-testid="audit-older"');
   });
 
   it('POSTs with missing, repeated or oversized fields come back as a refusal message', async () => {
