@@ -87,4 +87,5 @@ summary { cursor: pointer; font-weight: 600; color: var(--accent); }
 .ua { font-size: .75rem; }
 code.sid { font-size: .78rem; }
 .alert-text { color: var(--danger); }
+.console-main .alert, .console-main .notice { overflow-wrap: anywhere; }
 `;
