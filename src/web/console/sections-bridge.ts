@@ -19,7 +19,7 @@ import { stsOperations } from '../../sts/index.js';
  * validation (parseQueryInput from Query-style params), the operation, authorizeMissing for a
  * NoSuchEntity, AWS's encoded AccessDenied, one audit event per call (written inside the
  * operation's transaction together with an outbox invalidation when it changed something), and
- * ServiceUnavailable when the audit record cannot be written.
+ * ServiceUnavailable when the audit record cannot be written; the request metrics by action.
  */
 let registry: OperationRegistry | undefined;
 const table = () => (registry ??= new OperationRegistry([...stsOperations, ...iamOperations]));
@@ -35,6 +35,7 @@ export interface BridgeCall {
 }
 
 export async function callAsRoleSession(services: Services, c: BridgeCall): Promise<unknown> {
+  const start = process.hrtime.bigint();
   const audit: Record<string, unknown> = { ...c.auditExtra };
   let auditRow: { id: number; detail: string } | undefined;
   const event = (error: AwsError | undefined): AuditEvent => ({
@@ -106,6 +107,8 @@ export async function callAsRoleSession(services: Services, c: BridgeCall): Prom
     services.logger.error({ err: e, requestId: c.info.requestId }, 'audit write failed; refusing to answer');
     throw error?.detail?.outcome === 'unknown' ? error : Errors.serviceUnavailable();
   }
+  services.metrics.requests.inc({ service: 'iam', action: c.action, outcome: error ? error.code : 'success' });
+  services.metrics.latency.observe({ service: 'iam', action: c.action }, Number(process.hrtime.bigint() - start) / 1e9);
   if (error) throw error;
   return out;
 }
