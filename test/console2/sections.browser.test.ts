@@ -169,6 +169,14 @@ describe.skipIf(!browserAvailable)('console sections in Chromium', () => {
     const m = await j.get('/signin/mfa');
     const done = await j.post('/signin/mfa', { csrf: csrfOf(m.text), code: totpAt(seed, step) });
     expect(done.location).toBe('/session');
+    // Deactivate, then delete, from the list.
+    await p().goto(`${t.url}/console/mfa`);
+    await Promise.all([p().waitForURL(/\/console\/mfa$/), row.getByTestId('mfa-deactivate').click()]);
+    expect(await p().getByTestId('flash').textContent()).toContain('deactivated');
+    expect(await row.getAttribute('data-assigned')).toBe('false');
+    await Promise.all([p().waitForURL(/\/console\/mfa$/), row.getByTestId('mfa-delete').click()]);
+    expect(await p().getByTestId('flash').textContent()).toContain('deleted');
+    expect(await row.count()).toBe(0);
   });
 
   it('identity providers: OIDC created and changed, SAML created from pasted metadata, then both deleted', async () => {
