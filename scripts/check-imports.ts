@@ -30,7 +30,9 @@ const LAYERS: readonly { layer: Layer; prefixes: readonly string[]; may: readonl
   },
   {
     layer: 'http',
-    prefixes: ['http/', 'web/'],
+    // console/: the console is a protocol adapter (HTML forms → operations), its pages rendered
+    // by web/console/.
+    prefixes: ['http/', 'web/', 'console/'],
     may: ['http', 'context', 'operations', 'domain', 'ports', 'shared'],
     why: 'protocol adapters call operations',
   },
@@ -45,7 +47,7 @@ const LAYERS: readonly { layer: Layer; prefixes: readonly string[]; may: readonl
   {
     layer: 'operations',
     // workers/: runs CPU-heavy parts of operations (simulation, SAML verification) off the loop.
-    prefixes: ['sts/', 'iam/', 'sso/', 'orgs/', 'analyzer/', 'console/', 'workers/'],
+    prefixes: ['sts/', 'iam/', 'sso/', 'orgs/', 'analyzer/', 'workers/'],
     may: ['context', 'operations', 'domain', 'ports', 'shared'],
     why: 'operations use domain and ports, never adapters or the root',
   },

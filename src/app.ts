@@ -13,6 +13,7 @@ import { createTokenExchangeHandler } from './http/oauth-token.js';
 import { signInRouter } from './http/signin.js';
 import { portalRouter } from './http/portal.js';
 import { cliAuthRouter } from './http/cli-auth.js';
+import { consoleSectionsRouter } from './web/console/sections-router.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];
@@ -74,6 +75,8 @@ export function createExpressApp(services: Services): express.Express {
   // sign-in router, which answers everything else under /assets with its 404 page; then /signin/*, /session, …
   app.use(cliAuthRouter(services));
   app.use(portalRouter(services));
+  // The console (issue 12): /console/*.
+  app.use(consoleSectionsRouter(services));
   app.use(signInRouter(services));
 
   app.use((_req, res) => {

@@ -161,12 +161,114 @@ export async function updateAuditDetail(q: Sql, id: number, detailJson: string):
   await q.query('UPDATE audit_events SET detail = $2 WHERE id = $1', [id, detailJson]);
 }
 
+/** What a reader may filter the log of one account by (every filter given must match). */
+export interface AuditLookupFilter {
+  /** Inclusive bounds. */
+  start?: Date | undefined;
+  end?: Date | undefined;
+  service?: string | undefined;
+  action?: string | undefined;
+  principalArn?: string | undefined;
+  outcome?: AuditEvent['outcome'] | undefined;
+  accessKeyId?: string | undefined;
+  requestId?: string | undefined;
+}
+
+/** The position after which a page starts (newest first): the last event of the previous page. */
+export interface AuditCursor {
+  /** event_time as Postgres text, to the microsecond (a JS Date would drop the microseconds). */
+  time: string;
+  id: string;
+}
+
+/** A stored event, as read back. */
+export interface StoredAuditEvent extends AuditEvent {
+  id: string;
+  /** event_time to the microsecond, UTC (`2026-12-02T20:50:35.123456Z`): the cursor's time. */
+  timeText: string;
+  detail: Record<string, unknown>;
+}
+
+interface LookupRow {
+  id: string;
+  event_time: Date;
+  time_text: string;
+  request_id: string;
+  service: string;
+  action: string;
+  account_id: string | null;
+  principal_arn: string | null;
+  principal_id: string | null;
+  access_key_id: string | null;
+  source_ip: string | null;
+  user_agent: string | null;
+  outcome: AuditEvent['outcome'];
+  error_code: string | null;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * One account's events, newest first ((event_time, id) descending), after `cursor`. The statement
+ * names only the filters given, so the planner sees each as a plain equality or range on the
+ * index (account_id, event_time DESC, id DESC) — migration 0015 — or on (principal_arn, event_time).
+ */
+export async function lookupAuditEvents(q: Sql, accountId: string, f: AuditLookupFilter, cursor: AuditCursor | undefined, limit: number): Promise<StoredAuditEvent[]> {
+  const values: unknown[] = [accountId];
+  const where = ['account_id = $1'];
+  const add = (sql: (p: string) => string, v: unknown) => {
+    if (v === undefined) return;
+    values.push(v);
+    where.push(sql(`$${values.length}`));
+  };
+  add((p) => `event_time >= ${p}::timestamptz`, f.start);
+  add((p) => `event_time <= ${p}::timestamptz`, f.end);
+  add((p) => `service = ${p}`, f.service);
+  add((p) => `action = ${p}`, f.action);
+  add((p) => `principal_arn = ${p}`, f.principalArn);
+  add((p) => `outcome = ${p}`, f.outcome);
+  add((p) => `access_key_id = ${p}`, f.accessKeyId);
+  add((p) => `request_id = ${p}`, f.requestId);
+  if (cursor) {
+    values.push(cursor.time, cursor.id);
+    where.push(`(event_time, id) < ($${values.length - 1}::timestamptz, $${values.length}::bigint)`);
+  }
+  values.push(limit);
+  const r = await q.query<LookupRow>(
+    `SELECT id::text AS id, event_time, to_char(event_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time_text,
+            request_id, service, action, account_id, principal_arn, principal_id, access_key_id, source_ip, user_agent,
+            outcome, error_code, detail
+       FROM audit_events WHERE ${where.join(' AND ')}
+      -- The table's columns, not the text alias \`id\` above (a text order would put 9 before 13).
+      ORDER BY audit_events.event_time DESC, audit_events.id DESC LIMIT $${values.length}`,
+    values,
+  );
+  return r.rows.map((x) => ({
+    id: x.id,
+    time: x.event_time,
+    timeText: x.time_text,
+    requestId: x.request_id,
+    service: x.service,
+    action: x.action,
+    accountId: x.account_id ?? undefined,
+    principalArn: x.principal_arn ?? undefined,
+    principalId: x.principal_id ?? undefined,
+    accessKeyId: x.access_key_id ?? undefined,
+    sourceIp: x.source_ip ?? undefined,
+    userAgent: x.user_agent ?? undefined,
+    outcome: x.outcome,
+    errorCode: x.error_code ?? undefined,
+    detail: x.detail,
+  }));
+}
+
 /** Audit events bound to a connection or a transaction (the group commit of audit/log.ts uses the functions above). */
 export interface AuditRepository {
   /** Inserts the events; their ids, in order. */
   insert(events: readonly AuditEvent[]): Promise<number[]>;
   /** Replaces one event's detail (what an operation noted after its change committed). */
   updateDetail(id: number, detailJson: string): Promise<void>;
+  /** One account's events, newest first, after the cursor (lookupAuditEvents). */
+  lookup(accountId: string, filter: AuditLookupFilter, cursor: AuditCursor | undefined, limit: number): Promise<StoredAuditEvent[]>;
 }
 
 export class PgAuditRepository implements AuditRepository {
@@ -176,5 +278,8 @@ export class PgAuditRepository implements AuditRepository {
   }
   updateDetail(id: number, detailJson: string): Promise<void> {
     return updateAuditDetail(this.q, id, detailJson);
+  }
+  lookup(accountId: string, filter: AuditLookupFilter, cursor: AuditCursor | undefined, limit: number): Promise<StoredAuditEvent[]> {
+    return lookupAuditEvents(this.q, accountId, filter, cursor, limit);
   }
 }

@@ -12,7 +12,7 @@ describe("AWS's service models", () => {
     expect(iam.version).toBe('2010-05-08');
     expect(iam.xmlNamespace).toBe('https://iam.amazonaws.com/doc/2010-05-08/');
     // AWS's 164, plus Tessera's RevokeSession, RevokeRoleSessions and the five *SignInConnector(s) actions (data/tessera-models).
-    expect(iam.operations.size).toBe(174);
+    expect(iam.operations.size).toBe(175);
     const create = iam.operations.get('CreateRole')!;
     const roleName = create.input!.memberByName.get('RoleName')!;
     expect(roleName.required).toBe(true);

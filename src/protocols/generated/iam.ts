@@ -125,6 +125,7 @@ export interface IamOperations {
   ListUsers: { input: ListUsersRequest; output: ListUsersResponse };
   ListUserTags: { input: ListUserTagsRequest; output: ListUserTagsResponse };
   ListVirtualMFADevices: { input: ListVirtualMFADevicesRequest; output: ListVirtualMFADevicesResponse };
+  LookupAuditEvents: { input: LookupAuditEventsRequest; output: LookupAuditEventsResponse };
   PutGroupPolicy: { input: PutGroupPolicyRequest; output: void };
   PutRolePermissionsBoundary: { input: PutRolePermissionsBoundaryRequest; output: void };
   PutRolePolicy: { input: PutRolePolicyRequest; output: void };
@@ -248,6 +249,22 @@ export interface AttachRolePolicyRequest {
 export interface AttachUserPolicyRequest {
   UserName: string;
   PolicyArn: string;
+}
+
+export interface AuditEvent {
+  EventId: string;
+  EventTime: Date;
+  RequestId: string;
+  Service: string;
+  EventName: string;
+  Outcome: "success" | "failure" | "unknown";
+  ErrorCode?: string;
+  PrincipalArn?: string;
+  PrincipalId?: string;
+  AccessKeyId?: string;
+  SourceIp?: string;
+  UserAgent?: string;
+  Detail: string;
 }
 
 export interface ChangePasswordRequest {
@@ -1418,6 +1435,25 @@ export interface LoginSession {
   RevokeDate?: Date;
   SourceIp?: string;
   UserAgent?: string;
+}
+
+export interface LookupAuditEventsRequest {
+  StartTime?: Date;
+  EndTime?: Date;
+  Service?: string;
+  EventName?: string;
+  PrincipalArn?: string;
+  Outcome?: "success" | "failure" | "unknown";
+  AccessKeyId?: string;
+  RequestId?: string;
+  Marker?: string;
+  MaxItems?: number;
+}
+
+export interface LookupAuditEventsResponse {
+  AuditEvents: AuditEvent[];
+  IsTruncated?: boolean;
+  Marker?: string;
 }
 
 export interface ManagedPolicyDetail {
