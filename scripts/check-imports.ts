@@ -30,8 +30,8 @@ const LAYERS: readonly { layer: Layer; prefixes: readonly string[]; may: readonl
   },
   {
     layer: 'http',
-    // console/: the console is a protocol adapter (HTML forms → operations), its pages rendered
-    // by web/console/.
+    // console/: the console is a protocol adapter (HTML forms → operations through
+    // protocols/invoke.ts), its pages rendered by web/console/.
     prefixes: ['http/', 'web/', 'console/'],
     may: ['http', 'context', 'operations', 'domain', 'ports', 'shared'],
     why: 'protocol adapters call operations',
@@ -47,7 +47,9 @@ const LAYERS: readonly { layer: Layer; prefixes: readonly string[]; may: readonl
   {
     layer: 'operations',
     // workers/: runs CPU-heavy parts of operations (simulation, SAML verification) off the loop.
-    prefixes: ['sts/', 'iam/', 'sso/', 'orgs/', 'analyzer/', 'workers/'],
+    // protocols/invoke.ts: the executor every adapter runs an operation through (credential
+    // scope, validation, authorization of missing entities, audit, metrics).
+    prefixes: ['sts/', 'iam/', 'sso/', 'orgs/', 'analyzer/', 'workers/', 'protocols/invoke.ts'],
     may: ['context', 'operations', 'domain', 'ports', 'shared'],
     why: 'operations use domain and ports, never adapters or the root',
   },
