@@ -11,6 +11,8 @@ export interface SectionCx {
   call<T = Record<string, unknown>>(action: string, params: Record<string, string | undefined>): Promise<T>;
   csrf: string;
   loginSessionId: string;
+  /** The console role session's account. */
+  accountId: string;
   now: Date;
   /** One field of the query (GET) or the urlencoded body (POST); arrays and absent are undefined. */
   field(name: string): string | undefined;

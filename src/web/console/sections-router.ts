@@ -9,12 +9,14 @@ import { connectorsSection } from '../../console/sections/connectors.js';
 import { mfaSection } from '../../console/sections/mfa.js';
 import { providersSection } from '../../console/sections/providers.js';
 import { sessionsSection } from '../../console/sections/sessions.js';
+import { groupsSection, policiesSection, rolesSection, usersSection } from '../../console/sections/iam.js';
+import { issueForSession } from '../../sso/issue.js';
 import type { Section, SectionCx } from '../../console/sections/kit.js';
 import { callAsRoleSession } from './sections-bridge.js';
 import { CONSOLE_SECTIONS_CSS, consoleFrame, consoleMessage } from './sections-layout.js';
 
-/** The five sections of this router, in navigation order. */
-export const consoleSections2: readonly Section[] = [providersSection, connectorsSection, sessionsSection, mfaSection, auditSection];
+/** The console's sections, in navigation order. */
+export const consoleSections2: readonly Section[] = [usersSection, groupsSection, rolesSection, policiesSection, providersSection, connectorsSection, sessionsSection, mfaSection, auditSection];
 
 /** The console state the "Open console" step stores under `console:<loginSessionId>` (never the secret). */
 interface ConsoleState {
@@ -27,7 +29,7 @@ interface ConsoleState {
 export const consoleStateKey = (loginSessionId: string) => `console:${loginSessionId}`;
 const flashKey = (loginSessionId: string) => `console-flash:${loginSessionId}`;
 
-const PATHS = /^\/console\/(providers|connectors|sessions|mfa|audit)(\/|$)|^\/assets\/console-sections\.css$/;
+const PATHS = /^\/console(?:\/|$)|^\/assets\/console-sections\.css$/;
 
 /**
  * /console/providers, /console/connectors, /console/sessions, /console/mfa, /console/audit.
@@ -45,6 +47,46 @@ export function consoleSectionsRouter(services: Services): express.Router {
   });
   const body = formBody();
   const nav = consoleSections2.map((s) => ({ id: s.id, title: s.title, path: s.path }));
+
+  // "Open console" (the portal's form): a role session for the console, issued as every person's
+  // credentials are (issueForSession, via 'console'); only its access key id and session token are
+  // kept (the secret is never stored: resolve() re-derives it), for as long as it lives.
+  router.post('/console/role', body, (req, res) => {
+    (async () => {
+      const who = await kit.signedIn(req, res);
+      if (!who) return res.redirect(303, '/signin?return_to=%2Fportal');
+      kit.requireCsrf(who.c, req, who.c.names.session);
+      const roleArn = field(req.body, 'role_arn') ?? '';
+      try {
+        const out = await issueForSession(services, who.session, { roleArn, via: 'console' }, requestInfo(req, services));
+        const c = out.issued.credentials;
+        const state: ConsoleState = { accessKeyId: c.AccessKeyId, sessionToken: c.SessionToken, roleArn: out.roleArn, assumedRoleArn: out.assumedRoleArn, expiration: c.Expiration.toISOString() };
+        await services.cache.set(consoleStateKey(who.session.id), JSON.stringify(state), Math.max(1, Math.floor((c.Expiration.getTime() - who.c.now.getTime()) / 1000)));
+        res.redirect(303, '/console/users');
+      } catch (e) {
+        if (!isAwsError(e)) throw e;
+        kit.send(res, consoleMessage('Console not opened', `${e.code}: ${e.message}`, { href: '/portal', text: 'Back to the portal' }, e.status));
+      }
+    })().catch((err: unknown) => {
+      if (err instanceof SignInError) return kit.send(res, consoleMessage('Not accepted', err.message, { href: '/portal', text: 'Back to the portal' }, err.status));
+      services.logger.error({ err: errName(err) }, 'opening the console failed');
+      if (!res.headersSent) kit.send(res, consoleMessage('Something went wrong', 'The console could not be opened. Try again.', { href: '/portal', text: 'Back to the portal' }, 500));
+    });
+  });
+
+  // /console: the first section when a console role session is open, else the way to open one.
+  router.get('/console', (req, res) => {
+    (async () => {
+      const who = await kit.signedIn(req, res);
+      if (!who) return res.redirect(303, '/signin?return_to=%2Fconsole');
+      const raw = await services.cache.get(consoleStateKey(who.session.id));
+      if (raw) return res.redirect(303, consoleSections2[0]!.path);
+      kit.send(res, consoleMessage('Open the console', 'The console works as one of your roles: choose "Open console" beside a role on the portal.', { href: '/portal', text: 'Go to the portal' }, 200));
+    })().catch((err: unknown) => {
+      services.logger.error({ err: errName(err) }, 'console request failed');
+      if (!res.headersSent) kit.send(res, consoleMessage('Something went wrong', 'Try again.', { href: '/portal', text: 'Back to the portal' }, 500));
+    });
+  });
 
   for (const section of consoleSections2) {
     for (const route of section.routes) {
@@ -69,6 +111,7 @@ export function consoleSectionsRouter(services: Services): express.Router {
         const source = route.method === 'POST' ? req.body : req.query;
         const cx: SectionCx = {
           csrf: who.csrf,
+          accountId: resolved.caller.accountId,
           loginSessionId: who.session.id,
           now,
           field: (name) => field(source, name),
