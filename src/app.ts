@@ -12,6 +12,7 @@ import { renderJsonError, sendError } from './http/errors.js';
 import { createTokenExchangeHandler } from './http/oauth-token.js';
 import { signInRouter } from './http/signin.js';
 import { consoleSectionsRouter } from './web/console/sections-router.js';
+import { consoleRouter } from './http/console.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];
@@ -70,6 +71,7 @@ export function createExpressApp(services: Services): express.Express {
   });
   // Console sections (issue 12): /console/{providers,connectors,sessions,mfa,audit}; before the
   // sign-in router, whose 404 page answers every other /assets/ path.
+  app.use(consoleRouter(services));
   app.use(consoleSectionsRouter(services));
   // People signing in (issue 11): /signin/*, /session, /signout, /signed-out, /assets/tessera.css.
   app.use(signInRouter(services));

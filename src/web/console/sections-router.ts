@@ -55,7 +55,10 @@ export function consoleSectionsRouter(services: Services): express.Router {
         const raw = await services.cache.get(consoleStateKey(who.session.id));
         let state: ConsoleState | undefined;
         try {
-          state = raw ? (JSON.parse(raw) as ConsoleState) : undefined;
+          const v: unknown = raw ? JSON.parse(raw) : undefined;
+          // Only a well-formed state is a console session (an older/foreign shape is "ended", never a 500).
+          const o = v as Partial<Record<keyof ConsoleState, unknown>> | null | undefined;
+          state = o && typeof o === 'object' && typeof o.accessKeyId === 'string' && typeof o.sessionToken === 'string' && typeof o.assumedRoleArn === 'string' ? (o as ConsoleState) : undefined;
         } catch {
           state = undefined;
         }
