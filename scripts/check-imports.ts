@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
-type Layer = 'root' | 'http' | 'context' | 'operations' | 'domain' | 'ports' | 'shared';
+type Layer = 'root' | 'http' | 'context' | 'operations' | 'domain' | 'ports' | 'shared' | 'client';
 
 /**
  * THE RULES. A file belongs to the layer of the longest prefix its path (relative to src/)
@@ -25,13 +25,13 @@ const LAYERS: readonly { layer: Layer; prefixes: readonly string[]; may: readonl
     // routes. iam/gitops/cli.ts is the `tessera apply` command: it opens the database and builds
     // services, which is composition (it should move to src/commands/ with the other commands).
     prefixes: ['main.ts', 'cli.ts', 'compose.ts', 'app.ts', 'iam/gitops/cli.ts'],
-    may: ['root', 'http', 'context', 'operations', 'domain', 'ports', 'shared'],
+    may: ['root', 'http', 'context', 'operations', 'domain', 'ports', 'shared', 'client'],
     why: 'composition root: may import anything; only it may import itself',
   },
   {
     layer: 'http',
-    // console/: the console is a protocol adapter (HTML forms → operations), its pages rendered
-    // by web/console/.
+    // console/: the console is a protocol adapter (HTML forms → operations through
+    // protocols/invoke.ts), its pages rendered by web/console/.
     prefixes: ['http/', 'web/', 'console/'],
     may: ['http', 'context', 'operations', 'domain', 'ports', 'shared'],
     why: 'protocol adapters call operations',
@@ -47,7 +47,9 @@ const LAYERS: readonly { layer: Layer; prefixes: readonly string[]; may: readonl
   {
     layer: 'operations',
     // workers/: runs CPU-heavy parts of operations (simulation, SAML verification) off the loop.
-    prefixes: ['sts/', 'iam/', 'sso/', 'orgs/', 'analyzer/', 'workers/'],
+    // protocols/invoke.ts: the executor every adapter runs an operation through (credential
+    // scope, validation, authorization of missing entities, audit, metrics).
+    prefixes: ['sts/', 'iam/', 'sso/', 'orgs/', 'analyzer/', 'workers/', 'protocols/invoke.ts'],
     may: ['context', 'operations', 'domain', 'ports', 'shared'],
     why: 'operations use domain and ports, never adapters or the root',
   },
@@ -62,6 +64,14 @@ const LAYERS: readonly { layer: Layer; prefixes: readonly string[]; may: readonl
     prefixes: ['store/', 'cache/', 'federation/', 'keys/', 'audit/', 'security/', 'throttle/'],
     may: ['ports', 'shared'],
     why: 'ports (storage, cache, upstream IdPs, keys) know nothing above them',
+  },
+  {
+    layer: 'client',
+    // `tessera login | credentials | logout`: a separate program run by people and by the AWS
+    // CLI (credential_process): node builtins only, nothing of the server, so it starts fast.
+    prefixes: ['client/'],
+    may: ['client'],
+    why: 'the people CLI talks to Tessera over HTTP only; it loads no server module',
   },
   {
     layer: 'shared',

@@ -11,6 +11,8 @@ import { Errors, isAwsError } from './errors/index.js';
 import { renderJsonError, sendError } from './http/errors.js';
 import { createTokenExchangeHandler } from './http/oauth-token.js';
 import { signInRouter } from './http/signin.js';
+import { portalRouter } from './http/portal.js';
+import { cliAuthRouter } from './http/cli-auth.js';
 import { consoleSectionsRouter } from './web/console/sections-router.js';
 import { consoleRouter } from './http/console.js';
 
@@ -69,11 +71,14 @@ export function createExpressApp(services: Services): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
-  // Console sections (issue 12): /console/{providers,connectors,sessions,mfa,audit}; before the
-  // sign-in router, whose 404 page answers every other /assets/ path.
+  // People (issues 11, 12): the tessera CLI's endpoints (/oauth2/device_authorization, /device,
+  // /oauth2/authorize, /oauth2/revoke, /cli/*), the portal (/portal, /assets/portal.js) before the
+  // sign-in router, which answers everything else under /assets with its 404 page; then /signin/*, /session, …
+  app.use(cliAuthRouter(services));
+  app.use(portalRouter(services));
+  // The console (issue 12): POST /console/role, GET /console; the sections /console/{providers,connectors,sessions,mfa,audit}.
   app.use(consoleRouter(services));
   app.use(consoleSectionsRouter(services));
-  // People signing in (issue 11): /signin/*, /session, /signout, /signed-out, /assets/tessera.css.
   app.use(signInRouter(services));
 
   app.use((_req, res) => {

@@ -1,14 +1,10 @@
-import { ConfigError, loadConfig, type Config } from './config/index.js';
-import { createLogger, type Logger } from './log.js';
-import cluster from 'node:cluster';
-import { openDatabase, printCredentials, SHUTDOWN_MESSAGE, startTessera, startWorkers } from './main.js';
-import { migrate, migrationsCurrent } from './store/migrate.js';
-import { rotateMasterKey } from './keys/rotate.js';
-import { resolveMasterKey } from './keys/master.js';
-import { bootstrap } from './iam/bootstrap.js';
-import { runApplyCommand } from './iam/gitops/cli.js';
+import type { Config } from './config/index.js';
+import type { Logger } from './log.js';
 
-/** `tessera serve | migrate | bootstrap` */
+// Only type imports above: `tessera login | credentials | logout` (src/client/, node builtins
+// only) run before any of the server's modules is loaded, so credential_process starts fast.
+// The server commands load theirs below.
+/** `tessera serve | migrate | bootstrap | … | login | credentials | logout` */
 const USAGE = `usage: tessera <command>
 
   serve      run the service (default)
@@ -17,7 +13,13 @@ const USAGE = `usage: tessera <command>
   apply -f FILE.json  create/update users, groups, roles, policies and identity providers from a file
   rotate-master-key  re-wrap every sealed secret from TESSERA_MASTER_KEY to TESSERA_NEW_MASTER_KEY
                      (one transaction), then exit; restart every replica with the new key
+
+  login [--url URL] [--browser] [--no-browser]   sign in to a Tessera (device code, or --browser: loopback + PKCE)
+  credentials --role ARN [--duration S] [--url URL]   AWS credential_process JSON for a role
+  logout [--url URL]   revoke the sign-in and delete its cache
 `;
+
+const CLIENT_COMMANDS = new Set(['login', 'credentials', 'logout', 'roles']);
 
 async function main(argv: string[]): Promise<number> {
   const cmd = argv[0] ?? 'serve';
@@ -25,6 +27,19 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  if (CLIENT_COMMANDS.has(cmd)) {
+    const { runClient } = await import('./client/main.js');
+    return runClient(cmd, argv.slice(1));
+  }
+  const { ConfigError, loadConfig } = await import('./config/index.js');
+  const { createLogger } = await import('./log.js');
+  const cluster = (await import('node:cluster')).default;
+  const { openDatabase, printCredentials, SHUTDOWN_MESSAGE, startTessera } = await import('./main.js');
+  const { migrate, migrationsCurrent } = await import('./store/migrate.js');
+  const { rotateMasterKey } = await import('./keys/rotate.js');
+  const { resolveMasterKey } = await import('./keys/master.js');
+  const { bootstrap } = await import('./iam/bootstrap.js');
+  const { runApplyCommand } = await import('./iam/gitops/cli.js');
   let config;
   try {
     config = loadConfig(process.env);
@@ -127,6 +142,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** TESSERA_WORKERS > 1: fork the workers; on SIGTERM/SIGINT forward it and exit when they have. */
 async function servePrimary(config: Config, logger: Logger): Promise<number> {
+  const { startWorkers } = await import('./main.js');
   const pool = await startWorkers(config, { logger });
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {

@@ -8,6 +8,7 @@ import type { Services } from '../services.js';
 import { verifySigV4 } from '../tokens/sigv4.js';
 import { configuredRegions } from '../tokens/regions.js';
 import { exchangeToken } from '../sts/token-exchange.js';
+import { cliTokenGrants } from './cli-auth.js';
 
 /**
  * OAuth 2.0 Token Exchange (RFC 8693) at `POST /oauth2/token`, for clients that speak OAuth
@@ -36,6 +37,10 @@ import { exchangeToken } from '../sts/token-exchange.js';
  * policy refuses), invalid_client (401: bad SigV4 on an aws-session exchange),
  * temporarily_unavailable (503: the IdP could not be reached), server_error (500).
  * One audit event per exchange (service `sts`, action `TokenExchange`), never a token.
+ *
+ * The `tessera` CLI's grants (device_code, authorization_code, refresh_token) are served at the
+ * same endpoint by src/http/cli-auth.ts (`cliTokenGrants`): dispatched on grant_type once the form
+ * is parsed, they answer for themselves and are not TokenExchange events.
  */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const AWS_SESSION_TOKEN_TYPE = 'urn:tessera:params:oauth:token-type:aws-session';
@@ -115,6 +120,7 @@ function durationOf(v: string | undefined): number | undefined {
 }
 
 export function createTokenExchangeHandler(services: Services) {
+  const otherGrants = cliTokenGrants(services);
   return async function tokenExchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const info = requestInfo(req, services);
     const audit: Record<string, unknown> = {};
@@ -134,6 +140,8 @@ export function createTokenExchangeHandler(services: Services) {
       }
       const grant = params.get('grant_type');
       if (grant === undefined) throw new OAuthError('invalid_request', 'Missing grant_type');
+      const other = Object.hasOwn(otherGrants, grant) ? otherGrants[grant] : undefined;
+      if (other) return await other(params, req, res);
       if (grant !== TOKEN_EXCHANGE_GRANT) throw new OAuthError('unsupported_grant_type', `Unsupported grant_type ${grant.slice(0, 200)}`);
       const subjectToken = params.get('subject_token');
       const subjectType = params.get('subject_token_type');

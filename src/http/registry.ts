@@ -1,17 +1,13 @@
 import type { Operation, ServiceName } from '../protocols/operation.js';
-import { serviceModel, type OperationModel } from '../protocols/model.js';
+import { serviceModel } from '../protocols/model.js';
 import { OUTPUT_OMITTED } from '../protocols/overrides.js';
+import type { OperationTable, RoutedOperation } from '../protocols/invoke.js';
 
-export interface RoutedOperation {
-  op: Operation;
-  /** The action in AWS's model (or Tessera's extension model). */
-  model: OperationModel;
-  /** Output members AWS leaves out of this action's answer (overrides.ts). */
-  omit: ReadonlySet<string> | undefined;
-}
+/** An operation with its model (AWS's or Tessera's extension model) and the output members AWS omits (overrides.ts). */
+export type { RoutedOperation };
 
 /** The operation table: (service, Action) → operation and its model. */
-export class OperationRegistry {
+export class OperationRegistry implements OperationTable {
   private readonly ops = new Map<string, RoutedOperation>();
 
   constructor(operations: readonly Operation[]) {

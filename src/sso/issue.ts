@@ -171,7 +171,7 @@ export async function issueForSession(services: Services, session: LoginSession,
       accountId: m?.[1] ?? issued.caller.accountId,
       sessionName: name,
       // The SAML SessionNotOnOrAfter cap may have shortened it.
-      durationSeconds: Math.min(requested, Math.round((issued.expiresAt.getTime() - req.now.getTime()) / 1000)),
+      durationSeconds: Math.min(requested, Math.round((issued.expiresAt.getTime() - Math.floor(req.now.getTime() / 1000) * 1000) / 1000)),
       assumedRoleArn: arn,
     };
   }

@@ -66,11 +66,12 @@ export class LoginSessions {
    * A new session (a NEW secret and id every time: no fixation). `previousSecret`, the session
    * cookie the browser presented, is ended first.
    */
-  async create(principal: SignedInPrincipal, mfa: MfaState, req: RequestFacts, previousSecret?: string): Promise<{ secret: string; session: LoginSession }> {
+  async create(principal: SignedInPrincipal, mfa: MfaState, req: RequestFacts, previousSecret?: string, opts: { client?: 'cli'; expiresAt?: Date } = {}): Promise<{ secret: string; session: LoginSession }> {
     if (isSessionSecret(previousSecret)) await this.endBySecret(previousSecret, req.now);
     const secret = this.s.random.bytes(32).toString('base64url');
     const id = `ls-${this.s.random.bytes(18).toString('base64url')}`;
-    const expiresAt = new Date(req.now.getTime() + this.s.config.signIn.maxSeconds * 1000);
+    const max = req.now.getTime() + this.s.config.signIn.maxSeconds * 1000;
+    const expiresAt = new Date(opts.expiresAt ? Math.min(max, opts.expiresAt.getTime()) : max);
     const session: LoginSession = {
       id,
       principal,
@@ -80,6 +81,7 @@ export class LoginSessions {
       expiresAt: expiresAt.toISOString(),
       sourceIp: req.sourceIp,
       userAgent: req.userAgent.slice(0, 512),
+      ...(opts.client ? { client: opts.client } : {}),
     };
     // The registry row first: a session an administrator cannot see must not exist.
     await this.s.store.loginSessions.insert({
@@ -116,7 +118,7 @@ export class LoginSessions {
     }
     const last = Date.parse(session.lastSeenAt);
     if (now.getTime() >= Date.parse(session.expiresAt)) return null;
-    if (now.getTime() - last >= this.s.config.signIn.idleSeconds * 1000) return null;
+    if (now.getTime() - last >= this.idleMs(session)) return null;
     if (now.getTime() - last >= TOUCH_EVERY_MS) {
       session.lastSeenAt = now.toISOString();
       await this.s.cache.set(sessionKey(digest), JSON.stringify(session), this.ttl(session, now));
@@ -189,9 +191,13 @@ export class LoginSessions {
     this.s.store.loginSessions.purge(new Date(now.getTime() - PURGE_AFTER_MS), 1000).catch(() => {});
   }
 
+  private idleMs(session: LoginSession): number {
+    return (session.client === 'cli' ? this.s.config.signIn.maxSeconds : this.s.config.signIn.idleSeconds) * 1000;
+  }
+
   private ttl(session: LoginSession, now: Date): number {
     const absolute = Date.parse(session.expiresAt) - now.getTime();
-    const idle = this.s.config.signIn.idleSeconds * 1000;
+    const idle = this.idleMs(session);
     return Math.max(1, Math.ceil(Math.min(absolute, idle) / 1000));
   }
 }

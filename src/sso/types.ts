@@ -55,6 +55,12 @@ export interface LoginSession {
   expiresAt: string;
   sourceIp: string;
   userAgent: string;
+  /**
+   * 'cli': a sign-in of the `tessera` command (device grant or loopback PKCE, src/sso/cli-grants.ts),
+   * made from a browser session; no idle timeout (its tokens are what it is used through), the
+   * absolute end as any session. Absent: a browser session.
+   */
+  client?: 'cli' | undefined;
 }
 
 export { SignInError, SignInConfigError, type SignInFailure } from '../federation/sign-in-errors.js';

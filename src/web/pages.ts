@@ -11,7 +11,31 @@ export interface Page {
   body: string;
 }
 
-function layout(title: string, content: SafeHtml, opts: { wide?: boolean; status?: number } = {}): Page {
+/** The signed-in sections every page of a signed-in person links in its header. */
+export type NavSection = 'portal' | 'console' | 'session';
+const NAV: readonly { id: NavSection; href: string; label: string }[] = [
+  { id: 'portal', href: '/portal', label: 'Portal' },
+  { id: 'console', href: '/console', label: 'Console' },
+  { id: 'session', href: '/session', label: 'Session' },
+];
+
+export interface LayoutOptions {
+  wide?: boolean;
+  /** A class of <main> instead of `wide` (e.g. `portal`: the wider role list). */
+  main?: string;
+  status?: number;
+  /** A signed-in page: the header links Portal · Console · Session, this one marked current (true: none marked). */
+  nav?: NavSection | boolean;
+  /** A same-origin script (`/assets/….js`; CSP script-src 'self' on that page). */
+  script?: `/assets/${string}.js`;
+  /** The widest <main> (console tables): `main: 'wider'`. */
+  wider?: boolean;
+}
+
+export function layout(title: string, content: SafeHtml, opts: LayoutOptions = {}): Page {
+  const nav = opts.nav
+    ? html`<nav class="nav" aria-label="Main">${NAV.map((n) => html`<a href="${n.href}" data-testid="nav-${n.id}"${n.id === opts.nav ? html` aria-current="page"` : html``}>${n.label}</a>`)}</nav>`
+    : html``;
   const doc = html`<!doctype html>
 <html lang="en">
 <head>
@@ -20,10 +44,11 @@ function layout(title: string, content: SafeHtml, opts: { wide?: boolean; status
 <meta name="referrer" content="no-referrer">
 <title>${title} · Tessera</title>
 <link rel="stylesheet" href="/assets/tessera.css">
+${opts.script ? html`<script src="${opts.script}" defer></script>` : html``}
 </head>
 <body>
-<header class="top"><a href="/signin">Tessera</a></header>
-<main class="${opts.wide ? 'wide' : ''}">
+<header class="top"><a class="brand" href="${opts.nav ? '/portal' : '/signin'}">Tessera</a>${nav}</header>
+<main class="${opts.main ?? (opts.wider ? 'wider' : opts.wide ? 'wide' : '')}">
 <div class="card">
 ${content}
 </div>
@@ -35,8 +60,8 @@ ${content}
   return { status: opts.status ?? 200, body: doc.value };
 }
 
-const csrfField = (csrf: string) => html`<input type="hidden" name="csrf" value="${csrf}">`;
-const alert = (error: string | undefined, id = 'form-error') => (error ? html`<div class="alert" role="alert" id="${id}" data-testid="error">${error}</div>` : html``);
+export const csrfField = (csrf: string) => html`<input type="hidden" name="csrf" value="${csrf}">`;
+export const alert = (error: string | undefined, id = 'form-error') => (error ? html`<div class="alert" role="alert" id="${id}" data-testid="error">${error}</div>` : html``);
 
 export interface ConnectorChoice {
   id: string;
@@ -127,7 +152,7 @@ export function recoveryCodesPage(o: { codes: readonly string[]; continueTo: str
 <p>Each code below signs you in once if you lose your authenticator. They are shown only now: store them somewhere safe.</p>
 <ol class="codes" data-testid="recovery-codes">${o.codes.map((c) => html`<li>${c}</li>`)}</ol>
 <p><a class="button" href="${o.continueTo}" data-testid="continue" autofocus>I have saved them — continue</a></p>`,
-    { wide: true },
+    { wide: true, nav: true },
   );
 }
 
@@ -245,10 +270,11 @@ ${v.email ? html`<dt>Email</dt><dd data-testid="email">${v.email}</dd>` : html``
 <dt>Session</dt><dd data-testid="session-id">${v.id}</dd>
 <dt>Expires</dt><dd data-testid="expires">${v.expiresAt}</dd>
 </dl>
+<p><a class="button" href="/portal" data-testid="to-portal">Go to the portal</a> <span class="muted">— your roles and their credentials</span></p>
 <div class="actions">
 <form method="post" action="/signout">${csrfField(o.csrf)}<button type="submit" data-testid="signout">Sign out</button></form>
 <form method="post" action="/signout/everywhere">${csrfField(o.csrf)}<button type="submit" class="danger" data-testid="signout-everywhere">Sign out everywhere</button></form>
 </div>`,
-    { wide: true },
+    { wide: true, nav: 'session' },
   );
 }

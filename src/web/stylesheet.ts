@@ -43,5 +43,49 @@ code.seed { display: block; padding: .5rem; background: #f6f8fa; border: 1px sol
 ol.codes { columns: 2; font-family: ui-monospace, "DejaVu Sans Mono", monospace; padding-left: 1.5rem; }
 .actions { display: flex; gap: .75rem; flex-wrap: wrap; align-items: center; }
 .actions form { margin: 0; }
+main.wider { max-width: 72rem; }
 footer { text-align: center; color: var(--muted); font-size: .8rem; margin: 1.5rem 0; }
+/* portal (issue 12: src/web/portal-pages.ts, the header nav of signed-in pages) */
+.top { display: flex; align-items: center; gap: 2rem; }
+.top nav.nav { display: flex; gap: .25rem; }
+.top nav.nav a { color: #c9d6e8; font-weight: 500; padding: .25rem .65rem; border-radius: .3rem; }
+.top nav.nav a:hover { color: #fff; background: rgba(255,255,255,.08); }
+.top nav.nav a[aria-current=page] { color: #fff; background: rgba(255,255,255,.16); }
+main.portal { max-width: 64rem; }
+.lead { color: var(--muted); margin: -.25rem 0 1.5rem; }
+.lead strong { color: var(--fg); }
+.pill { display: inline-block; padding: 0 .5rem; border-radius: 1rem; font-size: .8rem; font-weight: 600; background: #eaeef2; color: var(--muted); }
+.pill.ok { background: var(--ok-bg); color: var(--ok); }
+.mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+.small { font-size: .8rem; }
+section.account { margin: 0 0 1.75rem; }
+section.account h2 { display: flex; align-items: baseline; gap: .6rem; margin: 0 0 .5rem; padding-bottom: .4rem; border-bottom: 1px solid var(--line); }
+section.account h2 .count { color: var(--muted); font-weight: 400; font-size: .85rem; }
+ul.roles { list-style: none; margin: 0; padding: 0; }
+li.role { display: flex; justify-content: space-between; align-items: center; gap: 1rem; flex-wrap: wrap; padding: .85rem 0; border-bottom: 1px solid #eaeef2; }
+li.role:last-child { border-bottom: 0; }
+.role-info { flex: 1 1 20rem; min-width: 0; }
+h3.role-name { font-size: 1rem; margin: 0; }
+.role-desc { margin: .15rem 0 0; }
+.role-meta { margin: .2rem 0 0; color: var(--muted); font-size: .8rem; overflow-wrap: anywhere; }
+.role-meta code { font-size: .78rem; }
+.role-actions { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
+form.inline { display: flex; gap: .4rem; align-items: center; margin: 0; }
+form.inline button { margin-top: 0; }
+label.inline-label { display: inline; margin: 0; font-weight: 500; color: var(--muted); font-size: .85rem; }
+select { font: inherit; padding: .5rem .55rem; border: 1px solid #8c959f; border-radius: .35rem; background: #fff; color: var(--fg); }
+form.filter { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: 0 0 .25rem; }
+form.filter button { margin-top: 0; padding: .45rem .9rem; }
+input[type=search] { flex: 1 1 16rem; max-width: 26rem; padding: .5rem .7rem; font: inherit; border: 1px solid #8c959f; border-radius: .35rem; background: #fff; color: var(--fg); }
+input[type=search]:focus-visible, select:focus-visible { outline: 3px solid var(--focus); outline-offset: 1px; border-color: var(--accent); }
+.empty { border: 1px dashed var(--line); border-radius: .4rem; padding: 1rem 1.25rem; background: #fafbfc; }
+.warning { border: 1px solid #d4a72c; background: #fff8c5; color: #4d2d00; border-radius: .35rem; padding: .75rem 1rem; margin: 1.25rem 0; font-size: .92rem; }
+section.cred-block { margin: 1.5rem 0 0; }
+.cred-head { display: flex; align-items: center; gap: .75rem; }
+.cred-head h2 { margin: 0; }
+.cred-head button.copy { margin: 0 0 0 auto; padding: .3rem .8rem; font-size: .85rem; }
+.cred-head .copied { color: var(--ok); font-size: .85rem; min-width: 4rem; }
+pre.cred { margin: .4rem 0 0; padding: .75rem 1rem; background: #0f1c2e; color: #e6edf3; border-radius: .4rem; overflow-x: auto; font-size: .8rem; line-height: 1.55; }
+pre.cred code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre-wrap; word-break: break-all; }
+.actions > .button { margin-top: 1.25rem; }
 `;

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
-import { iamClient } from '../support/clients.js';
 import { browserAvailable, openBrowser, type TestBrowser } from '../support/browser.js';
 import { startTestOp, type TestOp } from '../fixtures/oidc-op.js';
-import { iamQuery } from './test-connector.js';
+import { createCorpOidcConnector } from './test-connector.js';
 import { Jar, signinAudit, testId } from './helpers.js';
 
 /**
@@ -23,17 +21,7 @@ describe.skipIf(!browserAvailable)('OIDC sign-in in Chromium', () => {
   beforeAll(async () => {
     t = await startTestTessera();
     op = await startTestOp({ redirectUris: [`${t.url}/signin/corp/callback`] });
-    const iam = iamClient(t, t.root);
-    providerArn = (await iam.send(new CreateOpenIDConnectProviderCommand({ Url: op.issuer, ClientIDList: [op.clientId], ThumbprintList: ['a'.repeat(40)] }))).OpenIDConnectProviderArn!;
-    const r = await iamQuery(t.url, t.root, 'CreateSignInConnector', {
-      Id: 'corp',
-      Type: 'oidc',
-      DisplayName: 'Corp SSO',
-      ProviderArn: providerArn,
-      Settings: JSON.stringify({ issuer: op.issuer, clientId: op.clientId, scopes: ['openid', 'email', 'profile', 'groups'], tagClaims: { department: 'Department' } }),
-      Secrets: JSON.stringify({ clientSecret: op.clientSecret }),
-    });
-    expect(r.status, r.text).toBe(200);
+    providerArn = await createCorpOidcConnector(t, op, { tagClaims: { department: 'Department' } });
     b = await openBrowser();
   });
   afterAll(async () => {

@@ -224,3 +224,23 @@ export async function setUpConnectors(
   }
   return { oidcArn, samlArn };
 }
+
+/**
+ * The `corp` OIDC connector over a test OP (test/fixtures/oidc-op.ts), made as an administrator
+ * makes it: CreateOpenIDConnectProvider, then CreateSignInConnector (SigV4). The provider's ARN.
+ */
+export async function createCorpOidcConnector(t: TestTessera, op: { issuer: string; clientId: string; clientSecret: string }, settings: Record<string, unknown> = {}): Promise<string> {
+  const { CreateOpenIDConnectProviderCommand } = await import('@aws-sdk/client-iam');
+  const { iamClient } = await import('../support/clients.js');
+  const providerArn = (await iamClient(t, t.root).send(new CreateOpenIDConnectProviderCommand({ Url: op.issuer, ClientIDList: [op.clientId], ThumbprintList: ['a'.repeat(40)] }))).OpenIDConnectProviderArn!;
+  const r = await iamQuery(t.url, t.root, 'CreateSignInConnector', {
+    Id: 'corp',
+    Type: 'oidc',
+    DisplayName: 'Corp SSO',
+    ProviderArn: providerArn,
+    Settings: JSON.stringify({ issuer: op.issuer, clientId: op.clientId, scopes: ['openid', 'email', 'profile', 'groups'], ...settings }),
+    Secrets: JSON.stringify({ clientSecret: op.clientSecret }),
+  });
+  if (r.status !== 200) throw new Error(`CreateSignInConnector: ${r.status} ${r.text}`);
+  return providerArn;
+}
