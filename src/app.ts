@@ -14,6 +14,7 @@ import { signInRouter } from './http/signin.js';
 import { portalRouter } from './http/portal.js';
 import { cliAuthRouter } from './http/cli-auth.js';
 import { consoleSectionsRouter } from './web/console/sections-router.js';
+import { consoleRouter } from './http/console.js';
 
 /** Every AWS action served, STS then IAM. */
 export const allOperations = [...stsOperations, ...iamOperations];
@@ -75,7 +76,8 @@ export function createExpressApp(services: Services): express.Express {
   // sign-in router, which answers everything else under /assets with its 404 page; then /signin/*, /session, …
   app.use(cliAuthRouter(services));
   app.use(portalRouter(services));
-  // The console (issue 12): /console/*.
+  // The console (issue 12): POST /console/role, GET /console; the sections /console/{providers,connectors,sessions,mfa,audit}.
+  app.use(consoleRouter(services));
   app.use(consoleSectionsRouter(services));
   app.use(signInRouter(services));
 

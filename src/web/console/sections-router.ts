@@ -10,7 +10,6 @@ import { mfaSection } from '../../console/sections/mfa.js';
 import { providersSection } from '../../console/sections/providers.js';
 import { sessionsSection } from '../../console/sections/sessions.js';
 import { groupsSection, policiesSection, rolesSection, usersSection } from '../../console/sections/iam.js';
-import { issueForSession } from '../../sso/issue.js';
 import type { Section, SectionCx } from '../../console/sections/kit.js';
 import { callAsRoleSession } from './sections-bridge.js';
 import { CONSOLE_SECTIONS_CSS, consoleFrame, consoleMessage } from './sections-layout.js';
@@ -48,46 +47,6 @@ export function consoleSectionsRouter(services: Services): express.Router {
   const body = formBody();
   const nav = consoleSections2.map((s) => ({ id: s.id, title: s.title, path: s.path }));
 
-  // "Open console" (the portal's form): a role session for the console, issued as every person's
-  // credentials are (issueForSession, via 'console'); only its access key id and session token are
-  // kept (the secret is never stored: resolve() re-derives it), for as long as it lives.
-  router.post('/console/role', body, (req, res) => {
-    (async () => {
-      const who = await kit.signedIn(req, res);
-      if (!who) return res.redirect(303, '/signin?return_to=%2Fportal');
-      kit.requireCsrf(who.c, req, who.c.names.session);
-      const roleArn = field(req.body, 'role_arn') ?? '';
-      try {
-        const out = await issueForSession(services, who.session, { roleArn, via: 'console' }, requestInfo(req, services));
-        const c = out.issued.credentials;
-        const state: ConsoleState = { accessKeyId: c.AccessKeyId, sessionToken: c.SessionToken, roleArn: out.roleArn, assumedRoleArn: out.assumedRoleArn, expiration: c.Expiration.toISOString() };
-        await services.cache.set(consoleStateKey(who.session.id), JSON.stringify(state), Math.max(1, Math.floor((c.Expiration.getTime() - who.c.now.getTime()) / 1000)));
-        res.redirect(303, '/console/users');
-      } catch (e) {
-        if (!isAwsError(e)) throw e;
-        kit.send(res, consoleMessage('Console not opened', `${e.code}: ${e.message}`, { href: '/portal', text: 'Back to the portal' }, e.status));
-      }
-    })().catch((err: unknown) => {
-      if (err instanceof SignInError) return kit.send(res, consoleMessage('Not accepted', err.message, { href: '/portal', text: 'Back to the portal' }, err.status));
-      services.logger.error({ err: errName(err) }, 'opening the console failed');
-      if (!res.headersSent) kit.send(res, consoleMessage('Something went wrong', 'The console could not be opened. Try again.', { href: '/portal', text: 'Back to the portal' }, 500));
-    });
-  });
-
-  // /console: the first section when a console role session is open, else the way to open one.
-  router.get('/console', (req, res) => {
-    (async () => {
-      const who = await kit.signedIn(req, res);
-      if (!who) return res.redirect(303, '/signin?return_to=%2Fconsole');
-      const raw = await services.cache.get(consoleStateKey(who.session.id));
-      if (raw) return res.redirect(303, consoleSections2[0]!.path);
-      kit.send(res, consoleMessage('Open the console', 'The console works as one of your roles: choose "Open console" beside a role on the portal.', { href: '/portal', text: 'Go to the portal' }, 200));
-    })().catch((err: unknown) => {
-      services.logger.error({ err: errName(err) }, 'console request failed');
-      if (!res.headersSent) kit.send(res, consoleMessage('Something went wrong', 'Try again.', { href: '/portal', text: 'Back to the portal' }, 500));
-    });
-  });
-
   for (const section of consoleSections2) {
     for (const route of section.routes) {
       const handler = async (req: Request, res: Response) => {
@@ -97,7 +56,10 @@ export function consoleSectionsRouter(services: Services): express.Router {
         const raw = await services.cache.get(consoleStateKey(who.session.id));
         let state: ConsoleState | undefined;
         try {
-          state = raw ? (JSON.parse(raw) as ConsoleState) : undefined;
+          const v: unknown = raw ? JSON.parse(raw) : undefined;
+          // Only a well-formed state is a console session (an older/foreign shape is "ended", never a 500).
+          const o = v as Partial<Record<keyof ConsoleState, unknown>> | null | undefined;
+          state = o && typeof o === 'object' && typeof o.accessKeyId === 'string' && typeof o.sessionToken === 'string' && typeof o.assumedRoleArn === 'string' ? (o as ConsoleState) : undefined;
         } catch {
           state = undefined;
         }
