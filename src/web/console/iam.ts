@@ -100,6 +100,15 @@ ${error ? html`<div class="alert" role="alert" id="${id}-error" data-testid="pol
 <textarea id="${id}" name="${id}" rows="14" class="mono json-editor" spellcheck="false" autocomplete="off" required${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : html``} data-testid="policy-editor">${value}</textarea>`;
 }
 
+/** A list page: its table (or refusal), the next-page link, and the create form folded under a summary. */
+function listPage(o: { title: string; list: SafeHtml; next?: string | undefined; summary: string; open: boolean; form: SafeHtml }): SafeHtml {
+  return html`<h1>${o.title}</h1>
+${o.list}
+${o.next ? html`<div class="pager"><a href="${o.next}" data-testid="next">Next page</a></div>` : html``}
+<details${o.open ? html` open` : html``}><summary>${o.summary}</summary>
+${o.form}</details>`;
+}
+
 // ── users ────────────────────────────────────────────────────────────────────────────────────
 export interface UserRow {
   UserName: string;
@@ -121,15 +130,18 @@ export function usersContent(o: { users: readonly UserRow[] | string; next?: str
           empty: 'No users.',
           testId: 'users',
         });
-  return html`<h1>Users</h1>
-${list}
-${o.next ? html`<div class="pager"><a href="/console/users${query({ marker: o.next })}" data-testid="next">Next page</a></div>` : html``}
-<details${o.create ? html` open` : html``}><summary>Create a user</summary>
-<form method="post" action="/console/users/create" aria-label="Create a user">${csrfInput(o.csrf)}
+  return listPage({
+    title: 'Users',
+    list,
+    next: o.next ? `/console/users${query({ marker: o.next })}` : undefined,
+    summary: 'Create a user',
+    open: o.create !== undefined,
+    form: html`<form method="post" action="/console/users/create" aria-label="Create a user">${csrfInput(o.csrf)}
 ${errorBox(o.create?.error, 'create-error')}
 ${textField({ id: 'username', name: 'name', label: 'User name', value: o.create?.name, required: true, maxlength: 64 })}
 ${textField({ id: 'path', label: 'Path', value: o.create?.path ?? '/', maxlength: 512 })}
-<button type="submit" data-testid="create-user">Create user</button></form></details>`;
+<button type="submit" data-testid="create-user">Create user</button></form>`,
+  });
 }
 
 export function userContent(o: {
@@ -174,14 +186,17 @@ export function groupsContent(o: { groups: readonly { GroupName: string; Arn: st
           empty: 'No groups.',
           testId: 'groups',
         });
-  return html`<h1>Groups</h1>
-${list}
-${o.next ? html`<div class="pager"><a href="/console/groups${query({ marker: o.next })}">Next page</a></div>` : html``}
-<details${o.create ? html` open` : html``}><summary>Create a group</summary>
-<form method="post" action="/console/groups/create" aria-label="Create a group">${csrfInput(o.csrf)}
+  return listPage({
+    title: 'Groups',
+    list,
+    next: o.next ? `/console/groups${query({ marker: o.next })}` : undefined,
+    summary: 'Create a group',
+    open: o.create !== undefined,
+    form: html`<form method="post" action="/console/groups/create" aria-label="Create a group">${csrfInput(o.csrf)}
 ${errorBox(o.create?.error, 'create-error')}
 ${textField({ id: 'groupname', name: 'name', label: 'Group name', value: o.create?.name, required: true, maxlength: 128 })}
-<button type="submit" data-testid="create-group">Create group</button></form></details>`;
+<button type="submit" data-testid="create-group">Create group</button></form>`,
+  });
 }
 
 export function groupContent(o: { group: { GroupName: string; Arn: string; CreateDate?: Date | undefined }; members: readonly string[]; panel: SafeHtml; csrf: string }): SafeHtml {
@@ -224,16 +239,19 @@ export function rolesContent(o: { roles: readonly RoleRow[] | string; next?: str
           empty: 'No roles.',
           testId: 'roles',
         });
-  return html`<h1>Roles</h1>
-${list}
-${o.next ? html`<div class="pager"><a href="/console/roles${query({ marker: o.next })}">Next page</a></div>` : html``}
-<details${o.create ? html` open` : html``}><summary>Create a role</summary>
-<form method="post" action="/console/roles/create" aria-label="Create a role">${csrfInput(o.csrf)}
+  return listPage({
+    title: 'Roles',
+    list,
+    next: o.next ? `/console/roles${query({ marker: o.next })}` : undefined,
+    summary: 'Create a role',
+    open: o.create !== undefined,
+    form: html`<form method="post" action="/console/roles/create" aria-label="Create a role">${csrfInput(o.csrf)}
 ${errorBox(o.create && !o.create.trust ? o.create.error : undefined, 'create-error')}
 ${textField({ id: 'rolename', name: 'name', label: 'Role name', value: o.create?.name, required: true, maxlength: 64 })}
 ${textField({ id: 'description', label: 'Description', value: o.create?.description, maxlength: 1000 })}
 ${policyTextarea('trust', 'Trust policy (who may assume the role)', o.create?.trust || EXAMPLE_TRUST(o.accountId), o.create?.trust ? o.create.error : undefined)}
-<button type="submit" data-testid="create-role">Create role</button></form></details>`;
+<button type="submit" data-testid="create-role">Create role</button></form>`,
+  });
 }
 
 export function roleContent(o: { role: RoleRow & { RoleId?: string | undefined; Path?: string | undefined }; trust: string; trustError?: string | undefined; panel: SafeHtml; csrf: string }): SafeHtml {
@@ -283,20 +301,23 @@ export function policiesContent(o: { policies: readonly PolicyRow[] | string; sc
     ['AWS', 'AWS managed'],
     ['All', 'All'],
   ] as const;
-  return html`<h1>Managed policies</h1>
-<form method="get" action="/console/policies" class="filters" aria-label="Filter">
+  const filter = html`<form method="get" action="/console/policies" class="filters" aria-label="Filter">
 <label for="scope">Show</label>
 <select id="scope" name="scope">${scopes.map(([v, t]) => html`<option value="${v}"${v === o.scope ? html` selected` : html``}>${t}</option>`)}</select>
-<button type="submit" class="secondary small">Show</button></form>
-${list}
-${o.next ? html`<div class="pager"><a href="/console/policies${query({ scope: o.scope, marker: o.next })}">Next page</a></div>` : html``}
-<details${o.create ? html` open` : html``}><summary>Create a policy</summary>
-<form method="post" action="/console/policies/create" aria-label="Create a policy">${csrfInput(o.csrf)}
+<button type="submit" class="secondary small">Show</button></form>`;
+  return listPage({
+    title: 'Managed policies',
+    list: html`${filter}${list}`,
+    next: o.next ? `/console/policies${query({ scope: o.scope, marker: o.next })}` : undefined,
+    summary: 'Create a policy',
+    open: o.create !== undefined,
+    form: html`<form method="post" action="/console/policies/create" aria-label="Create a policy">${csrfInput(o.csrf)}
 ${errorBox(o.create && !o.create.document ? o.create.error : undefined, 'create-error')}
 ${textField({ id: 'policyname', name: 'name', label: 'Policy name', value: o.create?.name, required: true, maxlength: 128 })}
 ${textField({ id: 'description', label: 'Description', value: o.create?.description, maxlength: 1000 })}
 ${policyTextarea('document', 'Policy document (JSON)', o.create?.document || EXAMPLE_POLICY, o.create?.document ? o.create.error : undefined)}
-<button type="submit" data-testid="create-policy">Create policy</button></form></details>`;
+<button type="submit" data-testid="create-policy">Create policy</button></form>`,
+  });
 }
 
 export function policyContent(o: {
