@@ -364,3 +364,86 @@ describe('POST /console/role (the portal\'s "Open console")', () => {
     expect((await j.get('/console')).location).toBe('/portal?notice=console_ended');
   });
 });
+
+describe('users, groups, roles and policies: stored markup and policy text escaped, odd input 4xx', () => {
+  const TA = `</textarea></pre><script>alert(1)</script>`;
+  const clean = (text: string, where: string) => {
+    expect(text, where).not.toContain('<script>alert(1)');
+    expect(text, where).not.toMatch(/<img src=x/i);
+  };
+
+  it('markup in a role description, trust and inline policy, a managed policy: every page escapes it', async () => {
+    const iam = iamClient(t, t.root);
+    const { CreateRoleCommand, PutRolePolicyCommand, CreatePolicyCommand, CreateUserCommand, CreateGroupCommand } = await import('@aws-sdk/client-iam');
+    const withMarkup = (s: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::b/${s}` }] });
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${t.accountId}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:username': TA } } }] });
+    await iam.send(new CreateRoleCommand({ RoleName: 'MarkupRole', AssumeRolePolicyDocument: trust, Description: XSS.slice(0, 60) }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'MarkupRole', PolicyName: 'inl', PolicyDocument: withMarkup(TA) }));
+    const pol = (await iam.send(new CreatePolicyCommand({ PolicyName: 'MarkupPolicy', PolicyDocument: withMarkup(TA), Description: XSS.slice(0, 60) }))).Policy!.Arn!;
+    await iam.send(new CreateUserCommand({ UserName: 'markup-user' }));
+    // (Tag values cannot carry markup: IAM's pattern refuses < > " — as AWS does.)
+    await iam.send(new CreateGroupCommand({ GroupName: 'markup-group' }));
+    const j = await signIn(ada);
+    await openConsoleFor(t, secretOf(j), adminRole);
+    for (const path of [
+      '/console/roles',
+      '/console/roles/detail?name=MarkupRole',
+      '/console/roles/inline?name=MarkupRole&policy=inl',
+      '/console/policies?scope=Local',
+      `/console/policies/detail?arn=${encodeURIComponent(pol)}`,
+      '/console/users',
+      '/console/users/detail?name=markup-user',
+      '/console/groups/detail?name=markup-group',
+    ]) {
+      const r = await j.get(path);
+      expect(r.status, path).toBe(200);
+      clean(r.text, path);
+    }
+    // The trust policy's markup is there, escaped (the page shows it, it does not run it).
+    expect((await j.get('/console/roles/detail?name=MarkupRole')).text).toContain('&lt;/textarea&gt;');
+  });
+
+  it('an invalid policy with markup: the engine\'s message and the text kept, escaped; hostile fields 4xx, never 500', async () => {
+    const j = await signIn(ada);
+    await openConsoleFor(t, secretOf(j), adminRole);
+    const csrf = await csrfFor(j);
+    const bad = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"${TA}"`;
+    const r = await j.post('/console/policies/create', { name: 'p1', document: bad, csrf });
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(r.text).toContain('MalformedPolicyDocument');
+    clean(r.text, 'create');
+    expect(r.text).toContain('&lt;/textarea&gt;');
+    const inline = await j.post('/console/roles/inline/put', { name: 'MarkupRole', policy: 'p2', document: bad, csrf });
+    expect(inline.status).toBeLessThan(500);
+    clean(inline.text, 'inline put');
+    const posts: [string, Record<string, string | string[]>][] = [
+      ['/console/users/create', { name: XSS, csrf }],
+      ['/console/users/create', { name: 'x'.repeat(5000), csrf }],
+      ['/console/users/delete', { name: ['a', 'b'], csrf }],
+      ['/console/groups/add-user', { name: 'markup-group', user: XSS, csrf }],
+      ['/console/roles/create', { name: 'r2', trust: '{', csrf }],
+      ['/console/roles/trust', { name: 'MarkupRole', document: 'null', csrf }],
+      ['/console/roles/update', { name: 'MarkupRole', maxSessionDuration: '-1', csrf }],
+      ['/console/roles/update', { name: 'MarkupRole', maxSessionDuration: '1e400', csrf }],
+      ['/console/roles/attach', { name: 'MarkupRole', arn: XSS, csrf }],
+      ['/console/policies/version', { arn: XSS, document: '{}', csrf }],
+      ['/console/policies/default', { arn: 'x', version: XSS, csrf }],
+      ['/console/policies/delete', { arn: '', csrf }],
+    ];
+    for (const [path, form] of posts) {
+      const a = await j.post(path, form);
+      expect(a.status, path).toBeLessThan(500);
+      const shown = a.location ? await j.get(a.location) : a;
+      expect(shown.status, path).toBeLessThan(500);
+      clean(shown.text, path);
+    }
+    for (const path of ['/console/users?marker=%E0%A4%A', `/console/users?marker=${'Z'.repeat(3000)}`, '/console/users/detail?name[x]=1', '/console/policies?scope=Everything', `/console/policies/detail?arn=${encodeURIComponent(XSS)}`, '/console/roles/inline?name=MarkupRole&policy=' + encodeURIComponent(XSS)]) {
+      const g = await j.get(path);
+      expect(g.status, path).toBeLessThan(500);
+      clean(g.text, path);
+    }
+    // Without a token these are refused like every console mutation.
+    expect((await j.post('/console/users/create', { name: 'nocsrf' })).status).toBe(403);
+  });
+});
